@@ -1,0 +1,67 @@
+// The engine's compute kernels: one signature each, a scalar reference for every one
+// (kernels_scalar.cpp), and one file per instruction set (x86_avx2.cpp, x86_avx512.cpp,
+// arm_neon.cpp), each compiled with its own flags. `kernels()` returns the table for the path
+// chosen at run time (tern_isa_name(): CPU features, or TERN_ISA).
+//
+// Contract every implementation keeps (the tests check it):
+//  - Ternary dot products are exact int32 sums, so every path gives the same integers.
+//  - For every output, the GEMM result is bit-identical to the GEMV result for that token:
+//    prefill of N tokens must equal N single steps. Float kernels therefore use one fixed
+//    summation order per output, whatever the batch size, row range or thread.
+//  - Kernels write only their outputs (the tests put guard bytes around them).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace tern {
+
+// Ternary weights in the engine's own packed layout (see kernels/README.md for the bytes).
+// A matrix is `rows` rows of `cols` weights in {-1, 0, +1}; each row takes
+// ternary_row_bytes(cols) bytes; cols must be a multiple of kTernaryColsMultiple.
+constexpr int64_t kTernaryColsMultiple = 128;
+size_t ternary_row_bytes(int64_t cols);
+// Packs one row of trits (each -1, 0 or +1) into `out` (ternary_row_bytes(cols) bytes).
+void ternary_pack_row(const int8_t * trits, int64_t cols, uint8_t * out);
+// The inverse, for tests and tools.
+void ternary_unpack_row(const uint8_t * packed, int64_t cols, int8_t * trits);
+
+struct KernelTable {
+    const char * name;  // "scalar", "avx2", "avx512", "neon"
+
+    // y[r] = sum_k W[r][k] * x[k] for r in [0, rows); W packed, row r at w + r * w_stride.
+    void (*ternary_gemv)(const uint8_t * w, size_t w_stride, int64_t rows, int64_t cols,
+                         const int8_t * x, int32_t * y);
+    // Y[t][r] = sum_k W[r][k] * X[t][k] for t in [0, n), r in [0, rows).
+    void (*ternary_gemm)(const uint8_t * w, size_t w_stride, int64_t rows, int64_t cols,
+                         const int8_t * x, size_t x_stride, int64_t n, int32_t * y, size_t y_stride);
+
+    // Per-token int8 activation quantization (BitNet b1.58 absmax):
+    // s = 127 / max(max|x|, 1e-5); q[i] = clamp(round_half_away(x[i] * s), -128, 127). Returns s.
+    float (*quantize_i8)(const float * x, int64_t n, int8_t * q);
+
+    // y[r] = dot(W[r], x) with W in IEEE half (row r at w + r * w_stride elements), x float.
+    void (*f16_gemv)(const uint16_t * w, size_t w_stride, int64_t rows, int64_t cols,
+                     const float * x, float * y);
+    // Y[t][r] = dot(W[r], X[t]); bit-identical to f16_gemv per output.
+    void (*f16_gemm)(const uint16_t * w, size_t w_stride, int64_t rows, int64_t cols,
+                     const float * x, size_t x_stride, int64_t n, float * y, size_t y_stride);
+
+    // Float helpers for norms and attention (fixed summation order per call).
+    float (*dot_f32)(const float * a, const float * b, int64_t n);
+    // y[i] += a * x[i]
+    void (*axpy_f32)(float a, const float * x, float * y, int64_t n);
+};
+
+// The scalar reference table (always present).
+const KernelTable & kernels_scalar();
+// The table for a named path, or nullptr when this build or CPU lacks it.
+const KernelTable * kernels_for(const char * isa);
+// The table the engine uses (tern_isa_name()).
+const KernelTable & kernels();
+
+// IEEE half <-> float, exact, for every path.
+float f16_to_f32(uint16_t h);
+uint16_t f32_to_f16(float f);
+
+}  // namespace tern

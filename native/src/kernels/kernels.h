@@ -51,6 +51,11 @@ struct KernelTable {
     float (*dot_f32)(const float * a, const float * b, int64_t n);
     // y[i] += a * x[i]
     void (*axpy_f32)(float a, const float * x, float * y, int64_t n);
+
+    // Rows of IEEE half <-> float (embedding lookups, KV cache); exact, same bits as
+    // f16_to_f32 / f32_to_f16 on every path (round to nearest even, NaN stays NaN and quiet).
+    void (*f16_to_f32_row)(const uint16_t * h, float * f, int64_t n);
+    void (*f32_to_f16_row)(const float * f, uint16_t * h, int64_t n);
 };
 
 // The scalar reference table (always present).

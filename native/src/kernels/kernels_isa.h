@@ -1,0 +1,18 @@
+// The instruction-set tables, each defined in its own file (x86_avx2.cpp, x86_avx512.cpp,
+// arm_neon.cpp) and present only in builds for that architecture. Only dispatch.cpp and the
+// tests use these; everything else goes through kernels() / kernels_for().
+#pragma once
+
+#include "kernels/kernels.h"
+
+namespace tern {
+
+#if defined(TERN_HAVE_X86)
+const KernelTable & kernels_avx2();
+const KernelTable & kernels_avx512();
+#endif
+#if defined(TERN_HAVE_ARM)
+const KernelTable & kernels_neon();
+#endif
+
+}  // namespace tern

@@ -1,0 +1,84 @@
+/** Database rows and their mapping to the contract's shapes. */
+import type { Conversation, Message, MessageStats } from '../../common/contract';
+
+export interface ConversationRow {
+  id: string;
+  title: string;
+  created_at: number;
+  updated_at: number;
+  active_leaf_id: string | null;
+  model_id: string | null;
+  message_count: number;
+}
+
+export interface MessageRow {
+  id: string;
+  conversation_id: string;
+  parent_id: string | null;
+  role: Message['role'];
+  content: string;
+  status: Message['status'];
+  created_at: number;
+  model_id: string | null;
+  prompt_tokens: number | null;
+  generated_tokens: number | null;
+  ttft_ms: number | null;
+  prefill_tps: number | null;
+  decode_tps: number | null;
+  energy_joules: number | null;
+  energy_source: MessageStats['energySource'];
+}
+
+/** SELECT list for a conversation with its message count. */
+export const CONVERSATION_COLUMNS = `
+  c.id, c.title, c.created_at, c.updated_at, c.active_leaf_id, c.model_id,
+  (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id) AS message_count`;
+
+export const MESSAGE_COLUMNS = `
+  id, conversation_id, parent_id, role, content, status, created_at, model_id,
+  prompt_tokens, generated_tokens, ttft_ms, prefill_tps, decode_tps, energy_joules, energy_source`;
+
+export function toConversation(row: ConversationRow): Conversation {
+  return {
+    id: row.id,
+    title: row.title,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    activeLeafId: row.active_leaf_id,
+    modelId: row.model_id,
+    messageCount: row.message_count,
+  };
+}
+
+export function toMessage(row: MessageRow): Message {
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    parentId: row.parent_id,
+    role: row.role,
+    content: row.content,
+    status: row.status,
+    createdAt: row.created_at,
+    modelId: row.model_id,
+    stats: {
+      promptTokens: row.prompt_tokens,
+      generatedTokens: row.generated_tokens,
+      ttftMs: row.ttft_ms,
+      prefillTokensPerSec: row.prefill_tps,
+      decodeTokensPerSec: row.decode_tps,
+      energyJoules: row.energy_joules,
+      energySource: row.energy_source,
+    },
+  };
+}
+
+/** Stats column for each field of MessageStats. */
+export const STATS_COLUMNS: { readonly [K in keyof MessageStats]: string } = {
+  promptTokens: 'prompt_tokens',
+  generatedTokens: 'generated_tokens',
+  ttftMs: 'ttft_ms',
+  prefillTokensPerSec: 'prefill_tps',
+  decodeTokensPerSec: 'decode_tps',
+  energyJoules: 'energy_joules',
+  energySource: 'energy_source',
+};

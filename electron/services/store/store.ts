@@ -1,0 +1,72 @@
+/**
+ * The SQLite store: opens (or creates) the database file in WAL mode with foreign keys on,
+ * migrates it, and marks replies a crash left 'streaming' as 'interrupted'.
+ */
+import Database from 'better-sqlite3';
+import type { SearchHit } from '../../common/contract';
+import { ConversationRepository } from './conversations';
+import { MessageRepository } from './messages';
+import { type MigrationResult, migrate } from './migrations';
+import { searchMessages } from './search';
+import { SettingsRepository } from './settings';
+
+export interface StoreOptions {
+  log?: (message: string) => void;
+  /** The clock for created/updated times, in milliseconds since the epoch. */
+  now?: () => number;
+}
+
+export interface Store {
+  readonly path: string;
+  readonly db: Database.Database;
+  readonly conversations: ConversationRepository;
+  readonly messages: MessageRepository;
+  readonly settings: SettingsRepository;
+  /** The schema versions before and after opening. */
+  readonly migration: MigrationResult;
+  /** How many replies were found 'streaming' at open and marked 'interrupted'. */
+  readonly interruptedAtOpen: number;
+  search(query: string, limit?: number): SearchHit[];
+  close(): void;
+}
+
+export function openStore(path: string, options: StoreOptions = {}): Store {
+  const log = options.log ?? (() => {});
+  const now = options.now ?? Date.now;
+  const db = new Database(path);
+  try {
+    configure(db);
+    const migration = migrate(db);
+    if (migration.from !== migration.to) log(`store: migrated ${path} from version ${migration.from} to ${migration.to}`);
+    const messages = new MessageRepository(db, now);
+    const interruptedAtOpen = messages.interruptStreaming();
+    if (interruptedAtOpen > 0) log(`store: ${interruptedAtOpen} reply(s) left streaming by the last run marked interrupted`);
+    return {
+      path,
+      db,
+      conversations: new ConversationRepository(db, now),
+      messages,
+      settings: new SettingsRepository(db),
+      migration,
+      interruptedAtOpen,
+      search: (query, limit) => searchMessages(db, query, limit),
+      close: () => {
+        if (db.open) db.close();
+      },
+    };
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+function configure(db: Database.Database): void {
+  const mode = db.pragma('journal_mode = WAL', { simple: true });
+  if (mode !== 'wal' && db.name !== ':memory:') throw new Error(`could not put ${db.name} in WAL mode (got ${String(mode)})`);
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('synchronous = NORMAL');
+  db.function('tern_fold', { deterministic: true }, (text: unknown) =>
+    typeof text === 'string' ? text.normalize('NFC').toLowerCase() : null,
+  );
+}

@@ -1,0 +1,115 @@
+/**
+ * Every migration is tested the same way: build a database at the version before it, put data
+ * in it, migrate to the latest version, and check the data and the new schema. When you append
+ * a migration, add a case here; the first test fails until you do.
+ */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Migration, latestVersion, migrate, migrations, openStore, schemaVersion } from '../../../electron/services/store';
+import { tempDir } from './temp-store';
+
+interface MigrationCase {
+  version: number;
+  /** Puts data into a database that is at `version - 1`. */
+  seed(db: Database.Database): void;
+  /** Checks the database after migrating to the latest version. */
+  verify(db: Database.Database): void;
+}
+
+const cases: MigrationCase[] = [
+  {
+    version: 1,
+    seed(db) {
+      // Version 0 is an empty file; a table someone else made must survive.
+      db.exec("CREATE TABLE unrelated (x TEXT); INSERT INTO unrelated VALUES ('kept')");
+    },
+    verify(db) {
+      expect(db.prepare('SELECT x FROM unrelated').all()).toEqual([{ x: 'kept' }]);
+      const tables = db
+        .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger') ORDER BY name")
+        .all()
+        .map((row) => row.name);
+      for (const name of ['conversations', 'messages', 'settings', 'messages_fts', 'messages_fts_insert', 'messages_fts_update', 'messages_fts_delete']) {
+        expect(tables).toContain(name);
+      }
+      db.prepare("INSERT INTO conversations (id, title, created_at, updated_at) VALUES ('c', 't', 1, 1)").run();
+      db.prepare(
+        "INSERT INTO messages (id, conversation_id, parent_id, role, content, status, created_at) VALUES ('m', 'c', NULL, 'user', 'hello migration', 'complete', 1)",
+      ).run();
+      expect(db.prepare("SELECT count(*) AS n FROM messages_fts WHERE messages_fts MATCH 'migration'").get()).toEqual({ n: 1 });
+    },
+  },
+];
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function freshPath(): string {
+  const dir = tempDir('tern-migrate-');
+  dirs.push(dir);
+  return join(dir, 'tern.db');
+}
+
+describe('migrations', () => {
+  it('are numbered 1..n and each has a test case', () => {
+    expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1));
+    expect(cases.map((c) => c.version)).toEqual(migrations.map((m) => m.version));
+    expect(latestVersion).toBe(migrations.length);
+  });
+
+  for (const testCase of cases) {
+    it(`migrate a database at version ${testCase.version - 1} with data to the latest`, () => {
+      const path = freshPath();
+      const db = new Database(path);
+      db.pragma('foreign_keys = ON');
+      migrate(db, migrations, testCase.version - 1);
+      expect(schemaVersion(db)).toBe(testCase.version - 1);
+      testCase.seed(db);
+      db.close();
+
+      const store = openStore(path);
+      try {
+        expect(store.migration).toEqual({ from: testCase.version - 1, to: latestVersion });
+        expect(schemaVersion(store.db)).toBe(latestVersion);
+        expect(store.db.pragma('foreign_key_check')).toEqual([]);
+        testCase.verify(store.db);
+      } finally {
+        store.close();
+      }
+    });
+  }
+
+  it('refuses a database from a newer Tern and leaves it alone', () => {
+    const path = freshPath();
+    const db = new Database(path);
+    db.pragma(`user_version = ${latestVersion + 1}`);
+    db.close();
+    expect(() => openStore(path)).toThrow(/newer Tern/);
+    const again = new Database(path);
+    expect(schemaVersion(again)).toBe(latestVersion + 1);
+    again.close();
+  });
+
+  it('rolls back a migration that fails, keeping the version before', () => {
+    const db = new Database(freshPath());
+    const failing: Migration[] = [
+      ...migrations,
+      { version: migrations.length + 1, description: 'breaks', up: 'CREATE TABLE half_done (x); SELECT * FROM no_such_table;' },
+    ];
+    expect(() => migrate(db, failing)).toThrow(/no_such_table/);
+    expect(schemaVersion(db)).toBe(latestVersion);
+    expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'half_done'").get()).toEqual({ n: 0 });
+    db.close();
+  });
+
+  it('refuses a list with gaps', () => {
+    const db = new Database(':memory:');
+    const gappy: Migration[] = [{ version: 2, description: 'gap', up: 'SELECT 1' }];
+    expect(() => migrate(db, gappy)).toThrow(/expected 1/);
+    db.close();
+  });
+});

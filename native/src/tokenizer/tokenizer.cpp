@@ -1,0 +1,317 @@
+#include "tokenizer/tokenizer.h"
+
+#include <algorithm>
+#include <exception>
+#include <queue>
+
+#include "tokenizer/unicode.h"
+
+namespace tern {
+
+namespace {
+
+// GPT-2's byte-to-unicode table: printable Latin-1 bytes stand for themselves, the other 68
+// bytes (controls, space, DEL, NBSP, soft hyphen...) take the code points 256, 257, ... in order.
+uint32_t byte_to_codepoint(int b) {
+    static const auto table = [] {
+        std::vector<uint32_t> t(256);
+        uint32_t next = 256;
+        for (int c = 0; c < 256; ++c) {
+            const bool printable = (c >= '!' && c <= '~') || (c >= 0xA1 && c <= 0xAC) || (c >= 0xAE && c <= 0xFF);
+            t[c] = printable ? static_cast<uint32_t>(c) : next++;
+        }
+        return t;
+    }();
+    return table[b];
+}
+
+// The inverse: code point (< 324) to byte, -1 when the code point is no byte's spelling.
+int codepoint_to_byte(uint32_t cp) {
+    static const auto table = [] {
+        std::vector<int> t(324, -1);
+        for (int b = 0; b < 256; ++b) t[byte_to_codepoint(b)] = b;
+        return t;
+    }();
+    return cp < table.size() ? table[cp] : -1;
+}
+
+// Reverses the byte spelling of an ordinary token. Characters that spell no byte (not produced
+// by byte-level vocabularies) are kept as their UTF-8.
+std::string unspell(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    size_t pos = 0;
+    while (pos < text.size()) {
+        const unicode::Decoded d = unicode::decode_utf8(text, pos);
+        const int b = d.valid ? codepoint_to_byte(d.cp) : -1;
+        if (b >= 0) {
+            out += static_cast<char>(b);
+        } else {
+            out.append(text.substr(pos, d.len));
+        }
+        pos += d.len;
+    }
+    return out;
+}
+
+bool is_special_type(TokenType t) { return t == TokenType::control || t == TokenType::user_defined; }
+
+}  // namespace
+
+std::unique_ptr<Tokenizer> Tokenizer::create(TokenizerSpec spec, std::string * error) noexcept {
+    try {
+        std::unique_ptr<Tokenizer> t(new Tokenizer());
+        std::string message;
+        if (!t->build(spec, &message)) {
+            if (error) *error = "tokenizer: " + message;
+            return nullptr;
+        }
+        return t;
+    } catch (const std::exception & e) {
+        if (error) *error = std::string("tokenizer: ") + e.what();
+        return nullptr;
+    }
+}
+
+bool Tokenizer::build(TokenizerSpec & spec, std::string * error) {
+    if (spec.model != "gpt2") {
+        *error = "unsupported tokenizer model '" + spec.model + "' (only 'gpt2', byte-level BPE, is supported)";
+        return false;
+    }
+    if (!pre_tokenizer_from_name(spec.pre, &pre_)) {
+        *error = "unknown pre-tokenizer '" + spec.pre + "'; supported: " + supported_pre_tokenizer_names();
+        return false;
+    }
+    if (spec.tokens.empty()) {
+        *error = "the vocabulary is empty";
+        return false;
+    }
+    if (spec.tokens.size() > static_cast<size_t>(INT32_MAX)) {
+        *error = "the vocabulary is too large";
+        return false;
+    }
+    if (!spec.token_types.empty() && spec.token_types.size() != spec.tokens.size()) {
+        *error = "token_type has " + std::to_string(spec.token_types.size()) + " entries for " +
+                 std::to_string(spec.tokens.size()) + " tokens";
+        return false;
+    }
+    const int32_t n = static_cast<int32_t>(spec.tokens.size());
+    const auto check_id = [&](int32_t id, const char * what) {
+        if (id < -1 || id >= n) {
+            *error = std::string(what) + " id " + std::to_string(id) + " is outside the vocabulary";
+            return false;
+        }
+        return true;
+    };
+    if (!check_id(spec.bos_id, "BOS") || !check_id(spec.eos_id, "EOS") || !check_id(spec.eot_id, "EOT") ||
+        !check_id(spec.unk_id, "UNK")) {
+        return false;
+    }
+    if (spec.add_bos && spec.bos_id < 0) {
+        *error = "add_bos_token is set but there is no BOS id";
+        return false;
+    }
+
+    tokens_ = std::move(spec.tokens);  // never resized again: the maps below hold views into it
+    types_.resize(n, TokenType::normal);
+    for (int32_t i = 0; i < n && !spec.token_types.empty(); ++i) types_[i] = static_cast<TokenType>(spec.token_types[i]);
+    bos_id_ = spec.bos_id;
+    eos_id_ = spec.eos_id;
+    unk_id_ = spec.unk_id;
+    add_bos_ = spec.add_bos;
+
+    by_text_.reserve(n);
+    bytes_.resize(n);
+    for (int32_t i = 0; i < n; ++i) {
+        const std::string_view text = tokens_[i];
+        if (is_special_type(types_[i])) {
+            special_by_text_.emplace(text, i);
+            if (!text.empty()) specials_by_byte_[static_cast<uint8_t>(text[0])].push_back({text, i});
+        } else {
+            by_text_.emplace(text, i);  // keeps the first id when a spelling repeats
+            if (types_[i] != TokenType::unused) bytes_[i] = unspell(text);
+        }
+    }
+    for (auto & group : specials_by_byte_) {
+        std::stable_sort(group.begin(), group.end(),
+                         [](const Special & a, const Special & b) { return a.text.size() > b.text.size(); });
+    }
+
+    for (int b = 0; b < 256; ++b) {
+        byte_spelling_[b].clear();
+        unicode::append_utf8(byte_spelling_[b], byte_to_codepoint(b));
+        byte_token_[b] = find_token(byte_spelling_[b]);
+        if (byte_token_[b] >= 0 && is_special(byte_token_[b])) byte_token_[b] = -1;
+    }
+
+    // Merges: "left right" in rank order. A merge whose parts or result are not tokens can never
+    // apply, so it is dropped.
+    merge_rank_.reserve(spec.merges.size());
+    std::string joined;
+    for (size_t rank = 0; rank < spec.merges.size(); ++rank) {
+        const std::string_view merge = spec.merges[rank];
+        const size_t space = merge.find(' ', 1);
+        if (space == std::string_view::npos) continue;
+        const auto left = by_text_.find(merge.substr(0, space));
+        const auto right = by_text_.find(merge.substr(space + 1));
+        if (left == by_text_.end() || right == by_text_.end()) continue;
+        joined.assign(merge.substr(0, space));
+        joined.append(merge.substr(space + 1));
+        const auto result = by_text_.find(joined);
+        if (result == by_text_.end()) continue;
+        merge_rank_.emplace(pair_key(left->second, right->second), Merge{static_cast<int32_t>(rank), result->second});
+    }
+
+    // Files written by bitnet.cpp's converter carry no EOT id; Llama 3 ends a turn with <|eot_id|>.
+    eot_id_ = spec.eot_id;
+    if (eot_id_ < 0) {
+        for (const char * name : {"<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>"}) {
+            const auto it = special_by_text_.find(name);
+            if (it != special_by_text_.end()) {
+                eot_id_ = it->second;
+                break;
+            }
+        }
+    }
+    return true;
+}
+
+TokenType Tokenizer::token_type(int32_t id) const {
+    return id >= 0 && id < n_tokens() ? types_[id] : TokenType::undefined;
+}
+
+bool Tokenizer::is_special(int32_t id) const { return is_special_type(token_type(id)); }
+
+int32_t Tokenizer::find_token(std::string_view text) const {
+    auto it = by_text_.find(text);
+    if (it != by_text_.end()) return it->second;
+    it = special_by_text_.find(text);
+    return it != special_by_text_.end() ? it->second : -1;
+}
+
+std::vector<int32_t> Tokenizer::tokenize(std::string_view text, const TokenizeOptions & options) const {
+    std::vector<int32_t> out;
+    out.reserve(text.size() / 3 + 2);
+    if (options.add_bos && add_bos_ && bos_id_ >= 0) out.push_back(bos_id_);
+    if (!options.parse_special) {
+        encode_text(text, out);
+        return out;
+    }
+    // Leftmost-longest special-token text splits the input; the pieces between are ordinary text.
+    size_t start = 0;
+    for (size_t pos = 0; pos < text.size();) {
+        const auto & group = specials_by_byte_[static_cast<uint8_t>(text[pos])];
+        const Special * found = nullptr;
+        for (const Special & s : group) {
+            if (text.compare(pos, s.text.size(), s.text) == 0) {
+                found = &s;  // the group is sorted longest first
+                break;
+            }
+        }
+        if (!found) {
+            ++pos;
+            continue;
+        }
+        encode_text(text.substr(start, pos - start), out);
+        out.push_back(found->id);
+        pos += found->text.size();
+        start = pos;
+    }
+    encode_text(text.substr(start), out);
+    return out;
+}
+
+void Tokenizer::encode_text(std::string_view text, std::vector<int32_t> & out) const {
+    if (text.empty()) return;
+    thread_local std::vector<std::string_view> pieces;
+    pieces.clear();
+    pretokenize(pre_, text, pieces);
+    for (const std::string_view piece : pieces) encode_pretoken(piece, out);
+}
+
+void Tokenizer::encode_pretoken(std::string_view piece, std::vector<int32_t> & out) const {
+    // The piece in the byte spelling; if the vocabulary has it whole, it is one token
+    // (ignore_merges, as the Llama 3 tokenizer does).
+    thread_local std::string spelled;
+    spelled.clear();
+    for (const char c : piece) spelled += byte_spelling_[static_cast<uint8_t>(c)];
+    if (const auto it = by_text_.find(spelled); it != by_text_.end()) {
+        out.push_back(it->second);
+        return;
+    }
+
+    // Start from one symbol per byte, then apply the best-ranked merge available (leftmost on
+    // ties) until none applies. Symbols form a linked list; the queue holds candidate pairs and
+    // stale entries are skipped when they surface.
+    struct Symbol {
+        int32_t id;
+        int32_t prev;
+        int32_t next;
+    };
+    thread_local std::vector<Symbol> symbols;
+    symbols.clear();
+    for (const char c : piece) {
+        const int32_t id = byte_token_[static_cast<uint8_t>(c)];
+        if (id < 0) {
+            if (unk_id_ >= 0) out.push_back(unk_id_);  // the vocabulary cannot spell this byte
+            continue;
+        }
+        const int32_t index = static_cast<int32_t>(symbols.size());
+        symbols.push_back({id, index - 1, index + 1});
+    }
+    if (symbols.empty()) return;
+    symbols.back().next = -1;
+
+    struct Candidate {
+        int32_t rank;
+        int32_t left;  // symbol index
+        int32_t left_id;
+        int32_t right_id;
+        bool operator>(const Candidate & o) const { return rank != o.rank ? rank > o.rank : left > o.left; }
+    };
+    std::priority_queue<Candidate, std::vector<Candidate>, std::greater<Candidate>> queue;
+    const auto consider = [&](int32_t left) {
+        if (left < 0) return;
+        const int32_t right = symbols[left].next;
+        if (right < 0) return;
+        const auto it = merge_rank_.find(pair_key(symbols[left].id, symbols[right].id));
+        if (it != merge_rank_.end()) queue.push({it->second.rank, left, symbols[left].id, symbols[right].id});
+    };
+    for (int32_t i = 0; i < static_cast<int32_t>(symbols.size()); ++i) consider(i);
+
+    while (!queue.empty()) {
+        const Candidate c = queue.top();
+        queue.pop();
+        Symbol & left = symbols[c.left];
+        if (left.id != c.left_id || left.next < 0 || symbols[left.next].id != c.right_id) continue;  // stale
+        const int32_t right = left.next;
+        left.id = merge_rank_.find(pair_key(c.left_id, c.right_id))->second.result;
+        left.next = symbols[right].next;
+        if (left.next >= 0) symbols[left.next].prev = c.left;
+        symbols[right].id = -1;  // removed
+        consider(left.prev);
+        consider(c.left);
+    }
+    for (int32_t i = 0; i >= 0; i = symbols[i].next) out.push_back(symbols[i].id);
+}
+
+std::string Tokenizer::token_bytes(int32_t id, const DetokenizeOptions & options) const {
+    if (id < 0 || id >= n_tokens()) return std::string();
+    if (is_special_type(types_[id])) return options.skip_special ? std::string() : tokens_[id];
+    return bytes_[id];
+}
+
+std::string Tokenizer::detokenize(const std::vector<int32_t> & ids, const DetokenizeOptions & options) const {
+    std::string out;
+    for (const int32_t id : ids) {
+        if (id < 0 || id >= n_tokens()) continue;
+        if (is_special_type(types_[id])) {
+            if (!options.skip_special) out += tokens_[id];
+        } else {
+            out += bytes_[id];
+        }
+    }
+    return out;
+}
+
+}  // namespace tern

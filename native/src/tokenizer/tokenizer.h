@@ -1,0 +1,129 @@
+// Byte-level BPE tokenizer (the GPT-2 / Llama 3 family), built from a plain description of the
+// vocabulary so that it does not depend on where the vocabulary came from (the model loader
+// fills a TokenizerSpec from the GGUF keys tokenizer.ggml.*).
+//
+//   text --(special tokens, when asked)--> pieces --(pre-tokenizer)--> pre-tokens
+//        --(GPT-2 byte-to-unicode)--> symbols --(merges by rank)--> ids
+//
+// Nothing here throws to the caller except std::bad_alloc: create() reports an unusable
+// vocabulary through its error string, and tokenize() accepts any bytes (invalid UTF-8 is
+// encoded through the single-byte tokens).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "tokenizer/pretokenize.h"
+
+namespace tern {
+
+// tokenizer.ggml.token_type values.
+enum class TokenType : int32_t {
+    undefined = 0,
+    normal = 1,
+    unknown = 2,
+    control = 3,
+    user_defined = 4,
+    unused = 5,
+    byte = 6,
+};
+
+struct TokenizerSpec {
+    std::string model = "gpt2";        // tokenizer.ggml.model; only "gpt2" (byte-level BPE)
+    std::string pre;                   // tokenizer.ggml.pre; empty when the file has none
+    std::vector<std::string> tokens;   // tokenizer.ggml.tokens, in the GPT-2 byte spelling
+    std::vector<std::string> merges;   // tokenizer.ggml.merges, "left right", best rank first
+    std::vector<int32_t> token_types;  // tokenizer.ggml.token_type; empty means all normal
+    int32_t bos_id = -1;               // -1: not given
+    int32_t eos_id = -1;
+    int32_t eot_id = -1;               // -1: looked up by text (<|eot_id|>, <|im_end|>, ...)
+    int32_t unk_id = -1;
+    bool add_bos = false;              // tokenizer.ggml.add_bos_token
+};
+
+struct TokenizeOptions {
+    bool add_bos = true;         // prepend BOS when the vocabulary asks for it (false: never)
+    bool parse_special = false;  // exact special-token text becomes that token's id
+};
+
+struct DetokenizeOptions {
+    bool skip_special = false;   // leave out control and user-defined tokens
+};
+
+class Tokenizer {
+public:
+    // Builds the tokenizer, or returns nullptr with the reason in *error. Does not throw. Pass
+    // the spec with std::move to avoid copying the vocabulary.
+    static std::unique_ptr<Tokenizer> create(TokenizerSpec spec, std::string * error) noexcept;
+
+    // Text to ids. The result starts with BOS when options.add_bos and the vocabulary's add_bos
+    // are both set.
+    std::vector<int32_t> tokenize(std::string_view text, const TokenizeOptions & options = {}) const;
+
+    // The bytes of one token: the raw text of special tokens (empty when skipped), the decoded
+    // bytes of ordinary ones. A token may hold part of a UTF-8 character; stream through
+    // Utf8StreamDecoder. Out-of-range ids give an empty string.
+    std::string token_bytes(int32_t id, const DetokenizeOptions & options = {}) const;
+
+    // Ids to bytes, concatenated (may be invalid UTF-8 if the ids split a character).
+    std::string detokenize(const std::vector<int32_t> & ids, const DetokenizeOptions & options = {}) const;
+
+    int32_t n_tokens() const { return static_cast<int32_t>(tokens_.size()); }
+    const std::string & token_text(int32_t id) const { return tokens_.at(id); }
+    TokenType token_type(int32_t id) const;
+    bool is_special(int32_t id) const;  // control or user-defined
+    // Looks a token up by its stored text; -1 when absent.
+    int32_t find_token(std::string_view text) const;
+
+    int32_t bos_id() const { return bos_id_; }
+    int32_t eos_id() const { return eos_id_; }
+    int32_t eot_id() const { return eot_id_; }
+    bool add_bos() const { return add_bos_; }
+    // EOS or EOT: the model is done talking.
+    bool is_end_of_generation(int32_t id) const { return id >= 0 && (id == eos_id_ || id == eot_id_); }
+    PreTokenizer pre_tokenizer() const { return pre_; }
+    size_t n_merges() const { return merge_rank_.size(); }
+
+private:
+    Tokenizer() = default;
+    Tokenizer(const Tokenizer &) = delete;             // the maps hold views into tokens_
+    Tokenizer & operator=(const Tokenizer &) = delete;
+    bool build(TokenizerSpec & spec, std::string * error);
+
+    struct Merge {
+        int32_t rank;
+        int32_t result;
+    };
+    static uint64_t pair_key(int32_t left, int32_t right) {
+        return (static_cast<uint64_t>(static_cast<uint32_t>(left)) << 32) | static_cast<uint32_t>(right);
+    }
+
+    void encode_text(std::string_view text, std::vector<int32_t> & out) const;
+    void encode_pretoken(std::string_view piece, std::vector<int32_t> & out) const;
+
+    std::vector<std::string> tokens_;
+    std::vector<TokenType> types_;
+    std::vector<std::string> bytes_;                          // decoded bytes per ordinary token
+    std::unordered_map<std::string_view, int32_t> by_text_;   // ordinary tokens (views into tokens_)
+    std::unordered_map<uint64_t, Merge> merge_rank_;          // (left id, right id) -> merge
+    int32_t byte_token_[256];                                 // single-byte token ids, -1 if absent
+    std::string byte_spelling_[256];                          // GPT-2 byte-to-unicode, as UTF-8
+
+    // Special tokens for parse_special, grouped by first byte, longest first.
+    struct Special {
+        std::string_view text;
+        int32_t id;
+    };
+    std::vector<Special> specials_by_byte_[256];
+    std::unordered_map<std::string_view, int32_t> special_by_text_;
+
+    PreTokenizer pre_ = PreTokenizer::llama3;
+    int32_t bos_id_ = -1, eos_id_ = -1, eot_id_ = -1, unk_id_ = -1;
+    bool add_bos_ = false;
+};
+
+}  // namespace tern

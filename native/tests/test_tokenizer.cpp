@@ -1,0 +1,408 @@
+// Tokenizer tests: the Llama 3 fixture cases (exact ids), the synthetic vocabularies of the
+// fixture models (prompt ids of the reference files), round trips, streaming UTF-8, invalid
+// input, errors, and load/tokenize timings. Every expectation is read from the fixture files.
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "gguf/gguf.h"
+#include "json.h"
+#include "test.h"
+#include "tokenizer/pretokenize.h"
+#include "tokenizer/tokenizer.h"
+#include "tokenizer/unicode.h"
+#include "tokenizer/utf8_stream.h"
+
+using tern::Tokenizer;
+using tern::TokenizerSpec;
+
+namespace {
+
+const std::string kFixtures = TERN_FIXTURES_DIR;
+
+double ms_since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
+// Reads the tokenizer.ggml.* keys of a GGUF file into a spec (what the model loader will do).
+bool spec_from_gguf(const std::string & path, TokenizerSpec * spec, std::string * error) {
+    auto file = tern::gguf::File::open(path, error);
+    if (!file) return false;
+    std::vector<std::string_view> views;
+    if (!file->get_string_array("tokenizer.ggml.tokens", &views)) {
+        *error = "no tokenizer.ggml.tokens";
+        return false;
+    }
+    spec->tokens.assign(views.begin(), views.end());
+    views.clear();
+    if (file->get_string_array("tokenizer.ggml.merges", &views)) spec->merges.assign(views.begin(), views.end());
+    std::vector<int64_t> types;
+    if (file->get_int_array("tokenizer.ggml.token_type", &types)) spec->token_types.assign(types.begin(), types.end());
+    int64_t id = 0;
+    if (file->get_int("tokenizer.ggml.bos_token_id", &id)) spec->bos_id = static_cast<int32_t>(id);
+    if (file->get_int("tokenizer.ggml.eos_token_id", &id)) spec->eos_id = static_cast<int32_t>(id);
+    if (file->get_int("tokenizer.ggml.eot_token_id", &id)) spec->eot_id = static_cast<int32_t>(id);
+    if (file->get_int("tokenizer.ggml.unknown_token_id", &id)) spec->unk_id = static_cast<int32_t>(id);
+    bool add_bos = false;
+    if (file->get_bool("tokenizer.ggml.add_bos_token", &add_bos)) spec->add_bos = add_bos;
+    file->get_string("tokenizer.ggml.model", &spec->model);
+    file->get_string("tokenizer.ggml.pre", &spec->pre);
+    return true;
+}
+
+std::unique_ptr<Tokenizer> load(const std::string & path, double * load_ms = nullptr) {
+    const auto start = std::chrono::steady_clock::now();
+    TokenizerSpec spec;
+    std::string error;
+    if (!spec_from_gguf(path, &spec, &error)) {
+        std::fprintf(stderr, "%s: %s\n", path.c_str(), error.c_str());
+        return nullptr;
+    }
+    auto t = Tokenizer::create(std::move(spec), &error);
+    if (!t) std::fprintf(stderr, "%s: %s\n", path.c_str(), error.c_str());
+    if (load_ms) *load_ms = ms_since(start);
+    return t;
+}
+
+const Tokenizer & llama3() {
+    static std::unique_ptr<Tokenizer> t = [] {
+        double ms = 0;
+        auto tok = load(kFixtures + "/tokenizer/llama3-bitnet-b1.58-vocab-only.gguf", &ms);
+        std::printf("llama3 vocabulary: read + built in %.1f ms (%d tokens, %zu merges)\n", ms,
+                    tok ? tok->n_tokens() : 0, tok ? tok->n_merges() : size_t(0));
+        return tok;
+    }();
+    if (!t) throw std::runtime_error("cannot load the Llama 3 fixture vocabulary");
+    return *t;
+}
+
+const json::Value & cases_file() {
+    static const json::Value v = [] {
+        std::string error;
+        json::Value parsed = json::parse_file(kFixtures + "/tokenizer/llama3-tokenizer-cases.json", &error);
+        if (!error.empty()) std::fprintf(stderr, "%s\n", error.c_str());
+        return parsed;
+    }();
+    return v;
+}
+
+std::string from_hex(const std::string & hex) {
+    std::string out;
+    for (size_t i = 0; i + 1 < hex.size(); i += 2) out += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
+    return out;
+}
+
+// The exact bytes of a case: text_utf8_hex when present, else text.
+std::string case_text(const json::Value & c) {
+    return c.has("text_utf8_hex") ? from_hex(c["text_utf8_hex"].str()) : c["text"].str();
+}
+
+std::string ids_to_string(const std::vector<int32_t> & ids) {
+    std::string s = "[";
+    for (size_t i = 0; i < ids.size(); ++i) s += (i ? ", " : "") + std::to_string(ids[i]);
+    return s + "]";
+}
+
+std::vector<int32_t> to_ids(const json::Value & v) {
+    std::vector<int32_t> out;
+    for (const int64_t x : v.int_array()) out.push_back(static_cast<int32_t>(x));
+    return out;
+}
+
+// Streams ids through the UTF-8 decoder one token at a time; every chunk must be valid UTF-8.
+// Returns the joined text, and how many times bytes were held back between tokens.
+std::string stream_decode(const Tokenizer & t, const std::vector<int32_t> & ids, bool * all_valid, int * held) {
+    tern::Utf8StreamDecoder decoder;
+    std::string out;
+    *all_valid = true;
+    *held = 0;
+    for (const int32_t id : ids) {
+        const std::string chunk = decoder.push(t.token_bytes(id));
+        if (!tern::unicode::is_valid_utf8(chunk)) *all_valid = false;
+        if (decoder.pending() > 0) ++*held;
+        out += chunk;
+    }
+    const std::string tail = decoder.flush();
+    if (!tern::unicode::is_valid_utf8(tail)) *all_valid = false;
+    return out + tail;
+}
+
+}  // namespace
+
+TEST_CASE("llama3 fixture: every case gives exactly expected_ids") {
+    const Tokenizer & t = llama3();
+    const json::Value & cases = cases_file()["cases"];
+    REQUIRE(cases.size() > 0);
+    int passed = 0;
+    for (const json::Value & c : cases.items()) {
+        tern::TokenizeOptions options;
+        options.add_bos = false;
+        options.parse_special = c["parse_special"].boolean();
+        const std::vector<int32_t> ids = t.tokenize(case_text(c), options);
+        const std::vector<int32_t> expected = to_ids(c["expected_ids"]);
+        const bool ok = ids == expected;
+        passed += ok;
+        CHECK_MSG(ok, c["name"].str() + ": got " + ids_to_string(ids) + ", expected " + ids_to_string(expected));
+    }
+    std::printf("llama3 fixture cases: %d/%zu exact\n", passed, cases.size());
+}
+
+TEST_CASE("llama3 fixture: round trip detokenize(tokenize(text)) == text") {
+    const Tokenizer & t = llama3();
+    for (const json::Value & c : cases_file()["cases"].items()) {
+        const std::string text = case_text(c);
+        tern::TokenizeOptions options;
+        options.add_bos = false;
+        options.parse_special = c["parse_special"].boolean();
+        CHECK_MSG(t.detokenize(t.tokenize(text, options)) == text, c["name"].str());
+    }
+}
+
+TEST_CASE("llama3 fixture: BOS from add_bos_token, special ids, EOT found by name") {
+    const Tokenizer & t = llama3();
+    CHECK(t.add_bos());
+    CHECK(t.bos_id() == 128000);
+    CHECK(t.eos_id() == 128001);
+    CHECK(t.eot_id() == 128009);  // the file has no eot_token_id: found as <|eot_id|>
+    CHECK(t.is_end_of_generation(128001));
+    CHECK(t.is_end_of_generation(128009));
+    CHECK(!t.is_end_of_generation(128000));
+    CHECK(t.pre_tokenizer() == tern::PreTokenizer::llama3);  // no tokenizer.ggml.pre
+    const std::vector<int32_t> with = t.tokenize("Hello world");
+    const std::vector<int32_t> without = t.tokenize("Hello world", {false, false});
+    REQUIRE(with.size() == without.size() + 1);
+    CHECK(with[0] == 128000);
+    CHECK(std::vector<int32_t>(with.begin() + 1, with.end()) == without);
+    CHECK(t.tokenize("").size() == 1);
+    CHECK(t.tokenize("", {false, false}).empty());
+    // Skipping special tokens when detokenizing.
+    const std::vector<int32_t> chat = t.tokenize("<|begin_of_text|>Hi<|eot_id|>", {false, true});
+    CHECK(t.detokenize(chat) == "<|begin_of_text|>Hi<|eot_id|>");
+    tern::DetokenizeOptions skip;
+    skip.skip_special = true;
+    CHECK(t.detokenize(chat, skip) == "Hi");
+}
+
+TEST_CASE("llama3 fixture: streaming never emits half a character") {
+    const Tokenizer & t = llama3();
+    int held_total = 0;
+    for (const json::Value & c : cases_file()["cases"].items()) {
+        const std::string text = case_text(c);
+        const std::vector<int32_t> ids = t.tokenize(text, {false, c["parse_special"].boolean()});
+        bool valid = false;
+        int held = 0;
+        CHECK_MSG(stream_decode(t, ids, &valid, &held) == text, c["name"].str());
+        CHECK_MSG(valid, c["name"].str());
+        held_total += held;
+    }
+    // The fixture has characters split across tokens (emoji, Malayalam, CJK): the decoder must
+    // actually have held bytes back somewhere.
+    CHECK(held_total > 0);
+}
+
+TEST_CASE("synthetic vocabularies of the fixture models: prompt ids of every reference") {
+    const char * names[] = {"synth-bitnet-b1.58-i2_s", "synth-bitnet-25-untied-i2_s", "synth-bitnet-tq1_0",
+                            "synth-bitnet-tq2_0"};
+    int prompts = 0, exact = 0;
+    for (const char * name : names) {
+        std::string error;
+        const json::Value ref = json::parse_file(kFixtures + "/refs/" + name + ".json", &error);
+        REQUIRE(error.empty());
+        auto t = load(kFixtures + "/" + ref["model"].str());
+        REQUIRE(t != nullptr);
+        const json::Value & info = ref["tokenizer"];
+        CHECK(t->n_tokens() == info["n_vocab"].integer());
+        CHECK(static_cast<int64_t>(t->n_merges()) == info["n_merges"].integer());
+        CHECK(t->bos_id() == info["bos_id"].integer());
+        CHECK(t->eos_id() == info["eos_id"].integer());
+        CHECK(t->add_bos() == info["add_bos"].boolean());
+        for (const json::Value & p : ref["prompts"].items()) {
+            const std::string text = case_text(p);
+            tern::TokenizeOptions options;  // BOS as the file says
+            options.parse_special = true;
+            const std::vector<int32_t> ids = t->tokenize(text, options);
+            const std::vector<int32_t> expected = to_ids(p["prompt_ids"]);
+            ++prompts;
+            exact += ids == expected;
+            CHECK_MSG(ids == expected, std::string(name) + "/" + p["name"].str() + ": got " + ids_to_string(ids) +
+                                           ", expected " + ids_to_string(expected));
+            CHECK_MSG(t->detokenize(ids) == t->token_text(t->bos_id()) + text, p["name"].str());
+            bool valid = false;
+            int held = 0;
+            stream_decode(*t, ids, &valid, &held);
+            CHECK(valid);
+        }
+    }
+    std::printf("synthetic model prompts: %d/%d exact\n", exact, prompts);
+}
+
+TEST_CASE("pre-tokenizer names: supported ones, unknown ones refused with a clear error") {
+    tern::PreTokenizer p;
+    CHECK(tern::pre_tokenizer_from_name("", &p) && p == tern::PreTokenizer::llama3);
+    CHECK(tern::pre_tokenizer_from_name("llama-bpe", &p) && p == tern::PreTokenizer::llama3);
+    CHECK(tern::pre_tokenizer_from_name("llama3", &p) && p == tern::PreTokenizer::llama3);
+    CHECK(tern::pre_tokenizer_from_name("gpt2", &p) && p == tern::PreTokenizer::gpt2);
+    CHECK(!tern::pre_tokenizer_from_name("qwen2", &p));
+
+    TokenizerSpec spec;
+    spec.tokens = {"a", "b", "ab"};
+    spec.merges = {"a b"};
+    spec.pre = "qwen2";
+    std::string error;
+    CHECK(Tokenizer::create(spec, &error) == nullptr);
+    CHECK_MSG(error.find("unknown pre-tokenizer 'qwen2'") != std::string::npos, error);
+    spec.pre = "";
+    spec.model = "llama";
+    error.clear();
+    CHECK(Tokenizer::create(spec, &error) == nullptr);
+    CHECK_MSG(error.find("unsupported tokenizer model 'llama'") != std::string::npos, error);
+    spec.model = "gpt2";
+    spec.token_types = {1, 1};
+    CHECK(Tokenizer::create(spec, &error) == nullptr);
+    spec.token_types.clear();
+    spec.bos_id = 7;
+    CHECK(Tokenizer::create(spec, &error) == nullptr);
+    spec.bos_id = -1;
+    CHECK(Tokenizer::create(spec, &error) != nullptr);
+}
+
+namespace {
+std::vector<std::string> split(tern::PreTokenizer kind, const std::string & text) {
+    std::vector<std::string_view> pieces;
+    tern::pretokenize(kind, text, pieces);
+    return std::vector<std::string>(pieces.begin(), pieces.end());
+}
+using Pieces = std::vector<std::string>;
+}  // namespace
+
+TEST_CASE("llama3 pre-tokenizer: hand-checked splits") {
+    const auto L = tern::PreTokenizer::llama3;
+    CHECK((split(L, "Hello world") == Pieces{"Hello", " world"}));
+    CHECK((split(L, "I'M HE'D 'Ve") == Pieces{"I", "'M", " HE", "'D", " '", "Ve"}));
+    CHECK((split(L, "12345") == Pieces{"123", "45"}));
+    CHECK((split(L, "a  b") == Pieces{"a", " ", " b"}));
+    CHECK((split(L, "x   ") == Pieces{"x", "   "}));
+    CHECK((split(L, "a \n\n b") == Pieces{"a", " \n\n", " b"}));
+    CHECK((split(L, "a\n\tb") == Pieces{"a", "\n", "\tb"}));
+    CHECK((split(L, " ...\r\nx") == Pieces{" ...\r\n", "x"}));
+    CHECK((split(L, " 42") == Pieces{" ", "42"}));
+    CHECK((split(L, "\xC3\xA9t\xC3\xA9") == Pieces{"\xC3\xA9t\xC3\xA9"}));
+    CHECK((split(L, "(n):") == Pieces{"(n", "):"}));
+    CHECK((split(L, "'\xC5\xBF") == Pieces{"'\xC5\xBF"}));  // U+017F folds to s under (?i)
+    CHECK((split(L, "\xFF" "ab") == Pieces{"\xFF" "ab"}));  // an invalid byte is "other"
+}
+
+TEST_CASE("gpt2 pre-tokenizer: hand-checked splits") {
+    const auto G = tern::PreTokenizer::gpt2;
+    CHECK((split(G, "Hello world") == Pieces{"Hello", " world"}));
+    CHECK((split(G, "I'm I'M") == Pieces{"I", "'m", " I", "'", "M"}));
+    CHECK((split(G, "12345 678") == Pieces{"12345", " 678"}));
+    CHECK((split(G, "a  b") == Pieces{"a", " ", " b"}));
+    CHECK((split(G, "a \n\n b") == Pieces{"a", " \n\n", " b"}));
+    CHECK((split(G, "(n):") == Pieces{"(", "n", "):"}));
+    CHECK((split(G, "x\ty") == Pieces{"x", "\t", "y"}));
+}
+
+TEST_CASE("unicode classes come from the generated tables") {
+    using namespace tern::unicode;
+    CHECK(is_letter('a') && is_letter(0x00E9) && is_letter(0x4F60) && is_letter(0x0D2E));
+    CHECK(!is_letter('1') && !is_letter(' ') && !is_letter(0x1F355));
+    CHECK(is_number('7') && is_number(0x0663) && is_number(0x00B2) && is_number(0x2167));
+    CHECK(is_whitespace(' ') && is_whitespace('\t') && is_whitespace(0x00A0) && is_whitespace(0x3000) &&
+          is_whitespace(0x0085));
+    CHECK(!is_whitespace(0xFEFF) && !is_whitespace(0x200B));
+    std::printf("unicode tables: Unicode %s\n", tables_unicode_version());
+}
+
+TEST_CASE("invalid UTF-8 input is tokenized byte by byte and round-trips exactly") {
+    const Tokenizer & t = llama3();
+    const std::string inputs[] = {
+        std::string("\xFF\xFE hello \xC3"),        // bad bytes, truncated sequence at the end
+        std::string("caf\xC3\xA9\xE9 \xED\xA0\x80"),  // Latin-1 byte, an encoded surrogate
+        std::string("\xF0\x9F\x8D") + "x",          // an emoji cut short
+        std::string("a\0b", 3),                     // NUL is an ordinary byte
+        std::string("\xC0\xAF\xF8\x88\x80\x80\x80"),  // overlong, 5-byte form
+    };
+    for (const std::string & text : inputs) {
+        const std::vector<int32_t> ids = t.tokenize(text, {false, true});
+        CHECK(!ids.empty());
+        CHECK(t.detokenize(ids) == text);
+        bool valid = false;
+        int held = 0;
+        const std::string streamed = stream_decode(t, ids, &valid, &held);
+        CHECK(valid);  // invalid bytes come out as U+FFFD, never raw
+    }
+}
+
+TEST_CASE("utf8 stream decoder: holds incomplete characters, replaces invalid bytes") {
+    tern::Utf8StreamDecoder d;
+    CHECK(d.push("caf\xC3") == "caf");
+    CHECK(d.pending() == 1);
+    CHECK(d.push("\xA9!") == "\xC3\xA9!");
+    CHECK(d.push("\xF0\x9F") == "");
+    CHECK(d.push("\x8D") == "");
+    CHECK(d.push("\x95") == "\xF0\x9F\x8D\x95");
+    CHECK(d.flush().empty());
+    // Clearly invalid: replaced at once.
+    CHECK(d.push("\x80" "a") == "\xEF\xBF\xBD" "a");
+    CHECK(d.push("\xC3(") == "\xEF\xBF\xBD(");
+    CHECK(d.push("\xE0\x80") == "\xEF\xBF\xBD\xEF\xBF\xBD");  // overlong lead E0 needs A0..BF
+    CHECK(d.push("\xED\xA0") == "\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogates
+    CHECK(d.push("\xF4\x90") == "\xEF\xBF\xBD\xEF\xBF\xBD");  // above U+10FFFF
+    CHECK(d.push("\xC0\xFF") == "\xEF\xBF\xBD\xEF\xBF\xBD");
+    // Incomplete at the end: one U+FFFD at flush.
+    CHECK(d.push("x\xE2\x82") == "x");
+    CHECK(d.flush() == "\xEF\xBF\xBD");
+    CHECK(d.pending() == 0);
+    // Byte-at-a-time over mixed text gives the same text back.
+    const std::string text = "na\xC3\xAFve \xE6\x97\xA5\xE6\x9C\xAC \xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9";
+    std::string out;
+    for (const char c : text) {
+        const std::string chunk = d.push(std::string(1, c));
+        CHECK(tern::unicode::is_valid_utf8(chunk));
+        out += chunk;
+    }
+    CHECK(out + d.flush() == text);
+}
+
+TEST_CASE("BPE details: merge ranks, leftmost ties, ignore_merges, parse_special longest match") {
+    // A toy vocabulary in the byte spelling: 'a' 'b' 'c', merges by rank.
+    TokenizerSpec spec;
+    spec.tokens = {"a", "b", "c", "ab", "bc", "abc", "aa", "<|x|>", "<|x|>y", "<|", "Ġ", "Ġa"};
+    spec.merges = {"b c", "a b", "a a", "a bc", "Ġ a"};
+    spec.token_types = {1, 1, 1, 1, 1, 1, 1, 3, 3, 1, 1, 1};
+    spec.pre = "llama-bpe";
+    std::string error;
+    auto t = Tokenizer::create(spec, &error);
+    REQUIRE(t != nullptr);
+    // "abc" is a vocabulary entry: emitted whole (ignore_merges).
+    CHECK((t->tokenize("abc", {false, false}) == std::vector<int32_t>{5}));
+    // "abcc": b c (rank 0) first -> a bc -> abc (rank 3), then c.
+    CHECK((t->tokenize("abcc", {false, false}) == std::vector<int32_t>{5, 2}));
+    // "aaa": equal ranks, leftmost first -> aa a.
+    CHECK((t->tokenize("aaa", {false, false}) == std::vector<int32_t>{6, 0}));
+    // A missing byte token with no unk id is dropped, not a crash.
+    CHECK((t->tokenize("ad", {false, false}) == std::vector<int32_t>{0}));
+    // Special tokens: only when asked, leftmost-longest.
+    CHECK((t->tokenize("<|x|>y", {false, true}) == std::vector<int32_t>{8}));
+    CHECK((t->tokenize("a<|x|>", {false, true}) == std::vector<int32_t>{0, 7}));
+    CHECK((t->tokenize("<|x|>", {false, false}) == std::vector<int32_t>{9}));  // "<|" then dropped bytes
+    CHECK((t->tokenize(" a", {false, false}) == std::vector<int32_t>{11}));
+}
+
+TEST_CASE("timing: tokenizing a few thousand characters takes milliseconds") {
+    const Tokenizer & t = llama3();
+    std::string text;
+    for (const json::Value & c : cases_file()["cases"].items()) text += case_text(c) + "\n";
+    while (text.size() < 5000) text += text;
+    const auto start = std::chrono::steady_clock::now();
+    size_t n = 0;
+    const int reps = 20;
+    for (int i = 0; i < reps; ++i) n += t.tokenize(text, {false, true}).size();
+    const double ms = ms_since(start) / reps;
+    std::printf("tokenize %zu bytes -> %zu tokens: %.2f ms\n", text.size(), n / reps, ms);
+    CHECK(ms < 100);  // generous: a debug build on a busy machine
+}
+
+TEST_MAIN("test_tokenizer")

@@ -1,0 +1,288 @@
+// AVX2 kernels (with FMA and F16C), compiled with their own flags and run only when the CPU has
+// them (dispatch.cpp). Twin of kernels_scalar.cpp.
+//
+// Ternary: each 64-byte block is handled as two 32-byte halves; a digit plane's digits
+// d in {0,1,2} are (m >= 86) + (m >= 171) via saturating subtract and min, vpmaddubsw
+// (unsigned x signed) gives pairs of d * x in int16, the five planes of a block are summed in
+// int16 (|sum| <= 2560) and widened once per block; sum (d - 1) x = sum d x - sum x.
+// Float: 8-lane chunks, chunk c into accumulator c % 4, a fixed reduction; the same code for
+// GEMV and every GEMM tile, so each output has one summation order.
+//
+// Everything is in an anonymous namespace: no inline function from this file may be shared
+// with (and picked by the linker for) code compiled for other CPUs.
+#include "kernels/kernels.h"
+#include "kernels/kernels_isa.h"
+#include "kernels/ternary_layout.h"
+
+#include <immintrin.h>
+
+#include <cstring>
+
+namespace tern {
+namespace {
+
+using namespace ternary_layout;
+
+// ---- ternary ---------------------------------------------------------------------------------
+
+inline __m256i digits(__m256i m) {
+    const __m256i one = _mm256_set1_epi8(1);
+    const __m256i ge1 = _mm256_min_epu8(_mm256_subs_epu8(m, _mm256_set1_epi8(kDigitStep1 - 1)), one);
+    const __m256i ge2 = _mm256_min_epu8(_mm256_subs_epu8(m, _mm256_set1_epi8(static_cast<char>(kDigitStep2 - 1))), one);
+    return _mm256_add_epi8(ge1, ge2);
+}
+
+inline __m256i times3(__m256i m) { return _mm256_add_epi8(_mm256_add_epi8(m, m), m); }
+
+inline __m256i load32(const void * p) { return _mm256_loadu_si256(static_cast<const __m256i *>(p)); }
+
+inline int32_t hsum_i32(__m256i v) {
+    __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, _MM_SHUFFLE(1, 0, 3, 2)));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, _MM_SHUFFLE(2, 3, 0, 1)));
+    return _mm_cvtsi128_si32(s);
+}
+
+// Sum of x[0 .. cols), cols a multiple of 64.
+int32_t sum_i8(const int8_t * x, int64_t cols) {
+    const __m256i ones8 = _mm256_set1_epi8(1), ones16 = _mm256_set1_epi16(1);
+    __m256i acc = _mm256_setzero_si256();
+    for (int64_t k = 0; k < cols; k += 32)
+        acc = _mm256_add_epi32(acc, _mm256_madd_epi16(_mm256_maddubs_epi16(ones8, load32(x + k)), ones16));
+    return hsum_i32(acc);
+}
+
+// T tokens against one row: sum d * x (d = weight + 1). Each plane half is decoded once and
+// used T times; the planes of a block are summed in int16 and widened once per block.
+template <int T>
+void row_dot_offset_tile(const uint8_t * row, int64_t cols, const int8_t * const * xs, int32_t * out) {
+    const __m256i ones16 = _mm256_set1_epi16(1);
+    __m256i acc[T];
+    for (int t = 0; t < T; ++t) acc[t] = _mm256_setzero_si256();
+    const int64_t blocks = (cols + kBlockCols - 1) / kBlockCols;
+    for (int64_t b = 0; b < blocks; ++b) {
+        const int64_t left = (cols - b * kBlockCols) / kPlaneCols;
+        const int planes = left >= kDigits ? kDigits : static_cast<int>(left);
+        for (int half = 0; half < 2; ++half) {
+            __m256i s16[T];
+            for (int t = 0; t < T; ++t) s16[t] = _mm256_setzero_si256();
+            __m256i q = load32(row + b * kBlockBytes + 32 * half);
+            for (int i = 0; i < planes; ++i) {
+                const __m256i d = digits(q);
+                const int64_t off = b * kBlockCols + i * kPlaneCols + 32 * half;
+                for (int t = 0; t < T; ++t) s16[t] = _mm256_add_epi16(s16[t], _mm256_maddubs_epi16(d, load32(xs[t] + off)));
+                q = times3(q);
+            }
+            for (int t = 0; t < T; ++t) acc[t] = _mm256_add_epi32(acc[t], _mm256_madd_epi16(s16[t], ones16));
+        }
+    }
+    for (int t = 0; t < T; ++t) out[t] = hsum_i32(acc[t]);
+}
+
+template <int T>
+void ternary_gemm_tiles(const uint8_t * w, size_t w_stride, int64_t rows, int64_t cols,
+                        const int8_t * x, size_t x_stride, int32_t * y, size_t y_stride) {
+    const int8_t * xs[T];
+    int32_t sx[T], out[T];
+    for (int t = 0; t < T; ++t) {
+        xs[t] = x + t * x_stride;
+        sx[t] = sum_i8(xs[t], cols);
+    }
+    for (int64_t r = 0; r < rows; ++r) {
+        row_dot_offset_tile<T>(w + r * w_stride, cols, xs, out);
+        for (int t = 0; t < T; ++t) y[t * y_stride + r] = out[t] - sx[t];
+    }
+}
+
+void ternary_gemv_avx2(const uint8_t * w, size_t w_stride, int64_t rows, int64_t cols,
+                       const int8_t * x, int32_t * y) {
+    ternary_gemm_tiles<1>(w, w_stride, rows, cols, x, 0, y, 0);
+}
+
+void ternary_gemm_avx2(const uint8_t * w, size_t w_stride, int64_t rows, int64_t cols,
+                       const int8_t * x, size_t x_stride, int64_t n, int32_t * y, size_t y_stride) {
+    int64_t t = 0;
+    for (; t + 4 <= n; t += 4)
+        ternary_gemm_tiles<4>(w, w_stride, rows, cols, x + t * x_stride, x_stride, y + t * y_stride, y_stride);
+    if (t + 2 <= n) {
+        ternary_gemm_tiles<2>(w, w_stride, rows, cols, x + t * x_stride, x_stride, y + t * y_stride, y_stride);
+        t += 2;
+    }
+    if (t < n) ternary_gemm_tiles<1>(w, w_stride, rows, cols, x + t * x_stride, x_stride, y + t * y_stride, y_stride);
+}
+
+// ---- int8 quantization ---------------------------------------------------------------------------
+
+inline __m256 abs_ps(__m256 v) { return _mm256_andnot_ps(_mm256_set1_ps(-0.0f), v); }
+
+inline __m256 round_half_away(__m256 v) {
+    const __m256 a = abs_ps(v);
+    const __m256 t = _mm256_round_ps(a, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
+    const __m256 up = _mm256_and_ps(_mm256_cmp_ps(_mm256_sub_ps(a, t), _mm256_set1_ps(0.5f), _CMP_GE_OQ), _mm256_set1_ps(1.0f));
+    return _mm256_or_ps(_mm256_add_ps(t, up), _mm256_and_ps(v, _mm256_set1_ps(-0.0f)));
+}
+
+// 8 floats, clamped and rounded, to 8 int8 in the low 8 bytes.
+inline __m128i to_i8x8(__m256 v) {
+    v = _mm256_max_ps(_mm256_min_ps(round_half_away(v), _mm256_set1_ps(127.0f)), _mm256_set1_ps(-128.0f));
+    const __m256i i32 = _mm256_cvtps_epi32(v);
+    const __m128i i16 = _mm_packs_epi32(_mm256_castsi256_si128(i32), _mm256_extracti128_si256(i32, 1));
+    return _mm_packs_epi16(i16, i16);
+}
+
+float quantize_i8_avx2(const float * x, int64_t n, int8_t * q) {
+    __m256 vmax = _mm256_setzero_ps();
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) vmax = _mm256_max_ps(vmax, abs_ps(_mm256_loadu_ps(x + i)));
+    float lanes[8];
+    _mm256_storeu_ps(lanes, vmax);
+    float amax = 0.0f;
+    for (float v : lanes) amax = v > amax ? v : amax;
+    for (; i < n; ++i) {
+        const float a = x[i] < 0.0f ? -x[i] : x[i];
+        amax = a > amax ? a : amax;
+    }
+    const float s = 127.0f / (amax > 1e-5f ? amax : 1e-5f);
+    const __m256 vs = _mm256_set1_ps(s);
+    for (i = 0; i + 8 <= n; i += 8) _mm_storel_epi64(reinterpret_cast<__m128i *>(q + i), to_i8x8(_mm256_mul_ps(_mm256_loadu_ps(x + i), vs)));
+    if (i < n) {
+        float buf[8] = {0};
+        int8_t out[16];
+        std::memcpy(buf, x + i, static_cast<size_t>(n - i) * sizeof(float));
+        _mm_storeu_si128(reinterpret_cast<__m128i *>(out), to_i8x8(_mm256_mul_ps(_mm256_loadu_ps(buf), vs)));
+        std::memcpy(q + i, out, static_cast<size_t>(n - i));
+    }
+    return s;
+}
+
+// ---- float -----------------------------------------------------------------------------------
+
+inline __m256 load8(const float * a) { return _mm256_loadu_ps(a); }
+inline __m256 load8(const uint16_t * a) { return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i *>(a))); }
+// The first `left` (< 8) values, zeros after.
+inline __m256 load8_part(const float * a, int64_t left) {
+    float buf[8] = {0};
+    std::memcpy(buf, a, static_cast<size_t>(left) * sizeof(float));
+    return _mm256_loadu_ps(buf);
+}
+inline __m256 load8_part(const uint16_t * a, int64_t left) {
+    uint16_t buf[8] = {0};
+    std::memcpy(buf, a, static_cast<size_t>(left) * sizeof(uint16_t));
+    return load8(buf);
+}
+
+inline float hsum_ps(__m256 v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+
+// out[t] = dot(w, xs[t]): 8-element chunk c into accumulator c % 4 (FMA), then
+// (a0 + a1) + (a2 + a3) and a fixed horizontal sum; the same for every T.
+template <int T, typename W>
+void dot_tile(const W * w, int64_t cols, const float * const * xs, float * out) {
+    __m256 acc[T][4];
+    for (int t = 0; t < T; ++t)
+        for (int j = 0; j < 4; ++j) acc[t][j] = _mm256_setzero_ps();
+    int64_t k = 0;
+    for (; k + 32 <= cols; k += 32) {
+        for (int j = 0; j < 4; ++j) {
+            const __m256 wv = load8(w + k + 8 * j);
+            for (int t = 0; t < T; ++t) acc[t][j] = _mm256_fmadd_ps(wv, load8(xs[t] + k + 8 * j), acc[t][j]);
+        }
+    }
+    int j = 0;
+    for (; k + 8 <= cols; k += 8, ++j) {
+        const __m256 wv = load8(w + k);
+        for (int t = 0; t < T; ++t) acc[t][j] = _mm256_fmadd_ps(wv, load8(xs[t] + k), acc[t][j]);
+    }
+    if (k < cols) {
+        const __m256 wv = load8_part(w + k, cols - k);
+        for (int t = 0; t < T; ++t) acc[t][j] = _mm256_fmadd_ps(wv, load8_part(xs[t] + k, cols - k), acc[t][j]);
+    }
+    for (int t = 0; t < T; ++t)
+        out[t] = hsum_ps(_mm256_add_ps(_mm256_add_ps(acc[t][0], acc[t][1]), _mm256_add_ps(acc[t][2], acc[t][3])));
+}
+
+template <int T>
+void f16_gemm_tiles(const uint16_t * w, size_t w_stride, int64_t rows, int64_t cols,
+                    const float * x, size_t x_stride, float * y, size_t y_stride) {
+    const float * xs[T];
+    float out[T];
+    for (int t = 0; t < T; ++t) xs[t] = x + t * x_stride;
+    for (int64_t r = 0; r < rows; ++r) {
+        dot_tile<T>(w + r * w_stride, cols, xs, out);
+        for (int t = 0; t < T; ++t) y[t * y_stride + r] = out[t];
+    }
+}
+
+void f16_gemv_avx2(const uint16_t * w, size_t w_stride, int64_t rows, int64_t cols,
+                   const float * x, float * y) {
+    f16_gemm_tiles<1>(w, w_stride, rows, cols, x, 0, y, 0);
+}
+
+void f16_gemm_avx2(const uint16_t * w, size_t w_stride, int64_t rows, int64_t cols,
+                   const float * x, size_t x_stride, int64_t n, float * y, size_t y_stride) {
+    int64_t t = 0;
+    for (; t + 2 <= n; t += 2)
+        f16_gemm_tiles<2>(w, w_stride, rows, cols, x + t * x_stride, x_stride, y + t * y_stride, y_stride);
+    if (t < n) f16_gemm_tiles<1>(w, w_stride, rows, cols, x + t * x_stride, x_stride, y + t * y_stride, y_stride);
+}
+
+float dot_f32_avx2(const float * a, const float * b, int64_t n) {
+    const float * bs[1] = {b};
+    float out;
+    dot_tile<1>(a, n, bs, &out);
+    return out;
+}
+
+void axpy_f32_avx2(float a, const float * x, float * y, int64_t n) {
+    const __m256 va = _mm256_set1_ps(a);
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, _mm256_fmadd_ps(va, _mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i)));
+    for (; i < n; ++i)  // the same fused multiply-add, one element at a time
+        y[i] = _mm_cvtss_f32(_mm_fmadd_ss(_mm_set_ss(a), _mm_set_ss(x[i]), _mm_set_ss(y[i])));
+}
+
+void f16_to_f32_row_avx2(const uint16_t * h, float * f, int64_t n) {
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(f + i, load8(h + i));
+    if (i < n) {
+        float buf[8];
+        _mm256_storeu_ps(buf, load8_part(h + i, n - i));
+        std::memcpy(f + i, buf, static_cast<size_t>(n - i) * sizeof(float));
+    }
+}
+
+void f32_to_f16_row_avx2(const float * f, uint16_t * h, int64_t n) {
+    constexpr int kRound = _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC;
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        _mm_storeu_si128(reinterpret_cast<__m128i *>(h + i), _mm256_cvtps_ph(_mm256_loadu_ps(f + i), kRound));
+    if (i < n) {
+        uint16_t buf[8];
+        _mm_storeu_si128(reinterpret_cast<__m128i *>(buf), _mm256_cvtps_ph(load8_part(f + i, n - i), kRound));
+        std::memcpy(h + i, buf, static_cast<size_t>(n - i) * sizeof(uint16_t));
+    }
+}
+
+}  // namespace
+
+const KernelTable & kernels_avx2() {
+    static const KernelTable table = {
+        "avx2",
+        ternary_gemv_avx2,
+        ternary_gemm_avx2,
+        quantize_i8_avx2,
+        f16_gemv_avx2,
+        f16_gemm_avx2,
+        dot_f32_avx2,
+        axpy_f32_avx2,
+        f16_to_f32_row_avx2,
+        f32_to_f16_row_avx2,
+    };
+    return table;
+}
+
+}  // namespace tern

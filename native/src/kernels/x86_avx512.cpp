@@ -1,0 +1,281 @@
+// AVX-512 kernels (F, BW, VL, DQ, VNNI, plus F16C/FMA), compiled with their own flags and run
+// only when the CPU has them (dispatch.cpp). Twin of kernels_scalar.cpp.
+//
+// Ternary: a 64-byte block is five digit planes of 64 weights (ternary_layout.h). A plane's
+// digits d in {0,1,2} are decoded with two compares into masks, then vpdpbusd (unsigned x
+// signed) adds d * x; the offset is removed once per output: sum (d - 1) x = sum d x - sum x.
+// Float: one fixed summation order per output (16-lane chunks, chunk c into accumulator c % 4,
+// then a fixed reduction), the same code for GEMV and every GEMM tile.
+//
+// Everything is in an anonymous namespace: no inline function from this file may be shared
+// with (and picked by the linker for) code compiled for other CPUs.
+#include "kernels/kernels.h"
+#include "kernels/kernels_isa.h"
+#include "kernels/ternary_layout.h"
+
+// GCC 12 warns about the deliberately undefined registers inside its own AVX-512 intrinsics
+// (GCC bug 105593); the warnings are about its headers, not this code.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+#include <immintrin.h>
+
+namespace tern {
+namespace {
+
+using namespace ternary_layout;
+
+// ---- ternary ---------------------------------------------------------------------------------
+
+// Digits (0, 1, 2) of 64 bytes m: (m >= 86) + (m >= 171).
+inline __m512i digits(__m512i m) {
+    const __mmask64 ge1 = _mm512_cmpge_epu8_mask(m, _mm512_set1_epi8(static_cast<char>(kDigitStep1)));
+    const __mmask64 ge2 = _mm512_cmpge_epu8_mask(m, _mm512_set1_epi8(static_cast<char>(kDigitStep2)));
+    const __m512i d = _mm512_maskz_mov_epi8(ge1, _mm512_set1_epi8(1));
+    return _mm512_mask_mov_epi8(d, ge2, _mm512_set1_epi8(2));
+}
+
+// m * 3 mod 256 in every byte: moves the next digit to the top.
+inline __m512i times3(__m512i m) { return _mm512_add_epi8(_mm512_add_epi8(m, m), m); }
+
+// Sum of x[0 .. cols), cols a multiple of 64.
+int32_t sum_i8(const int8_t * x, int64_t cols) {
+    const __m512i ones = _mm512_set1_epi8(1);
+    __m512i acc = _mm512_setzero_si512();
+    for (int64_t k = 0; k < cols; k += 64) acc = _mm512_dpbusd_epi32(acc, ones, _mm512_loadu_si512(x + k));
+    return _mm512_reduce_add_epi32(acc);
+}
+
+// sum d * x over one packed row (d = weight + 1); one accumulator per plane for latency.
+int32_t row_dot_offset(const uint8_t * row, int64_t cols, const int8_t * x) {
+    __m512i a0 = _mm512_setzero_si512(), a1 = a0, a2 = a0, a3 = a0, a4 = a0;
+    const int64_t full = cols / kBlockCols;
+    for (int64_t b = 0; b < full; ++b) {
+        const int8_t * xb = x + b * kBlockCols;
+        __m512i q = _mm512_loadu_si512(row + b * kBlockBytes);
+        a0 = _mm512_dpbusd_epi32(a0, digits(q), _mm512_loadu_si512(xb));
+        q = times3(q);
+        a1 = _mm512_dpbusd_epi32(a1, digits(q), _mm512_loadu_si512(xb + 64));
+        q = times3(q);
+        a2 = _mm512_dpbusd_epi32(a2, digits(q), _mm512_loadu_si512(xb + 128));
+        q = times3(q);
+        a3 = _mm512_dpbusd_epi32(a3, digits(q), _mm512_loadu_si512(xb + 192));
+        q = times3(q);
+        a4 = _mm512_dpbusd_epi32(a4, digits(q), _mm512_loadu_si512(xb + 256));
+    }
+    const int planes = static_cast<int>((cols - full * kBlockCols) / kPlaneCols);
+    if (planes > 0) {
+        const int8_t * xb = x + full * kBlockCols;
+        __m512i q = _mm512_loadu_si512(row + full * kBlockBytes);
+        for (int i = 0; i < planes; ++i) {
+            a0 = _mm512_dpbusd_epi32(a0, digits(q), _mm512_loadu_si512(xb + i * kPlaneCols));
+            q = times3(q);
+        }
+    }
+    const __m512i sum = _mm512_add_epi32(_mm512_add_epi32(_mm512_add_epi32(a0, a1), _mm512_add_epi32(a2, a3)), a4);
+    return _mm512_reduce_add_epi32(sum);
+}
+
+// T tokens against one row: each plane is decoded once and used T times.
+template <int T>
+void row_dot_offset_tile(const uint8_t * row, int64_t cols, const int8_t * const * xs, int32_t * out) {
+    __m512i acc[T];
+    for (int t = 0; t < T; ++t) acc[t] = _mm512_setzero_si512();
+    const int64_t blocks = (cols + kBlockCols - 1) / kBlockCols;
+    for (int64_t b = 0; b < blocks; ++b) {
+        const int64_t left = (cols - b * kBlockCols) / kPlaneCols;
+        const int planes = left >= kDigits ? kDigits : static_cast<int>(left);
+        __m512i q = _mm512_loadu_si512(row + b * kBlockBytes);
+        for (int i = 0; i < planes; ++i) {
+            const __m512i d = digits(q);
+            const int64_t off = b * kBlockCols + i * kPlaneCols;
+            for (int t = 0; t < T; ++t) acc[t] = _mm512_dpbusd_epi32(acc[t], d, _mm512_loadu_si512(xs[t] + off));
+            q = times3(q);
+        }
+    }
+    for (int t = 0; t < T; ++t) out[t] = _mm512_reduce_add_epi32(acc[t]);
+}
+
+void ternary_gemv_avx512(const uint8_t * w, size_t w_stride, int64_t rows, int64_t cols,
+                         const int8_t * x, int32_t * y) {
+    const int32_t sx = sum_i8(x, cols);
+    for (int64_t r = 0; r < rows; ++r) y[r] = row_dot_offset(w + r * w_stride, cols, x) - sx;
+}
+
+template <int T>
+void ternary_gemm_tiles(const uint8_t * w, size_t w_stride, int64_t rows, int64_t cols,
+                        const int8_t * x, size_t x_stride, int32_t * y, size_t y_stride) {
+    const int8_t * xs[T];
+    int32_t sx[T], out[T];
+    for (int t = 0; t < T; ++t) {
+        xs[t] = x + t * x_stride;
+        sx[t] = sum_i8(xs[t], cols);
+    }
+    for (int64_t r = 0; r < rows; ++r) {
+        row_dot_offset_tile<T>(w + r * w_stride, cols, xs, out);
+        for (int t = 0; t < T; ++t) y[t * y_stride + r] = out[t] - sx[t];
+    }
+}
+
+void ternary_gemm_avx512(const uint8_t * w, size_t w_stride, int64_t rows, int64_t cols,
+                         const int8_t * x, size_t x_stride, int64_t n, int32_t * y, size_t y_stride) {
+    int64_t t = 0;
+    for (; t + 16 <= n; t += 16)
+        ternary_gemm_tiles<16>(w, w_stride, rows, cols, x + t * x_stride, x_stride, y + t * y_stride, y_stride);
+    if (t + 8 <= n) {
+        ternary_gemm_tiles<8>(w, w_stride, rows, cols, x + t * x_stride, x_stride, y + t * y_stride, y_stride);
+        t += 8;
+    }
+    if (t + 4 <= n) {
+        ternary_gemm_tiles<4>(w, w_stride, rows, cols, x + t * x_stride, x_stride, y + t * y_stride, y_stride);
+        t += 4;
+    }
+    if (t + 2 <= n) {
+        ternary_gemm_tiles<2>(w, w_stride, rows, cols, x + t * x_stride, x_stride, y + t * y_stride, y_stride);
+        t += 2;
+    }
+    if (t < n) ternary_gemv_avx512(w, w_stride, rows, cols, x + t * x_stride, y + t * y_stride);
+}
+
+// ---- int8 quantization ---------------------------------------------------------------------------
+
+inline __mmask16 tail_mask16(int64_t left) {
+    return left >= 16 ? static_cast<__mmask16>(0xffff) : static_cast<__mmask16>((1u << left) - 1u);
+}
+
+// round half away from zero, exact: trunc(|v|) + (|v| - trunc(|v|) >= 0.5), with v's sign.
+inline __m512 round_half_away(__m512 v) {
+    const __m512 a = _mm512_abs_ps(v);
+    const __m512 t = _mm512_roundscale_ps(a, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
+    const __mmask16 up = _mm512_cmp_ps_mask(_mm512_sub_ps(a, t), _mm512_set1_ps(0.5f), _CMP_GE_OQ);
+    const __m512 r = _mm512_mask_add_ps(t, up, t, _mm512_set1_ps(1.0f));
+    const __m512i sign = _mm512_and_si512(_mm512_castps_si512(v), _mm512_set1_epi32(static_cast<int>(0x80000000u)));
+    return _mm512_castsi512_ps(_mm512_or_si512(_mm512_castps_si512(r), sign));
+}
+
+float quantize_i8_avx512(const float * x, int64_t n, int8_t * q) {
+    __m512 vmax = _mm512_setzero_ps();
+    for (int64_t i = 0; i < n; i += 16)
+        vmax = _mm512_max_ps(vmax, _mm512_abs_ps(_mm512_maskz_loadu_ps(tail_mask16(n - i), x + i)));
+    const float amax = _mm512_reduce_max_ps(vmax);
+    const float s = 127.0f / (amax > 1e-5f ? amax : 1e-5f);
+    const __m512 vs = _mm512_set1_ps(s);
+    for (int64_t i = 0; i < n; i += 16) {
+        const __mmask16 m = tail_mask16(n - i);
+        __m512 v = round_half_away(_mm512_mul_ps(_mm512_maskz_loadu_ps(m, x + i), vs));
+        v = _mm512_max_ps(_mm512_min_ps(v, _mm512_set1_ps(127.0f)), _mm512_set1_ps(-128.0f));
+        _mm_mask_storeu_epi8(q + i, m, _mm512_cvtsepi32_epi8(_mm512_cvtps_epi32(v)));
+    }
+    return s;
+}
+
+// ---- float -----------------------------------------------------------------------------------
+
+// 16 values from a with mask m (zero elsewhere), as floats; overloads for float and half.
+inline __m512 load16(const float * a, __mmask16 m) { return _mm512_maskz_loadu_ps(m, a); }
+inline __m512 load16(const uint16_t * a, __mmask16 m) { return _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(m, a)); }
+inline __m512 load16(const float * a) { return _mm512_loadu_ps(a); }
+inline __m512 load16(const uint16_t * a) {
+    return _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i *>(a)));
+}
+
+// out[t] = dot(w, xs[t]) for T tokens, each in the one fixed order: 16-element chunk c into
+// accumulator c % 4 (FMA), then (a0 + a1) + (a2 + a3) and a fixed horizontal sum.
+template <int T, typename W>
+void dot_tile(const W * w, int64_t cols, const float * const * xs, float * out) {
+    __m512 acc[T][4];
+    for (int t = 0; t < T; ++t)
+        for (int j = 0; j < 4; ++j) acc[t][j] = _mm512_setzero_ps();
+    int64_t k = 0;
+    for (; k + 64 <= cols; k += 64) {
+        for (int j = 0; j < 4; ++j) {
+            const __m512 wv = load16(w + k + 16 * j);
+            for (int t = 0; t < T; ++t) acc[t][j] = _mm512_fmadd_ps(wv, load16(xs[t] + k + 16 * j), acc[t][j]);
+        }
+    }
+    for (int j = 0; k < cols; k += 16, ++j) {
+        const __mmask16 m = tail_mask16(cols - k);
+        const __m512 wv = load16(w + k, m);
+        for (int t = 0; t < T; ++t) acc[t][j] = _mm512_fmadd_ps(wv, load16(xs[t] + k, m), acc[t][j]);
+    }
+    for (int t = 0; t < T; ++t)
+        out[t] = _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(acc[t][0], acc[t][1]), _mm512_add_ps(acc[t][2], acc[t][3])));
+}
+
+void f16_gemv_avx512(const uint16_t * w, size_t w_stride, int64_t rows, int64_t cols,
+                     const float * x, float * y) {
+    const float * xs[1] = {x};
+    for (int64_t r = 0; r < rows; ++r) dot_tile<1>(w + r * w_stride, cols, xs, y + r);
+}
+
+template <int T>
+void f16_gemm_tiles(const uint16_t * w, size_t w_stride, int64_t rows, int64_t cols,
+                    const float * x, size_t x_stride, float * y, size_t y_stride) {
+    const float * xs[T];
+    float out[T];
+    for (int t = 0; t < T; ++t) xs[t] = x + t * x_stride;
+    for (int64_t r = 0; r < rows; ++r) {
+        dot_tile<T>(w + r * w_stride, cols, xs, out);
+        for (int t = 0; t < T; ++t) y[t * y_stride + r] = out[t];
+    }
+}
+
+void f16_gemm_avx512(const uint16_t * w, size_t w_stride, int64_t rows, int64_t cols,
+                     const float * x, size_t x_stride, int64_t n, float * y, size_t y_stride) {
+    int64_t t = 0;
+    for (; t + 4 <= n; t += 4)
+        f16_gemm_tiles<4>(w, w_stride, rows, cols, x + t * x_stride, x_stride, y + t * y_stride, y_stride);
+    for (; t < n; ++t)
+        f16_gemm_tiles<1>(w, w_stride, rows, cols, x + t * x_stride, x_stride, y + t * y_stride, y_stride);
+}
+
+float dot_f32_avx512(const float * a, const float * b, int64_t n) {
+    const float * bs[1] = {b};
+    float out;
+    dot_tile<1>(a, n, bs, &out);
+    return out;
+}
+
+void axpy_f32_avx512(float a, const float * x, float * y, int64_t n) {
+    const __m512 va = _mm512_set1_ps(a);
+    for (int64_t i = 0; i < n; i += 16) {
+        const __mmask16 m = tail_mask16(n - i);
+        _mm512_mask_storeu_ps(y + i, m, _mm512_fmadd_ps(va, _mm512_maskz_loadu_ps(m, x + i), _mm512_maskz_loadu_ps(m, y + i)));
+    }
+}
+
+void f16_to_f32_row_avx512(const uint16_t * h, float * f, int64_t n) {
+    for (int64_t i = 0; i < n; i += 16) {
+        const __mmask16 m = tail_mask16(n - i);
+        _mm512_mask_storeu_ps(f + i, m, load16(h + i, m));
+    }
+}
+
+void f32_to_f16_row_avx512(const float * f, uint16_t * h, int64_t n) {
+    for (int64_t i = 0; i < n; i += 16) {
+        const __mmask16 m = tail_mask16(n - i);
+        const __m256i v = _mm512_cvtps_ph(_mm512_maskz_loadu_ps(m, f + i), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+        _mm256_mask_storeu_epi16(h + i, m, v);
+    }
+}
+
+}  // namespace
+
+const KernelTable & kernels_avx512() {
+    static const KernelTable table = {
+        "avx512",
+        ternary_gemv_avx512,
+        ternary_gemm_avx512,
+        quantize_i8_avx512,
+        f16_gemv_avx512,
+        f16_gemm_avx512,
+        dot_f32_avx512,
+        axpy_f32_avx512,
+        f16_to_f32_row_avx512,
+        f32_to_f16_row_avx512,
+    };
+    return table;
+}
+
+}  // namespace tern

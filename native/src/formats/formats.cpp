@@ -1,0 +1,225 @@
+#include "formats/formats.h"
+
+#include <cinttypes>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+
+#include "gguf/gguf.h"
+#include "kernels/kernels.h"
+
+namespace tern {
+namespace formats {
+
+bool is_ternary_type(uint32_t t) { return t == gguf::I2_S || t == gguf::TQ1_0 || t == gguf::TQ2_0; }
+bool is_float_type(uint32_t t) { return t == gguf::F32 || t == gguf::F16 || t == gguf::BF16; }
+
+float bf16_to_f32(uint16_t h) {
+    const uint32_t bits = static_cast<uint32_t>(h) << 16;
+    float f;
+    std::memcpy(&f, &bits, sizeof f);
+    return f;
+}
+
+// ---- I2_S ----------------------------------------------------------------------------------
+
+bool decode_i2s_block(const uint8_t * block, int8_t * trits) {
+    bool ok = true;
+    for (int j = 0; j < 128; ++j) {
+        const int code = (block[j % 32] >> (6 - 2 * (j / 32))) & 3;
+        ok &= code != 3;
+        trits[j] = static_cast<int8_t>(code - 1);
+    }
+    return ok;
+}
+
+void encode_i2s_block(const int8_t * trits, uint8_t * block) {
+    std::memset(block, 0, 32);
+    for (int j = 0; j < 128; ++j)
+        block[j % 32] |= static_cast<uint8_t>((trits[j] + 1) << (6 - 2 * (j / 32)));
+}
+
+// ---- TQ2_0 ---------------------------------------------------------------------------------
+
+bool decode_tq2_block(const uint8_t * block, int8_t * trits, float * d) {
+    bool ok = true;
+    for (int half = 0; half < 2; ++half)
+        for (int m = 0; m < 32; ++m)
+            for (int n = 0; n < 4; ++n) {
+                const int code = (block[32 * half + m] >> (2 * n)) & 3;
+                ok &= code != 3;
+                trits[128 * half + m + 32 * n] = static_cast<int8_t>(code - 1);
+            }
+    uint16_t h;
+    std::memcpy(&h, block + 64, 2);
+    *d = f16_to_f32(h);
+    return ok;
+}
+
+void encode_tq2_block(const int8_t * trits, uint16_t d, uint8_t * block) {
+    std::memset(block, 0, 64);
+    for (int half = 0; half < 2; ++half)
+        for (int m = 0; m < 32; ++m)
+            for (int n = 0; n < 4; ++n)
+                block[32 * half + m] |= static_cast<uint8_t>((trits[128 * half + m + 32 * n] + 1) << (2 * n));
+    std::memcpy(block + 64, &d, 2);
+}
+
+// ---- TQ1_0 ---------------------------------------------------------------------------------
+
+// Trit n (0 = most significant) of a base-3 byte stored as ceil(v * 256 / 243).
+static int tq1_trit(uint8_t byte, int n) {
+    static const uint8_t pow3[5] = {1, 3, 9, 27, 81};
+    const uint8_t m = static_cast<uint8_t>(byte * pow3[n]);
+    return (m * 3) >> 8;
+}
+
+static uint8_t tq1_byte(const int * digits, int count) {
+    int v = 0;
+    for (int n = 0; n < 5; ++n) v = v * 3 + (n < count ? digits[n] : 0);
+    return static_cast<uint8_t>((v * 256 + 242) / 243);
+}
+
+bool decode_tq1_block(const uint8_t * block, int8_t * trits, float * d) {
+    const uint8_t * qs = block;
+    const uint8_t * qh = block + 48;
+    for (int m = 0; m < 32; ++m)
+        for (int n = 0; n < 5; ++n) trits[m + 32 * n] = static_cast<int8_t>(tq1_trit(qs[m], n) - 1);
+    for (int m = 0; m < 16; ++m)
+        for (int n = 0; n < 5; ++n) trits[160 + m + 16 * n] = static_cast<int8_t>(tq1_trit(qs[32 + m], n) - 1);
+    for (int j = 0; j < 4; ++j)
+        for (int m = 0; m < 4; ++m) trits[240 + j + 4 * m] = static_cast<int8_t>(tq1_trit(qh[j], m) - 1);
+    uint16_t h;
+    std::memcpy(&h, block + 52, 2);
+    *d = f16_to_f32(h);
+    return true;  // every byte decodes to digits 0..2
+}
+
+void encode_tq1_block(const int8_t * trits, uint16_t d, uint8_t * block) {
+    int digits[5];
+    for (int m = 0; m < 32; ++m) {
+        for (int n = 0; n < 5; ++n) digits[n] = trits[m + 32 * n] + 1;
+        block[m] = tq1_byte(digits, 5);
+    }
+    for (int m = 0; m < 16; ++m) {
+        for (int n = 0; n < 5; ++n) digits[n] = trits[160 + m + 16 * n] + 1;
+        block[32 + m] = tq1_byte(digits, 5);
+    }
+    for (int j = 0; j < 4; ++j) {
+        for (int m = 0; m < 4; ++m) digits[m] = trits[240 + j + 4 * m] + 1;
+        block[48 + j] = tq1_byte(digits, 4);
+    }
+    std::memcpy(block + 52, &d, 2);
+}
+
+// ---- Tensors -------------------------------------------------------------------------------
+
+static std::string describe(const TernaryTensor & t) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, " [%" PRId64 " x %" PRId64 "]", t.rows, t.cols);
+    return "tensor '" + t.name + "' (" + (gguf::tensor_type_name(t.type) ? gguf::tensor_type_name(t.type) : "?") + buf + ")";
+}
+
+bool check_ternary(const TernaryTensor & t, std::string * error) {
+    if (!is_ternary_type(t.type)) {
+        *error = describe(t) + ": not a ternary type";
+        return false;
+    }
+    if (t.rows <= 0 || t.cols <= 0 || !t.data) {
+        *error = describe(t) + ": empty";
+        return false;
+    }
+    const int64_t block = t.type == gguf::I2_S ? kI2sBlock : kTqBlock;
+    if (t.cols % block != 0 || t.cols % kTernaryColsMultiple != 0) {
+        *error = describe(t) + ": rows of " + std::to_string(t.cols) + " weights are not a multiple of " +
+                 std::to_string(block) + " and " + std::to_string(kTernaryColsMultiple);
+        return false;
+    }
+    const uint64_t n = static_cast<uint64_t>(t.rows) * static_cast<uint64_t>(t.cols);
+    uint64_t need = 0;
+    if (t.type == gguf::I2_S) need = n / 4 + 4;
+    else need = n / kTqBlock * (t.type == gguf::TQ2_0 ? kTq2BlockBytes : kTq1BlockBytes);
+    if (t.n_bytes < need) {
+        *error = describe(t) + ": data is " + std::to_string(t.n_bytes) + " bytes, needs " + std::to_string(need);
+        return false;
+    }
+    if (t.type == gguf::I2_S) {
+        float s;
+        std::memcpy(&s, t.data + n / 4, 4);
+        if (!std::isfinite(s)) {
+            *error = describe(t) + ": the I2_S scale is not a finite number";
+            return false;
+        }
+    }
+    return true;
+}
+
+bool decode_ternary_row(const TernaryTensor & t, int64_t row, int8_t * trits, float * scale, std::string * error) {
+    const uint64_t first = static_cast<uint64_t>(row) * static_cast<uint64_t>(t.cols);
+    if (t.type == gguf::I2_S) {
+        const uint64_t n = static_cast<uint64_t>(t.rows) * static_cast<uint64_t>(t.cols);
+        std::memcpy(scale, t.data + n / 4, 4);  // the first float of the tail; the rest is ignored
+        for (int64_t b = 0; b < t.cols / kI2sBlock; ++b) {
+            const uint8_t * block = t.data + (first / kI2sBlock + b) * kI2sBlockBytes;
+            if (!decode_i2s_block(block, trits + b * kI2sBlock)) {
+                *error = describe(t) + ": invalid 2-bit code 3 in row " + std::to_string(row);
+                return false;
+            }
+        }
+        return true;
+    }
+    const bool tq2 = t.type == gguf::TQ2_0;
+    const int64_t block_bytes = tq2 ? kTq2BlockBytes : kTq1BlockBytes;
+    bool have_scale = false;
+    *scale = 0.0f;
+    for (int64_t b = 0; b < t.cols / kTqBlock; ++b) {
+        const uint8_t * block = t.data + (first / kTqBlock + b) * block_bytes;
+        int8_t * out = trits + b * kTqBlock;
+        float d = 0;
+        if (!(tq2 ? decode_tq2_block(block, out, &d) : decode_tq1_block(block, out, &d))) {
+            *error = describe(t) + ": invalid 2-bit code 3 in row " + std::to_string(row);
+            return false;
+        }
+        bool nonzero = false;
+        for (int i = 0; i < kTqBlock; ++i) nonzero |= out[i] != 0;
+        if (!nonzero) continue;
+        if (!std::isfinite(d)) {
+            *error = describe(t) + ": block scale is not finite in row " + std::to_string(row);
+            return false;
+        }
+        if (!have_scale) {
+            *scale = d;
+            have_scale = true;
+        } else if (d != *scale) {
+            char buf[200];
+            std::snprintf(buf, sizeof buf, ": row %" PRId64 " has blocks with different scales (%g and %g); "
+                          "per-block scales are not supported", row, static_cast<double>(*scale), static_cast<double>(d));
+            *error = describe(t) + buf;
+            return false;
+        }
+    }
+    return true;
+}
+
+void float_row(uint32_t type, const uint8_t * data, int64_t cols, int64_t row, float * out) {
+    if (type == gguf::F32) {
+        std::memcpy(out, data + static_cast<size_t>(row) * cols * 4, static_cast<size_t>(cols) * 4);
+    } else if (type == gguf::F16) {
+        const uint8_t * p = data + static_cast<size_t>(row) * cols * 2;
+        for (int64_t i = 0; i < cols; ++i) {
+            uint16_t h;
+            std::memcpy(&h, p + 2 * i, 2);
+            out[i] = f16_to_f32(h);
+        }
+    } else if (type == gguf::BF16) {
+        const uint8_t * p = data + static_cast<size_t>(row) * cols * 2;
+        for (int64_t i = 0; i < cols; ++i) {
+            uint16_t h;
+            std::memcpy(&h, p + 2 * i, 2);
+            out[i] = bf16_to_f32(h);
+        }
+    }
+}
+
+}  // namespace formats
+}  // namespace tern

@@ -1,0 +1,244 @@
+// NEON kernels for AArch64 with the dotprod extension (Armv8.2 sdot), compiled with their own
+// flags and run only when the CPU has dotprod (dispatch.cpp). Twin of kernels_scalar.cpp.
+//
+// Ternary: a 64-byte block is taken as four 16-byte quarters; a digit plane's digits come from
+// two unsigned compares (m >= 86, m >= 171, each 0 or -1), giving the weight d - 1 in
+// {-1, 0, 1} directly, and sdot (signed x signed) adds weight * x; no offset to remove.
+// Float: 4-lane chunks, chunk c into accumulator c % 4 (FMA), then a fixed reduction; the same
+// code for GEMV and every GEMM tile, so each output has one summation order.
+//
+// Everything is in an anonymous namespace: no inline function from this file may be shared
+// with (and picked by the linker for) code compiled for other CPUs.
+#include "kernels/kernels.h"
+#include "kernels/kernels_isa.h"
+#include "kernels/ternary_layout.h"
+
+#include <arm_neon.h>
+
+#include <cstring>
+
+namespace tern {
+namespace {
+
+using namespace ternary_layout;
+
+// ---- ternary ---------------------------------------------------------------------------------
+
+// Weights (-1, 0, 1) of 16 bytes m: -1 + (m >= 86) + (m >= 171), the compares being 0 / -1.
+inline int8x16_t weights(uint8x16_t m) {
+    const int8x16_t ge1 = vreinterpretq_s8_u8(vcgeq_u8(m, vdupq_n_u8(kDigitStep1)));
+    const int8x16_t ge2 = vreinterpretq_s8_u8(vcgeq_u8(m, vdupq_n_u8(kDigitStep2)));
+    return vsubq_s8(vsubq_s8(vdupq_n_s8(-1), ge1), ge2);
+}
+
+// T tokens against one row; each quarter-plane is decoded once and used T times. Two
+// accumulators per token (even and odd quarters) for latency.
+template <int T>
+void row_dot_tile(const uint8_t * row, int64_t cols, const int8_t * const * xs, int32_t * out) {
+    int32x4_t acc[T][2];
+    for (int t = 0; t < T; ++t) acc[t][0] = acc[t][1] = vdupq_n_s32(0);
+    const int64_t blocks = (cols + kBlockCols - 1) / kBlockCols;
+    const uint8x16_t three = vdupq_n_u8(3);
+    for (int64_t b = 0; b < blocks; ++b) {
+        const int64_t left = (cols - b * kBlockCols) / kPlaneCols;
+        const int planes = left >= kDigits ? kDigits : static_cast<int>(left);
+        for (int quarter = 0; quarter < 4; ++quarter) {
+            uint8x16_t q = vld1q_u8(row + b * kBlockBytes + 16 * quarter);
+            for (int i = 0; i < planes; ++i) {
+                const int8x16_t w = weights(q);
+                const int64_t off = b * kBlockCols + i * kPlaneCols + 16 * quarter;
+                for (int t = 0; t < T; ++t) acc[t][quarter & 1] = vdotq_s32(acc[t][quarter & 1], w, vld1q_s8(xs[t] + off));
+                q = vmulq_u8(q, three);
+            }
+        }
+    }
+    for (int t = 0; t < T; ++t) out[t] = vaddvq_s32(vaddq_s32(acc[t][0], acc[t][1]));
+}
+
+template <int T>
+void ternary_gemm_tiles(const uint8_t * w, size_t w_stride, int64_t rows, int64_t cols,
+                        const int8_t * x, size_t x_stride, int32_t * y, size_t y_stride) {
+    const int8_t * xs[T];
+    int32_t out[T];
+    for (int t = 0; t < T; ++t) xs[t] = x + t * x_stride;
+    for (int64_t r = 0; r < rows; ++r) {
+        row_dot_tile<T>(w + r * w_stride, cols, xs, out);
+        for (int t = 0; t < T; ++t) y[t * y_stride + r] = out[t];
+    }
+}
+
+void ternary_gemv_neon(const uint8_t * w, size_t w_stride, int64_t rows, int64_t cols,
+                       const int8_t * x, int32_t * y) {
+    ternary_gemm_tiles<1>(w, w_stride, rows, cols, x, 0, y, 0);
+}
+
+void ternary_gemm_neon(const uint8_t * w, size_t w_stride, int64_t rows, int64_t cols,
+                       const int8_t * x, size_t x_stride, int64_t n, int32_t * y, size_t y_stride) {
+    int64_t t = 0;
+    for (; t + 4 <= n; t += 4)
+        ternary_gemm_tiles<4>(w, w_stride, rows, cols, x + t * x_stride, x_stride, y + t * y_stride, y_stride);
+    if (t + 2 <= n) {
+        ternary_gemm_tiles<2>(w, w_stride, rows, cols, x + t * x_stride, x_stride, y + t * y_stride, y_stride);
+        t += 2;
+    }
+    if (t < n) ternary_gemm_tiles<1>(w, w_stride, rows, cols, x + t * x_stride, x_stride, y + t * y_stride, y_stride);
+}
+
+// ---- int8 quantization ---------------------------------------------------------------------------
+
+// The first `left` (< 4) floats, zeros after.
+inline float32x4_t load4_part(const float * a, int64_t left) {
+    float buf[4] = {0};
+    std::memcpy(buf, a, static_cast<size_t>(left) * sizeof(float));
+    return vld1q_f32(buf);
+}
+
+// 4 floats, rounded half away from zero (vrndaq: exact) and clamped, as int32.
+inline int32x4_t to_i32(float32x4_t v) {
+    v = vmaxq_f32(vminq_f32(vrndaq_f32(v), vdupq_n_f32(127.0f)), vdupq_n_f32(-128.0f));
+    return vcvtq_s32_f32(v);
+}
+
+float quantize_i8_neon(const float * x, int64_t n, int8_t * q) {
+    float32x4_t vmax = vdupq_n_f32(0.0f);
+    int64_t i = 0;
+    for (; i + 4 <= n; i += 4) vmax = vmaxq_f32(vmax, vabsq_f32(vld1q_f32(x + i)));
+    if (i < n) vmax = vmaxq_f32(vmax, vabsq_f32(load4_part(x + i, n - i)));
+    const float amax = vmaxvq_f32(vmax);
+    const float s = 127.0f / (amax > 1e-5f ? amax : 1e-5f);
+    const float32x4_t vs = vdupq_n_f32(s);
+    for (i = 0; i + 8 <= n; i += 8) {
+        const int16x8_t h = vcombine_s16(vqmovn_s32(to_i32(vmulq_f32(vld1q_f32(x + i), vs))),
+                                         vqmovn_s32(to_i32(vmulq_f32(vld1q_f32(x + i + 4), vs))));
+        vst1_s8(q + i, vqmovn_s16(h));
+    }
+    for (; i < n; i += 4) {
+        const int64_t len = n - i < 4 ? n - i : 4;
+        const int32x4_t v = to_i32(vmulq_f32(load4_part(x + i, len), vs));
+        int32_t out[4];
+        vst1q_s32(out, v);
+        for (int64_t j = 0; j < len; ++j) q[i + j] = static_cast<int8_t>(out[j]);
+    }
+    return s;
+}
+
+// ---- float -----------------------------------------------------------------------------------
+
+inline float32x4_t load4(const float * a) { return vld1q_f32(a); }
+inline float32x4_t load4(const uint16_t * a) { return vcvt_f32_f16(vreinterpret_f16_u16(vld1_u16(a))); }
+inline float32x4_t load4_part(const uint16_t * a, int64_t left) {
+    uint16_t buf[4] = {0};
+    std::memcpy(buf, a, static_cast<size_t>(left) * sizeof(uint16_t));
+    return load4(buf);
+}
+
+// out[t] = dot(w, xs[t]): 4-element chunk c into accumulator c % 4 (FMA), then
+// (a0 + a1) + (a2 + a3) and a fixed horizontal sum; the same for every T.
+template <int T, typename W>
+void dot_tile(const W * w, int64_t cols, const float * const * xs, float * out) {
+    float32x4_t acc[T][4];
+    for (int t = 0; t < T; ++t)
+        for (int j = 0; j < 4; ++j) acc[t][j] = vdupq_n_f32(0.0f);
+    int64_t k = 0;
+    for (; k + 16 <= cols; k += 16) {
+        for (int j = 0; j < 4; ++j) {
+            const float32x4_t wv = load4(w + k + 4 * j);
+            for (int t = 0; t < T; ++t) acc[t][j] = vfmaq_f32(acc[t][j], wv, load4(xs[t] + k + 4 * j));
+        }
+    }
+    int j = 0;
+    for (; k + 4 <= cols; k += 4, ++j) {
+        const float32x4_t wv = load4(w + k);
+        for (int t = 0; t < T; ++t) acc[t][j] = vfmaq_f32(acc[t][j], wv, load4(xs[t] + k));
+    }
+    if (k < cols) {
+        const float32x4_t wv = load4_part(w + k, cols - k);
+        for (int t = 0; t < T; ++t) acc[t][j] = vfmaq_f32(acc[t][j], wv, load4_part(xs[t] + k, cols - k));
+    }
+    for (int t = 0; t < T; ++t)
+        out[t] = vaddvq_f32(vaddq_f32(vaddq_f32(acc[t][0], acc[t][1]), vaddq_f32(acc[t][2], acc[t][3])));
+}
+
+template <int T>
+void f16_gemm_tiles(const uint16_t * w, size_t w_stride, int64_t rows, int64_t cols,
+                    const float * x, size_t x_stride, float * y, size_t y_stride) {
+    const float * xs[T];
+    float out[T];
+    for (int t = 0; t < T; ++t) xs[t] = x + t * x_stride;
+    for (int64_t r = 0; r < rows; ++r) {
+        dot_tile<T>(w + r * w_stride, cols, xs, out);
+        for (int t = 0; t < T; ++t) y[t * y_stride + r] = out[t];
+    }
+}
+
+void f16_gemv_neon(const uint16_t * w, size_t w_stride, int64_t rows, int64_t cols,
+                   const float * x, float * y) {
+    f16_gemm_tiles<1>(w, w_stride, rows, cols, x, 0, y, 0);
+}
+
+void f16_gemm_neon(const uint16_t * w, size_t w_stride, int64_t rows, int64_t cols,
+                   const float * x, size_t x_stride, int64_t n, float * y, size_t y_stride) {
+    int64_t t = 0;
+    for (; t + 4 <= n; t += 4)
+        f16_gemm_tiles<4>(w, w_stride, rows, cols, x + t * x_stride, x_stride, y + t * y_stride, y_stride);
+    for (; t < n; ++t)
+        f16_gemm_tiles<1>(w, w_stride, rows, cols, x + t * x_stride, x_stride, y + t * y_stride, y_stride);
+}
+
+float dot_f32_neon(const float * a, const float * b, int64_t n) {
+    const float * bs[1] = {b};
+    float out;
+    dot_tile<1>(a, n, bs, &out);
+    return out;
+}
+
+void axpy_f32_neon(float a, const float * x, float * y, int64_t n) {
+    const float32x4_t va = vdupq_n_f32(a);
+    int64_t i = 0;
+    for (; i + 4 <= n; i += 4) vst1q_f32(y + i, vfmaq_f32(vld1q_f32(y + i), va, vld1q_f32(x + i)));
+    if (i < n) {  // the same fused multiply-add on a partial vector
+        float buf[4];
+        vst1q_f32(buf, vfmaq_f32(load4_part(y + i, n - i), va, load4_part(x + i, n - i)));
+        std::memcpy(y + i, buf, static_cast<size_t>(n - i) * sizeof(float));
+    }
+}
+
+void f16_to_f32_row_neon(const uint16_t * h, float * f, int64_t n) {
+    int64_t i = 0;
+    for (; i + 4 <= n; i += 4) vst1q_f32(f + i, load4(h + i));
+    if (i < n) {
+        float buf[4];
+        vst1q_f32(buf, load4_part(h + i, n - i));
+        std::memcpy(f + i, buf, static_cast<size_t>(n - i) * sizeof(float));
+    }
+}
+
+void f32_to_f16_row_neon(const float * f, uint16_t * h, int64_t n) {
+    int64_t i = 0;
+    for (; i + 4 <= n; i += 4) vst1_u16(h + i, vreinterpret_u16_f16(vcvt_f16_f32(vld1q_f32(f + i))));
+    if (i < n) {
+        uint16_t buf[4];
+        vst1_u16(buf, vreinterpret_u16_f16(vcvt_f16_f32(load4_part(f + i, n - i))));
+        std::memcpy(h + i, buf, static_cast<size_t>(n - i) * sizeof(uint16_t));
+    }
+}
+
+}  // namespace
+
+const KernelTable & kernels_neon() {
+    static const KernelTable table = {
+        "neon",
+        ternary_gemv_neon,
+        ternary_gemm_neon,
+        quantize_i8_neon,
+        f16_gemv_neon,
+        f16_gemm_neon,
+        dot_f32_neon,
+        axpy_f32_neon,
+        f16_to_f32_row_neon,
+        f32_to_f16_row_neon,
+    };
+    return table;
+}
+
+}  // namespace tern

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Cross-compiles the engine library and the kernel tests for AArch64 (g++-aarch64-linux-gnu,
+# native/cmake/aarch64-linux-gnu.cmake) and runs them under qemu-aarch64 with a CPU model that
+# has dotprod (-cpu max), so the NEON path is tested against the scalar one; then once more
+# with TERN_ISA=scalar. Needs: apt-get install g++-aarch64-linux-gnu qemu-user.
+#   scripts/arm-test.sh                   # build in build/arm-tests, run test_kernels
+#   ARM_TESTS="test_kernels test_x" scripts/arm-test.sh
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build="${TERN_ARM_TEST_DIR:-$root/build/arm-tests}"
+tests="${ARM_TESTS:-test_kernels}"
+jobs="${JOBS:-2}"
+for tool in aarch64-linux-gnu-g++ qemu-aarch64; do
+  command -v "$tool" >/dev/null || { echo "arm-test: $tool not found (apt-get install g++-aarch64-linux-gnu qemu-user)" >&2; exit 1; }
+done
+start=$(date +%s)
+cmake -S "$root" -B "$build" -DTERN_BUILD_TESTS=ON -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-Release}" \
+  -DCMAKE_TOOLCHAIN_FILE="$root/native/cmake/aarch64-linux-gnu.cmake" >/dev/null
+# shellcheck disable=SC2086
+cmake --build "$build" -j "$jobs" --target $tests
+built=$(date +%s)
+qemu=(qemu-aarch64 -L /usr/aarch64-linux-gnu -cpu max)
+status=0
+for t in $tests; do
+  exe="$build/native/tests/$t"
+  file "$exe" | grep -q aarch64 || { echo "arm-test: $exe is not an AArch64 program" >&2; exit 1; }
+  echo "== $t (qemu-aarch64 -cpu max)"
+  "${qemu[@]}" "$exe" || status=1
+  echo "== $t (qemu-aarch64 -cpu max, TERN_ISA=scalar)"
+  TERN_ISA=scalar "${qemu[@]}" "$exe" || status=1
+done
+echo "arm-test: build $((built - start)) s, tests $(( $(date +%s) - built )) s"
+exit $status

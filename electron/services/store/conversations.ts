@@ -53,7 +53,7 @@ export class ConversationRepository {
    */
   list(options: { query?: string } = {}): Conversation[] {
     const text = options.query?.trim() ?? '';
-    const order = 'ORDER BY c.updated_at DESC, c.created_at DESC, c.id';
+    const order = 'ORDER BY c.updated_at DESC, c.created_at DESC, c.rowid DESC';
     if (text === '') {
       return this.db
         .prepare<[], ConversationRow>(`SELECT ${CONVERSATION_COLUMNS} FROM conversations c ${order}`)

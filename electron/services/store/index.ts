@@ -1,4 +1,4 @@
-export { openStore, type Store, type StoreOptions } from './store';
+export { monotonicClock, openStore, type Store, type StoreOptions } from './store';
 export { ConversationRepository, DEFAULT_TITLE, type NewConversation } from './conversations';
 export { MessageRepository, type MessageChanges, type NewMessage } from './messages';
 export { SettingsRepository } from './settings';

@@ -32,7 +32,7 @@ export interface Store {
 
 export function openStore(path: string, options: StoreOptions = {}): Store {
   const log = options.log ?? (() => {});
-  const now = options.now ?? Date.now;
+  const now = options.now ?? monotonicClock();
   const db = new Database(path);
   try {
     configure(db);
@@ -58,6 +58,18 @@ export function openStore(path: string, options: StoreOptions = {}): Store {
     db.close();
     throw error;
   }
+}
+
+/**
+ * Milliseconds since the epoch that never repeat or go back within this process, so two things
+ * made in the same millisecond still sort in the order they were made.
+ */
+export function monotonicClock(read: () => number = Date.now): () => number {
+  let last = 0;
+  return () => {
+    last = Math.max(read(), last + 1);
+    return last;
+  };
 }
 
 function configure(db: Database.Database): void {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TernError } from '../../../electron/common/contract';
-import { DEFAULT_TITLE } from '../../../electron/services/store';
+import { DEFAULT_TITLE, monotonicClock } from '../../../electron/services/store';
 import { type TempStore, createTempStore } from './temp-store';
 
 let temp: TempStore;
@@ -111,5 +111,13 @@ describe('store: settings', () => {
     expect(settings.get('theme')).toBeUndefined();
     settings.set('nothing', null);
     expect(settings.get('nothing')).toBeNull();
+  });
+});
+
+describe('store: clock', () => {
+  it('never repeats or goes back', () => {
+    const readings = [5, 5, 3, 10, 10];
+    const clock = monotonicClock(() => readings.shift() ?? 0);
+    expect([clock(), clock(), clock(), clock(), clock()]).toEqual([5, 6, 7, 10, 11]);
   });
 });

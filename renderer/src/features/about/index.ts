@@ -1,0 +1,1 @@
+export { AboutPanel } from './components/AboutPanel';

@@ -1,0 +1,1 @@
+export { ConversationSidebar } from './components/ConversationSidebar';

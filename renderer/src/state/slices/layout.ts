@@ -1,0 +1,8 @@
+/** Which panel the main area shows. */
+export type View = 'conversation' | 'about';
+
+export interface LayoutSlice {
+  view: View;
+}
+
+export const initialLayoutSlice = (): LayoutSlice => ({ view: 'conversation' });

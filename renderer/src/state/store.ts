@@ -1,0 +1,31 @@
+import { create } from 'zustand';
+import { initialAboutSlice, type AboutSlice } from './slices/about';
+import { initialChatSlice, type ChatSlice } from './slices/chat';
+import { initialConnectionSlice, type ConnectionSlice } from './slices/connection';
+import { initialConversationsSlice, type ConversationsSlice } from './slices/conversations';
+import { initialLayoutSlice, type LayoutSlice } from './slices/layout';
+import { initialSearchSlice, type SearchSlice } from './slices/search';
+
+/**
+ * The renderer's one store: plain state in slices. Actions live at module level in ./actions
+ * and change the store through `useTernStore.setState`.
+ */
+export type TernState = ConversationsSlice & SearchSlice & ChatSlice & AboutSlice & ConnectionSlice & LayoutSlice;
+
+function initialState(): TernState {
+  return {
+    ...initialConversationsSlice(),
+    ...initialSearchSlice(),
+    ...initialChatSlice(),
+    ...initialAboutSlice(),
+    ...initialConnectionSlice(),
+    ...initialLayoutSlice(),
+  };
+}
+
+export const useTernStore = create<TernState>()(() => initialState());
+
+/** Puts the store back to where it started (tests call this between cases). */
+export function resetStore(): void {
+  useTernStore.setState(initialState(), true);
+}

@@ -125,10 +125,10 @@ bool Tokenizer::build(TokenizerSpec & spec, std::string * error) {
     for (int32_t i = 0; i < n; ++i) {
         const std::string_view text = tokens_[i];
         if (is_special_type(types_[i])) {
-            special_by_text_.emplace(text, i);
+            special_by_text_.insert(tokens_, i);
             if (!text.empty()) specials_by_byte_[static_cast<uint8_t>(text[0])].push_back({text, i});
         } else {
-            by_text_.emplace(text, i);  // keeps the first id when a spelling repeats
+            by_text_.insert(tokens_, i);  // keeps the first id when a spelling repeats
             if (types_[i] != TokenType::unused) bytes_[i] = unspell(text);
         }
     }
@@ -140,37 +140,30 @@ bool Tokenizer::build(TokenizerSpec & spec, std::string * error) {
     for (int b = 0; b < 256; ++b) {
         byte_spelling_[b].clear();
         unicode::append_utf8(byte_spelling_[b], byte_to_codepoint(b));
-        byte_token_[b] = find_token(byte_spelling_[b]);
-        if (byte_token_[b] >= 0 && is_special(byte_token_[b])) byte_token_[b] = -1;
+        byte_token_[b] = by_text_.find(byte_spelling_[b]);
     }
 
     // Merges: "left right" in rank order. A merge whose parts or result are not tokens can never
     // apply, so it is dropped.
-    merge_rank_.reserve(spec.merges.size());
-    std::string joined;
+    merges_.reserve(spec.merges.size());
     for (size_t rank = 0; rank < spec.merges.size(); ++rank) {
         const std::string_view merge = spec.merges[rank];
         const size_t space = merge.find(' ', 1);
         if (space == std::string_view::npos) continue;
-        const auto left = by_text_.find(merge.substr(0, space));
-        const auto right = by_text_.find(merge.substr(space + 1));
-        if (left == by_text_.end() || right == by_text_.end()) continue;
-        joined.assign(merge.substr(0, space));
-        joined.append(merge.substr(space + 1));
-        const auto result = by_text_.find(joined);
-        if (result == by_text_.end()) continue;
-        merge_rank_.emplace(pair_key(left->second, right->second), Merge{static_cast<int32_t>(rank), result->second});
+        const std::string_view left_text = merge.substr(0, space), right_text = merge.substr(space + 1);
+        const int32_t left = by_text_.find(left_text);
+        const int32_t right = by_text_.find(right_text);
+        const int32_t result = by_text_.find(left_text, right_text);
+        if (left < 0 || right < 0 || result < 0) continue;
+        merges_.insert(left, right, {static_cast<int32_t>(rank), result});
     }
 
     // Files written by bitnet.cpp's converter carry no EOT id; Llama 3 ends a turn with <|eot_id|>.
     eot_id_ = spec.eot_id;
     if (eot_id_ < 0) {
         for (const char * name : {"<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>"}) {
-            const auto it = special_by_text_.find(name);
-            if (it != special_by_text_.end()) {
-                eot_id_ = it->second;
-                break;
-            }
+            eot_id_ = special_by_text_.find(name);
+            if (eot_id_ >= 0) break;
         }
     }
     return true;
@@ -183,10 +176,8 @@ TokenType Tokenizer::token_type(int32_t id) const {
 bool Tokenizer::is_special(int32_t id) const { return is_special_type(token_type(id)); }
 
 int32_t Tokenizer::find_token(std::string_view text) const {
-    auto it = by_text_.find(text);
-    if (it != by_text_.end()) return it->second;
-    it = special_by_text_.find(text);
-    return it != special_by_text_.end() ? it->second : -1;
+    const int32_t id = by_text_.find(text);
+    return id >= 0 ? id : special_by_text_.find(text);
 }
 
 std::vector<int32_t> Tokenizer::tokenize(std::string_view text, const TokenizeOptions & options) const {
@@ -235,8 +226,8 @@ void Tokenizer::encode_pretoken(std::string_view piece, std::vector<int32_t> & o
     thread_local std::string spelled;
     spelled.clear();
     for (const char c : piece) spelled += byte_spelling_[static_cast<uint8_t>(c)];
-    if (const auto it = by_text_.find(spelled); it != by_text_.end()) {
-        out.push_back(it->second);
+    if (const int32_t whole = by_text_.find(spelled); whole >= 0) {
+        out.push_back(whole);
         return;
     }
 
@@ -274,8 +265,8 @@ void Tokenizer::encode_pretoken(std::string_view piece, std::vector<int32_t> & o
         if (left < 0) return;
         const int32_t right = symbols[left].next;
         if (right < 0) return;
-        const auto it = merge_rank_.find(pair_key(symbols[left].id, symbols[right].id));
-        if (it != merge_rank_.end()) queue.push({it->second.rank, left, symbols[left].id, symbols[right].id});
+        const MergeTable::Merge * m = merges_.find(symbols[left].id, symbols[right].id);
+        if (m) queue.push({m->rank, left, symbols[left].id, symbols[right].id});
     };
     for (int32_t i = 0; i < static_cast<int32_t>(symbols.size()); ++i) consider(i);
 
@@ -285,7 +276,7 @@ void Tokenizer::encode_pretoken(std::string_view piece, std::vector<int32_t> & o
         Symbol & left = symbols[c.left];
         if (left.id != c.left_id || left.next < 0 || symbols[left.next].id != c.right_id) continue;  // stale
         const int32_t right = left.next;
-        left.id = merge_rank_.find(pair_key(c.left_id, c.right_id))->second.result;
+        left.id = merges_.find(c.left_id, c.right_id)->result;
         left.next = symbols[right].next;
         if (left.next >= 0) symbols[left.next].prev = c.left;
         symbols[right].id = -1;  // removed

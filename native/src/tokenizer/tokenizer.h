@@ -14,9 +14,9 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
+#include "tokenizer/flat_maps.h"
 #include "tokenizer/pretokenize.h"
 
 namespace tern {
@@ -86,21 +86,13 @@ public:
     // EOS or EOT: the model is done talking.
     bool is_end_of_generation(int32_t id) const { return id >= 0 && (id == eos_id_ || id == eot_id_); }
     PreTokenizer pre_tokenizer() const { return pre_; }
-    size_t n_merges() const { return merge_rank_.size(); }
+    size_t n_merges() const { return merges_.size(); }
 
 private:
     Tokenizer() = default;
-    Tokenizer(const Tokenizer &) = delete;             // the maps hold views into tokens_
+    Tokenizer(const Tokenizer &) = delete;             // the indexes point into tokens_
     Tokenizer & operator=(const Tokenizer &) = delete;
     bool build(TokenizerSpec & spec, std::string * error);
-
-    struct Merge {
-        int32_t rank;
-        int32_t result;
-    };
-    static uint64_t pair_key(int32_t left, int32_t right) {
-        return (static_cast<uint64_t>(static_cast<uint32_t>(left)) << 32) | static_cast<uint32_t>(right);
-    }
 
     void encode_text(std::string_view text, std::vector<int32_t> & out) const;
     void encode_pretoken(std::string_view piece, std::vector<int32_t> & out) const;
@@ -108,8 +100,8 @@ private:
     std::vector<std::string> tokens_;
     std::vector<TokenType> types_;
     std::vector<std::string> bytes_;                          // decoded bytes per ordinary token
-    std::unordered_map<std::string_view, int32_t> by_text_;   // ordinary tokens (views into tokens_)
-    std::unordered_map<uint64_t, Merge> merge_rank_;          // (left id, right id) -> merge
+    TokenTextIndex by_text_;                                  // ordinary tokens
+    MergeTable merges_;                                       // (left id, right id) -> merge
     int32_t byte_token_[256];                                 // single-byte token ids, -1 if absent
     std::string byte_spelling_[256];                          // GPT-2 byte-to-unicode, as UTF-8
 
@@ -119,7 +111,7 @@ private:
         int32_t id;
     };
     std::vector<Special> specials_by_byte_[256];
-    std::unordered_map<std::string_view, int32_t> special_by_text_;
+    TokenTextIndex special_by_text_;
 
     PreTokenizer pre_ = PreTokenizer::llama3;
     int32_t bos_id_ = -1, eos_id_ = -1, eot_id_ = -1, unk_id_ = -1;

@@ -1,0 +1,125 @@
+/**
+ * `tern serve`: the headless host. The same services as the desktop app, the built renderer over
+ * HTTP and the contract over WebSocket, on 127.0.0.1 unless told otherwise. Prints exactly one
+ * line to stdout, the URL to open (with the connection token); everything else goes to stderr.
+ */
+import { resolve } from 'node:path';
+import { CliError, type Command, intOption, parse } from '../args';
+import { findRendererDir } from '../../host/renderer-dir';
+import { DEFAULT_HOST, DEFAULT_PORT, type RunningHost, isRemoteBind, startHost } from '../../host/server';
+import { defaultDataDir } from '../../services/data-dir';
+import { createDispatcher } from '../../services/dispatcher';
+import { DataDirLockedError } from '../../services/lock';
+import { type Services, openServices } from '../../services/services';
+
+const help = `usage: tern serve [--port N] [--host ADDRESS] [--data-dir DIR] [--allow-remote]
+
+Serves Tern's UI and API over HTTP and WebSocket, for a browser on this machine.
+Prints one line to stdout: "Tern is serving on http://HOST:PORT/?token=TOKEN". Open that URL;
+the token in it is required to connect and changes on every start.
+
+options:
+  --port N         the port (default ${DEFAULT_PORT}; 0 picks a free one)
+  --host ADDRESS   the address to bind (default ${DEFAULT_HOST})
+  --data-dir DIR   the data folder (default: the desktop app's, ${defaultDataDir()})
+  --allow-remote   allow binding an address other machines can reach (prints a warning)`;
+
+function log(message: string): void {
+  process.stderr.write(`tern serve: ${message}\n`);
+}
+
+function writeStdout(line: string): Promise<void> {
+  return new Promise((done) => process.stdout.write(`${line}\n`, () => done()));
+}
+
+async function start(host: string, port: number, rendererDir: string, allowRemote: boolean): Promise<RunningHost> {
+  try {
+    return await startHost({ host, port, rendererDir, allowRemote, log });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new CliError(`port ${port} on ${host} is already in use; choose another with --port (0 picks a free one)`, 1);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new CliError(`cannot bind ${host}: no such address on this machine`, 1);
+    if (code === 'EACCES') throw new CliError(`not allowed to bind ${host}:${port}`, 1);
+    throw error;
+  }
+}
+
+/** Stops on SIGINT/SIGTERM/SIGHUP: no new connections, sockets closed, services closed, exit 0. */
+function stopOnSignals(running: RunningHost, services: Services): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      log(`${signal} again: exiting without waiting`);
+      process.exit(1);
+    }
+    stopping = true;
+    log(`${signal}: shutting down`);
+    const force = setTimeout(() => {
+      log('shutdown took too long; exiting');
+      closeServices(services);
+      process.exit(1);
+    }, 5000);
+    running
+      .close()
+      .catch((error: unknown) => log(`closing the server: ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => {
+        clearTimeout(force);
+        process.exit(closeServices(services) ? 0 : 1);
+      });
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stop(signal));
+}
+
+function closeServices(services: Services): boolean {
+  try {
+    services.close();
+    return true;
+  } catch (error) {
+    log(`closing the data folder: ${error instanceof Error ? error.message : String(error)}`);
+    return false;
+  }
+}
+
+export const serve: Command = {
+  summary: 'serve the app in a browser (headless host)',
+  help,
+  async run(argv) {
+    const { values } = parse(argv, {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'data-dir': { type: 'string' },
+      'allow-remote': { type: 'boolean' },
+    });
+    const port = intOption(values.port, 'port', DEFAULT_PORT, 0, 65535);
+    const host = values.host ?? DEFAULT_HOST;
+    const allowRemote = values['allow-remote'] === true;
+    if (host.length === 0) throw new CliError('--host must not be empty');
+    if (isRemoteBind(host)) {
+      if (!allowRemote) {
+        throw new CliError(`${host} can be reached from other machines; pass --allow-remote to bind it anyway`);
+      }
+      log(`WARNING: binding ${host}: anyone who can reach this machine and has the token can use Tern and its data`);
+    }
+    const rendererDir = findRendererDir();
+    if (!rendererDir) throw new CliError('the app is not built (out/renderer/index.html is missing): run `npm run build` first', 1);
+    const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
+
+    const running = await start(host, port, rendererDir, allowRemote);
+    let services: Services;
+    try {
+      services = openServices({ dataDir, host: 'headless', owner: `tern serve on ${running.pageUrl.replace(/\/\?.*$/, '')}`, log });
+    } catch (error) {
+      await running.close();
+      if (error instanceof DataDirLockedError) throw new CliError(error.message, 1);
+      throw error;
+    }
+    running.attach({ dispatch: createDispatcher(services.handlers, log), events: services.events });
+    stopOnSignals(running, services);
+
+    await writeStdout(`Tern is serving on ${running.pageUrl}`);
+    log(`data folder: ${dataDir}`);
+    log(`UI from ${rendererDir}`);
+    log('press Ctrl+C to stop');
+    return undefined;
+  },
+};

@@ -1,7 +1,9 @@
 // Sampler tests: each stage against a hand-computed case, the RNG against known xoshiro256**
 // outputs (so every platform draws alike), seed determinism, greedy ties, the penalty window,
 // and stop tokens / stop strings across token boundaries.
+#include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -107,7 +109,9 @@ TEST_CASE("top-k keeps the k best, lower id first on ties") {
     sampling::top_k(c, 3);
     CHECK((ids_of(c) == std::vector<int32_t>{4, 1, 2}));
     Candidates all = make({0.1f, 0.5f, 0.5f});
-    sampling::top_k(all, 0);  // off: everything, sorted
+    sampling::top_k(all, 0);  // off: everything, untouched
+    CHECK((ids_of(all) == std::vector<int32_t>{0, 1, 2}));
+    sampling::sort(all);
     CHECK((ids_of(all) == std::vector<int32_t>{1, 2, 0}));
 }
 
@@ -115,10 +119,10 @@ TEST_CASE("softmax: hand-computed probabilities") {
     Candidates c = make(kThirds);
     sampling::softmax(c);
     REQUIRE(c.items.size() == 3);
-    CHECK((ids_of(c) == std::vector<int32_t>{2, 1, 0}));
-    CHECK(near(c.items[0].p, 0.5));
+    CHECK((ids_of(c) == std::vector<int32_t>{0, 1, 2}));  // order unchanged
+    CHECK(near(c.items[0].p, 1.0 / 6));
     CHECK(near(c.items[1].p, 1.0 / 3));
-    CHECK(near(c.items[2].p, 1.0 / 6));
+    CHECK(near(c.items[2].p, 0.5));
     // All -inf: uniform, no NaN.
     const float inf = INFINITY;
     Candidates d = make({-inf, -inf});
@@ -129,6 +133,7 @@ TEST_CASE("softmax: hand-computed probabilities") {
 TEST_CASE("top-p: smallest prefix reaching p, renormalized") {
     Candidates c = make(kThirds);
     sampling::top_p(c, 0.8f);  // 0.5, then 0.8333 >= 0.8
+    CHECK(c.sorted);
     CHECK((ids_of(c) == std::vector<int32_t>{2, 1}));
     CHECK(near(c.items[0].p, 0.6));
     CHECK(near(c.items[1].p, 0.4));
@@ -142,6 +147,20 @@ TEST_CASE("top-p: smallest prefix reaching p, renormalized") {
     Candidates f = make(kThirds);
     sampling::top_p(f, 1.0f);  // off
     CHECK(f.items.size() == 3);
+    // A long flat list: the partial sorts must widen until p is reached, and agree with a full
+    // sort.
+    std::vector<float> flat(5000);
+    for (size_t i = 0; i < flat.size(); ++i) flat[i] = static_cast<float>((i * 7919) % 1000) / 1000.0f;
+    Candidates g = make(flat), h = make(flat);
+    sampling::top_p(g, 0.9f);
+    sampling::sort(h);
+    sampling::softmax(h);
+    double sum = 0;
+    size_t expect = 0;
+    while (sum < 0.9) sum += h.items[expect++].p;
+    CHECK(g.items.size() == expect);
+    CHECK(g.items.size() > 256);
+    for (size_t i = 0; i < g.items.size() && i < expect; ++i) CHECK(g.items[i].id == h.items[i].id);
 }
 
 TEST_CASE("min-p: relative to the best probability, renormalized") {
@@ -155,19 +174,32 @@ TEST_CASE("min-p: relative to the best probability, renormalized") {
     Candidates e = make(kThirds);
     sampling::min_p(e, 0.9f);  // threshold 0.45: keeps only the best
     CHECK((ids_of(e) == std::vector<int32_t>{2}));
+    Candidates f = make(kThirds);
+    sampling::min_p(f, 0.9f, 2);  // min_keep
+    CHECK((ids_of(f) == std::vector<int32_t>{2, 1}));
 }
 
 TEST_CASE("draw: cumulative probabilities against known RNG values") {
     // Seed 42 gives u = 0.0839, 0.379, 0.680, 0.925, 0.992, 0.770, 0.719, 0.850, 0.761, 0.583;
-    // over p = {id2: 1/2, id1: 1/3, id0: 1/6} (in that order) that is:
+    // over p = {id2: 1/2, id1: 1/3, id0: 1/6} (sorted order) that is:
     const std::vector<int32_t> expected = {2, 2, 1, 0, 0, 1, 1, 0, 1, 1};
     Rng rng(42);
     std::vector<int32_t> got;
     for (size_t i = 0; i < expected.size(); ++i) {
         Candidates c = make(kThirds);
+        sampling::sort(c);
         got.push_back(sampling::draw(c, rng));
     }
     CHECK(got == expected);
+    // In id order (p = 1/6, 1/3, 1/2) the same u values give:
+    const std::vector<int32_t> expected_id_order = {0, 1, 2, 2, 2, 2, 2, 2, 2, 2};
+    Rng rng2(42);
+    got.clear();
+    for (size_t i = 0; i < expected_id_order.size(); ++i) {
+        Candidates c = make(kThirds);
+        got.push_back(sampling::draw(c, rng2));
+    }
+    CHECK(got == expected_id_order);
     // Frequencies follow the probabilities.
     int counts[3] = {0, 0, 0};
     Rng r2(1);
@@ -302,6 +334,30 @@ TEST_CASE("stop conditions: EOS/EOT ids end generation, held text is released") 
     StopConditions s3({eos}, {"END"});
     CHECK(s3.push(1, "fin E").text == "fin ");
     CHECK(s3.finish() == "E");  // token limit: the held text is shown
+}
+
+TEST_CASE("timing: one sample over a 128256-token vocabulary") {
+    std::vector<float> logits(128256);
+    Rng noise(5);
+    for (float & l : logits) l = static_cast<float>(noise.next_double() * 20.0 - 10.0);
+    const auto time = [&](const char * what, SamplerParams p) {
+        Sampler s(p);
+        for (int i = 0; i < 64; ++i) s.accept(i * 7);
+        const int reps = 20;
+        const auto start = std::chrono::steady_clock::now();
+        for (int i = 0; i < reps; ++i) CHECK(s.sample(logits.data(), static_cast<int32_t>(logits.size())) >= 0);
+        const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() / reps;
+        std::printf("sample (%s): %.2f ms, %zu candidates left\n", what, ms, s.last_candidates().items.size());
+        return ms;
+    };
+    SamplerParams defaults;
+    time("defaults: top-k 40, top-p 0.9, min-p 0.05", defaults);
+    SamplerParams no_k = defaults;
+    no_k.top_k = 0;
+    time("top-k off, top-p 0.9", no_k);
+    SamplerParams greedy;
+    greedy.temperature = 0;
+    time("greedy", greedy);
 }
 
 TEST_MAIN("test_sampler")

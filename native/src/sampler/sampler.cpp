@@ -83,10 +83,7 @@ void sort(Candidates & c) {
 }
 
 void top_k(Candidates & c, int32_t k) {
-    if (k <= 0 || static_cast<size_t>(k) >= c.items.size()) {
-        sort(c);
-        return;
-    }
+    if (k <= 0 || static_cast<size_t>(k) >= c.items.size()) return;
     if (!c.sorted) std::partial_sort(c.items.begin(), c.items.begin() + k, c.items.end(), better);
     c.items.resize(k);
     c.sorted = true;
@@ -94,9 +91,9 @@ void top_k(Candidates & c, int32_t k) {
 }
 
 void softmax(Candidates & c) {
-    sort(c);
     if (c.items.empty()) return;
-    const float max = c.items[0].logit;
+    float max = c.items[0].logit;
+    for (const TokenCandidate & t : c.items) max = std::max(max, t.logit);
     if (!std::isfinite(max)) {
         // Nothing finite to prefer (all -inf): every candidate equally likely.
         for (TokenCandidate & t : c.items) t.p = 1.0f / static_cast<float>(c.items.size());
@@ -112,29 +109,101 @@ void softmax(Candidates & c) {
     c.normalized = true;
 }
 
-void top_p(Candidates & c, float p, size_t min_keep) {
-    if (p >= 1.0f || c.items.empty()) return;
-    softmax(c);
+// Moves a set of best candidates holding at least `mass` of the probability (and at least
+// min_keep of them) to the front, sorted; returns how many. Long lists are first bucketed by
+// logit so that only the top buckets are sorted, not the whole vocabulary.
+static size_t sort_best_mass(Candidates & c, double mass, size_t min_keep) {
+    const size_t n = c.items.size();
+    if (c.sorted || n <= 1024) {
+        sort(c);
+        return n;
+    }
+    float hi = -std::numeric_limits<float>::infinity(), lo = std::numeric_limits<float>::infinity();
+    for (const TokenCandidate & t : c.items) {
+        if (!std::isfinite(t.logit)) continue;
+        hi = std::max(hi, t.logit);
+        lo = std::min(lo, t.logit);
+    }
+    if (!(hi > lo)) {
+        sort(c);
+        return n;
+    }
+    constexpr int kBuckets = 1024;
+    const double scale = kBuckets / (static_cast<double>(hi) - lo);
+    // Bucket 0 holds the highest logits; the bucket index never increases with the logit, so
+    // the first buckets are exactly a top set of the sorted order (ties stay together).
+    const auto bucket = [&](float logit) {
+        if (!std::isfinite(logit)) return kBuckets - 1;
+        return std::min(kBuckets - 1, static_cast<int>((static_cast<double>(hi) - logit) * scale));
+    };
+    std::vector<double> bucket_mass(kBuckets, 0.0);
+    std::vector<size_t> bucket_count(kBuckets, 0);
+    for (const TokenCandidate & t : c.items) {
+        const int b = bucket(t.logit);
+        bucket_mass[b] += t.p;
+        ++bucket_count[b];
+    }
     double sum = 0;
-    size_t keep = c.items.size();
-    for (size_t i = 0; i < c.items.size(); ++i) {
-        sum += c.items[i].p;
-        if (sum >= p && i + 1 >= min_keep) {
-            keep = i + 1;
+    size_t count = 0;
+    int last = kBuckets - 1;
+    for (int b = 0; b < kBuckets; ++b) {
+        sum += bucket_mass[b];
+        count += bucket_count[b];
+        // A little over the mass asked for, so that summing in another order cannot fall short.
+        if (sum >= mass * (1 + 1e-6) + 1e-12 && count >= min_keep) {
+            last = b;
             break;
         }
     }
-    c.items.resize(keep);
-    renormalize(c);
+    if (last == kBuckets - 1) {
+        sort(c);
+        return n;
+    }
+    const auto mid = std::partition(c.items.begin(), c.items.end(),
+                                    [&](const TokenCandidate & t) { return bucket(t.logit) <= last; });
+    std::sort(c.items.begin(), mid, better);
+    return static_cast<size_t>(mid - c.items.begin());
+}
+
+void top_p(Candidates & c, float p, size_t min_keep) {
+    if (p >= 1.0f || c.items.empty()) return;
+    if (!c.normalized) softmax(c);
+    size_t front = sort_best_mass(c, p, min_keep);
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        double sum = 0;
+        for (size_t i = 0; i < front; ++i) {
+            sum += c.items[i].p;
+            if (sum >= p && i + 1 >= min_keep) {
+                c.items.resize(i + 1);
+                c.sorted = true;
+                renormalize(c);
+                return;
+            }
+        }
+        // Not reached (rounding): sort everything and look again.
+        sort(c);
+        front = c.items.size();
+    }
+    // The whole list never quite reached p: keep it all (sorted).
 }
 
 void min_p(Candidates & c, float p, size_t min_keep) {
     if (p <= 0.0f || c.items.empty()) return;
-    softmax(c);
-    const float threshold = p * c.items[0].p;
+    if (!c.normalized) softmax(c);
+    float best = 0;
+    for (const TokenCandidate & t : c.items) best = std::max(best, t.p);
+    const float threshold = p * best;
     size_t keep = 0;
-    while (keep < c.items.size() && (c.items[keep].p >= threshold || keep < min_keep)) ++keep;
-    c.items.resize(keep);
+    for (const TokenCandidate & t : c.items) keep += t.p >= threshold;
+    if (keep < min_keep) {
+        top_k(c, static_cast<int32_t>(std::min(min_keep, c.items.size())));
+    } else {
+        // Filter in place (order kept), then sort the few survivors.
+        c.items.erase(std::remove_if(c.items.begin(), c.items.end(),
+                                     [&](const TokenCandidate & t) { return t.p < threshold; }),
+                      c.items.end());
+        sort(c);
+    }
     renormalize(c);
 }
 
@@ -153,6 +222,7 @@ int32_t greedy(const Candidates & c) {
 int32_t draw(Candidates & c, Rng & rng) {
     if (c.items.empty()) return -1;
     if (!c.normalized) softmax(c);
+    // The list is in id order (as assigned) or sorted; both are the same on every platform.
     double total = 0;
     for (const TokenCandidate & t : c.items) total += t.p;
     const double u = rng.next_double() * total;

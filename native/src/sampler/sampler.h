@@ -22,8 +22,10 @@ struct TokenCandidate {
     float p;  // probability, valid after softmax()
 };
 
-// The candidate tokens of one step. Stages drop candidates and reorder them; `sorted` says the
-// list is in decreasing logit order (lower id first on equal logits).
+// The candidate tokens of one step. Stages drop candidates and may reorder them, but always
+// leave the list either in id order (as assign() makes it) or sorted: decreasing logit, lower
+// id first on equal logits (`sorted`). Both orders are the same on every platform, which keeps
+// draw() deterministic.
 struct Candidates {
     std::vector<TokenCandidate> items;
     bool sorted = false;
@@ -48,20 +50,20 @@ void apply_penalties(Candidates & c, const TokenCounts & seen, float repeat, flo
 void apply_temperature(Candidates & c, float t);
 // Sorts (decreasing logit, lower id first on ties).
 void sort(Candidates & c);
-// Keeps the k best (k <= 0 or k >= size: all). Leaves the list sorted.
+// Keeps the k best, sorted (k <= 0 or k >= size: no-op).
 void top_k(Candidates & c, int32_t k);
-// Fills p with the softmax of the logits; sorts first.
+// Fills p with the softmax of the logits (order unchanged).
 void softmax(Candidates & c);
-// Keeps the smallest prefix whose probability reaches p (at least min_keep), renormalized.
-// p >= 1: no-op.
+// Keeps the smallest set of best candidates whose probability reaches p (at least min_keep),
+// sorted and renormalized. Sorts only as far as needed. p >= 1: no-op.
 void top_p(Candidates & c, float p, size_t min_keep = 1);
-// Keeps candidates with probability >= p * (best probability) (at least min_keep),
+// Keeps candidates with probability >= p * (best probability) (at least min_keep), sorted and
 // renormalized. p <= 0: no-op.
 void min_p(Candidates & c, float p, size_t min_keep = 1);
 // The id with the highest logit, the lowest such id on ties; -1 if empty.
 int32_t greedy(const Candidates & c);
 // Draws an id from the probabilities (softmax first if needed) with one RNG value: the first
-// candidate, in sorted order, where the running sum of p exceeds u * total.
+// candidate, in list order, where the running sum of p exceeds u * total.
 int32_t draw(Candidates & c, Rng & rng);
 
 }  // namespace sampling

@@ -391,6 +391,66 @@ TEST_CASE("BPE details: merge ranks, leftmost ties, ignore_merges, parse_special
     CHECK((t->tokenize(" a", {false, false}) == std::vector<int32_t>{11}));
 }
 
+TEST_CASE("ignore_merges for the Llama 3 family only; add_bos default by family") {
+    TokenizerSpec spec;
+    spec.tokens = {"a", "b", "c", "ab", "abc", "<s>"};
+    spec.merges = {"a b"};  // no merge makes "abc"
+    spec.token_types = {1, 1, 1, 1, 1, 3};
+    spec.bos_id = 5;
+    std::string error;
+    spec.pre = "llama-bpe";
+    auto llama = Tokenizer::create(spec, &error);
+    REQUIRE(llama != nullptr);
+    CHECK(llama->ignore_merges());
+    CHECK((llama->tokenize("abc", {false, false}) == std::vector<int32_t>{4}));
+    CHECK(llama->add_bos());  // not given: on for Llama 3
+    CHECK((llama->tokenize("abc") == std::vector<int32_t>{5, 4}));
+    spec.pre = "gpt2";
+    auto gpt2 = Tokenizer::create(spec, &error);
+    REQUIRE(gpt2 != nullptr);
+    CHECK(!gpt2->ignore_merges());
+    CHECK((gpt2->tokenize("abc", {false, false}) == std::vector<int32_t>{3, 2}));
+    CHECK(!gpt2->add_bos());  // not given: off for GPT-2
+    spec.pre = "";
+    spec.add_bos = false;  // the file says no
+    auto no_bos = Tokenizer::create(spec, &error);
+    REQUIRE(no_bos != nullptr);
+    CHECK((no_bos->tokenize("abc") == std::vector<int32_t>{4}));
+}
+
+TEST_CASE("random bytes and random text: no crash, exact round trip, valid streamed UTF-8") {
+    const Tokenizer & t = llama3();
+    uint64_t state = 12345;
+    const auto next = [&] {
+        state = state * 6364136223846793005ull + 1442695040888963407ull;
+        return static_cast<uint32_t>(state >> 33);
+    };
+    const char * pieces[] = {"a", "Z", " ", "  ", "\n", "\r\n", "\t", "'", "'s", "'LL", "7", "42", ".", "!?",
+                             "\xC3\xA9", "\xE6\x97\xA5", "\xF0\x9F\x8D\x95", "\xE2\x80\x8D", "\xC2\xA0",
+                             "\xE3\x80\x80", "<|eot_id|>", "<|", "|>", "\xFF", "\x80", "\xC3", "\xF0\x9F"};
+    int failures = 0;
+    for (int i = 0; i < 3000; ++i) {
+        std::string text;
+        const uint32_t n = next() % 24;
+        for (uint32_t k = 0; k < n; ++k) {
+            if (i % 3 == 0) {
+                text += static_cast<char>(next() & 0xFF);  // raw bytes
+            } else {
+                text += pieces[next() % (sizeof(pieces) / sizeof(pieces[0]))];
+            }
+        }
+        const bool special = i % 2 == 0;
+        const std::vector<int32_t> ids = t.tokenize(text, {false, special});
+        bool valid = false;
+        int held = 0;
+        const std::string streamed = stream_decode(t, ids, &valid, &held);
+        const bool ok = t.detokenize(ids) == text && valid &&
+                        (!tern::unicode::is_valid_utf8(text) || streamed == text);
+        failures += !ok;
+    }
+    CHECK(failures == 0);
+}
+
 TEST_CASE("timing: tokenizing a few thousand characters takes milliseconds") {
     const Tokenizer & t = llama3();
     std::string text;

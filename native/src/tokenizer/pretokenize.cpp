@@ -148,8 +148,10 @@ size_t next_gpt2(const Scanner & s, size_t i) {
 }  // namespace
 
 bool pre_tokenizer_from_name(std::string_view name, PreTokenizer * out) {
-    // Names as llama.cpp's converter writes them. Falcon 3 uses the Llama 3 expression.
-    if (name.empty() || name == "llama-bpe" || name == "llama3" || name == "llama-v3" || name == "falcon3") {
+    // Names as the GGUF converters write them. Falcon 3 and Falcon-E (a ternary family) use the
+    // Llama 3 expression.
+    if (name.empty() || name == "llama-bpe" || name == "llama3" || name == "llama-v3" || name == "falcon3" ||
+        name == "falcon_e" || name == "falcon-h1") {
         *out = PreTokenizer::llama3;
         return true;
     }
@@ -161,7 +163,7 @@ bool pre_tokenizer_from_name(std::string_view name, PreTokenizer * out) {
 }
 
 const char * supported_pre_tokenizer_names() {
-    return "(none: Llama 3), llama-bpe, llama3, llama-v3, falcon3 (Llama 3 rules); gpt2, gpt-2 (GPT-2 rules)";
+    return "(none), llama-bpe, llama3, llama-v3, falcon3, falcon_e, falcon-h1 (Llama 3 rules); gpt2, gpt-2 (GPT-2 rules)";
 }
 
 void pretokenize(PreTokenizer kind, std::string_view text, std::vector<std::string_view> & out) {

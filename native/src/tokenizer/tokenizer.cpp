@@ -107,7 +107,9 @@ bool Tokenizer::build(TokenizerSpec & spec, std::string * error) {
         !check_id(spec.unk_id, "UNK")) {
         return false;
     }
-    if (spec.add_bos && spec.bos_id < 0) {
+    ignore_merges_ = pre_ == PreTokenizer::llama3;
+    add_bos_ = spec.add_bos.value_or(pre_ == PreTokenizer::llama3 && spec.bos_id >= 0);
+    if (add_bos_ && spec.bos_id < 0) {
         *error = "add_bos_token is set but there is no BOS id";
         return false;
     }
@@ -118,7 +120,6 @@ bool Tokenizer::build(TokenizerSpec & spec, std::string * error) {
     bos_id_ = spec.bos_id;
     eos_id_ = spec.eos_id;
     unk_id_ = spec.unk_id;
-    add_bos_ = spec.add_bos;
 
     by_text_.reserve(n);
     bytes_.resize(n);
@@ -221,14 +222,16 @@ void Tokenizer::encode_text(std::string_view text, std::vector<int32_t> & out) c
 }
 
 void Tokenizer::encode_pretoken(std::string_view piece, std::vector<int32_t> & out) const {
-    // The piece in the byte spelling; if the vocabulary has it whole, it is one token
-    // (ignore_merges, as the Llama 3 tokenizer does).
-    thread_local std::string spelled;
-    spelled.clear();
-    for (const char c : piece) spelled += byte_spelling_[static_cast<uint8_t>(c)];
-    if (const int32_t whole = by_text_.find(spelled); whole >= 0) {
-        out.push_back(whole);
-        return;
+    // The piece in the byte spelling; with ignore_merges, if the vocabulary has it whole, it is
+    // one token.
+    if (ignore_merges_) {
+        thread_local std::string spelled;
+        spelled.clear();
+        for (const char c : piece) spelled += byte_spelling_[static_cast<uint8_t>(c)];
+        if (const int32_t whole = by_text_.find(spelled); whole >= 0) {
+            out.push_back(whole);
+            return;
+        }
     }
 
     // Start from one symbol per byte, then apply the best-ranked merge available (leftmost on

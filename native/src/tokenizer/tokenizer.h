@@ -5,6 +5,10 @@
 //   text --(special tokens, when asked)--> pieces --(pre-tokenizer)--> pre-tokens
 //        --(GPT-2 byte-to-unicode)--> symbols --(merges by rank)--> ids
 //
+// Pre-tokenizers (tokenizer.ggml.pre): none (how bitnet.cpp's converter writes every file),
+// llama-bpe, llama3, llama-v3, falcon3, falcon_e, falcon-h1 get the Llama 3 rules with
+// ignore_merges; gpt2 gets the GPT-2 rules. Any other name is refused by create().
+//
 // Nothing here throws to the caller except std::bad_alloc: create() reports an unusable
 // vocabulary through its error string, and tokenize() accepts any bytes (invalid UTF-8 is
 // encoded through the single-byte tokens).
@@ -12,6 +16,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,7 +47,9 @@ struct TokenizerSpec {
     int32_t eos_id = -1;
     int32_t eot_id = -1;               // -1: looked up by text (<|eot_id|>, <|im_end|>, ...)
     int32_t unk_id = -1;
-    bool add_bos = false;              // tokenizer.ggml.add_bos_token
+    // tokenizer.ggml.add_bos_token; when the file does not say, true for the Llama 3 family
+    // (as its tokenizer does) and false for GPT-2.
+    std::optional<bool> add_bos;
 };
 
 struct TokenizeOptions {
@@ -86,6 +93,9 @@ public:
     // EOS or EOT: the model is done talking.
     bool is_end_of_generation(int32_t id) const { return id >= 0 && (id == eos_id_ || id == eot_id_); }
     PreTokenizer pre_tokenizer() const { return pre_; }
+    // A pre-token that is itself a vocabulary entry becomes that one token, whatever the merges
+    // would make of it (the Llama 3 family; GPT-2 always applies the merges).
+    bool ignore_merges() const { return ignore_merges_; }
     size_t n_merges() const { return merges_.size(); }
 
 private:
@@ -116,6 +126,7 @@ private:
     PreTokenizer pre_ = PreTokenizer::llama3;
     int32_t bos_id_ = -1, eos_id_ = -1, eot_id_ = -1, unk_id_ = -1;
     bool add_bos_ = false;
+    bool ignore_merges_ = true;
 };
 
 }  // namespace tern

@@ -43,6 +43,144 @@ const char * tern_cpu_name(void);
  * Chosen from the CPU's features unless the environment variable TERN_ISA forces one. */
 const char * tern_isa_name(void);
 
+
+/* ---- Engine: models and contexts ----------------------------------------------------------
+ *
+ * Every function returns a tern_status (or a value documented as such); on failure
+ * tern_last_error() holds a sentence naming what went wrong, for the calling thread. No function
+ * calls exit() or lets a C++ exception escape.
+ *
+ *   tern_model_params mp = tern_model_default_params();
+ *   tern_model * model;
+ *   if (tern_model_load("model.gguf", &mp, &model) != TERN_OK) puts(tern_last_error());
+ *   tern_context_params cp = tern_context_default_params();
+ *   tern_context * ctx;
+ *   tern_context_new(model, &cp, &ctx);
+ *   tern_decode(ctx, ids, n_ids, false);
+ *   const float * logits = tern_get_logits(ctx, -1);   // n_vocab floats
+ *   tern_context_free(ctx); tern_model_free(model);
+ */
+
+typedef enum tern_status {
+    TERN_OK = 0,
+    TERN_ERR_INVALID_ARGUMENT = 1, /* a bad parameter, handle or token id */
+    TERN_ERR_IO = 2,               /* the file cannot be opened or mapped */
+    TERN_ERR_FORMAT = 3,           /* the file is malformed (says where) */
+    TERN_ERR_UNSUPPORTED = 4,      /* an architecture or tensor type this engine does not run */
+    TERN_ERR_OUT_OF_MEMORY = 5,
+    TERN_ERR_ABORTED = 6,          /* a progress or abort callback returned false / true */
+    TERN_ERR_CONTEXT_FULL = 7,     /* the tokens do not fit in the context */
+    TERN_ERR_INTERNAL = 8
+} tern_status;
+
+/* "OK", "INVALID_ARGUMENT", "IO", "FORMAT", "UNSUPPORTED", "OUT_OF_MEMORY", "ABORTED",
+ * "CONTEXT_FULL", "INTERNAL". Static storage. */
+const char * tern_status_name(tern_status status);
+
+/* The message of the last failed call on this thread ("" if none). Valid until the next call. */
+const char * tern_last_error(void);
+
+typedef struct tern_model tern_model;
+typedef struct tern_context tern_context;
+
+/* Called during loading with progress in [0, 1]; return false to abort (TERN_ERR_ABORTED). */
+typedef bool (*tern_progress_callback)(float progress, void * user_data);
+/* Polled between layers during decode; return true to abort (TERN_ERR_ABORTED). */
+typedef bool (*tern_abort_callback)(void * user_data);
+
+typedef struct tern_model_params {
+    int32_t n_threads;      /* threads used to repack the weights (0: all hardware threads) */
+    bool metadata_only;     /* check the file and read its metadata, but do not load weights */
+    tern_progress_callback progress;
+    void * progress_user_data;
+} tern_model_params;
+
+tern_model_params tern_model_default_params(void);
+tern_status tern_model_load(const char * path, const tern_model_params * params, tern_model ** out);
+/* The same over a buffer the caller keeps alive as long as the model (tests, fuzzing). */
+tern_status tern_model_load_from_memory(const void * data, size_t size, const tern_model_params * params,
+                                        tern_model ** out);
+void tern_model_free(tern_model * model);
+
+typedef struct tern_model_info {
+    const char * arch;           /* general.architecture */
+    const char * name;           /* general.name ("" if absent) */
+    const char * weight_type;    /* the ternary projections' type in the file: "I2_S", "TQ1_0", "TQ2_0" */
+    const char * ffn_act;        /* "relu2" or "silu" */
+    const char * head_tensor;    /* "output.weight" or "token_embd.weight" (tied) */
+    bool tied_head;
+    bool weights_loaded;         /* false after a metadata_only load */
+    int32_t gguf_version;
+    int64_t n_vocab, n_embd, n_layer, n_head, n_head_kv, head_dim, n_rot, n_ff, n_ctx_train;
+    float rms_eps, rope_theta;
+    uint64_t file_bytes;
+    uint64_t n_params;           /* elements of every tensor in the file */
+} tern_model_info;
+
+/* Strings point into the model and live as long as it does. */
+tern_status tern_model_get_info(const tern_model * model, tern_model_info * out);
+
+typedef struct tern_tensor_info {
+    const char * name;           /* not NUL-terminated in the file: use name_len */
+    size_t name_len;
+    const char * type;           /* "F16", "I2_S", ... */
+    int32_t n_dims;
+    int64_t ne[4];
+    uint64_t offset;             /* absolute offset in the file */
+    uint64_t n_bytes;
+} tern_tensor_info;
+
+int64_t tern_model_n_tensors(const tern_model * model);
+tern_status tern_model_tensor(const tern_model * model, int64_t i, tern_tensor_info * out);
+
+/* Metadata (every key of the file, tokenizer keys included), in file order. */
+int64_t tern_model_meta_count(const tern_model * model);
+/* Writes the key / a printable value (arrays as "[N x type] first, ...") into buf, NUL-terminated,
+ * truncated to size; returns the full length, or -1 for a bad index. */
+int32_t tern_model_meta_key(const tern_model * model, int64_t i, char * buf, size_t size);
+int32_t tern_model_meta_value(const tern_model * model, int64_t i, char * buf, size_t size);
+
+typedef struct tern_memory_estimate {
+    uint64_t weights_bytes;   /* repacked ternary weights, norms, converted tables */
+    uint64_t mapped_bytes;    /* embedding / head read from the file mapping */
+    uint64_t kv_cache_bytes;  /* F16 K and V for n_ctx positions */
+    uint64_t scratch_bytes;   /* activations, logits, attention rows */
+    uint64_t total_bytes;
+} tern_memory_estimate;
+
+/* Resident memory a context of n_ctx positions needs (0: the model's training context). */
+tern_status tern_model_estimate_memory(const tern_model * model, int32_t n_ctx, int32_t n_threads,
+                                       tern_memory_estimate * out);
+
+typedef struct tern_context_params {
+    int32_t n_ctx;           /* positions in the KV cache (0: the model's training context) */
+    int32_t n_threads;       /* 0: all hardware threads */
+    int32_t n_batch;         /* tokens per internal micro-batch (memory, not results) */
+    const char * isa;        /* NULL: tern_isa_name(); or "scalar", "avx2", "avx512", "neon" */
+} tern_context_params;
+
+tern_context_params tern_context_default_params(void);
+tern_status tern_context_new(tern_model * model, const tern_context_params * params, tern_context ** out);
+void tern_context_free(tern_context * ctx);
+
+/* Changes the thread count for the next calls (no reload). */
+tern_status tern_context_set_threads(tern_context * ctx, int32_t n_threads);
+int32_t tern_context_threads(const tern_context * ctx);
+/* The kernel path this context runs ("scalar", "avx2", ...). */
+const char * tern_context_isa(const tern_context * ctx);
+void tern_context_set_abort(tern_context * ctx, tern_abort_callback callback, void * user_data);
+
+/* Appends ids at the current position and computes logits: of every token when all_logits,
+ * else of the last one. Results are bit-identical for any thread count and any split of the
+ * same ids into calls. */
+tern_status tern_decode(tern_context * ctx, const int32_t * ids, int32_t n_ids, bool all_logits);
+/* n_vocab logits of output i of the last decode (-1: the last output); NULL if out of range. */
+const float * tern_get_logits(const tern_context * ctx, int32_t i);
+int32_t tern_context_n_past(const tern_context * ctx);
+int32_t tern_context_n_ctx(const tern_context * ctx);
+/* Forgets positions n_keep.. (the KV cache keeps the prefix 0..n_keep-1). */
+tern_status tern_context_truncate(tern_context * ctx, int32_t n_keep);
+
 #ifdef __cplusplus
 }
 #endif

@@ -10,10 +10,11 @@
 
 namespace tern_test {
 
-// A tiny, valid, loadable `bitnet-b1.58` model: n_embd 128, 1 layer, 2 heads (1 KV head),
-// n_ff 128, vocab 8. All ternary tensors in I2_S with a non-zero scale.
+// A tiny, valid, loadable `bitnet-b1.58` model: n_embd 128 (256 for the TQ types' blocks),
+// 1 layer, 2 heads (1 KV head), n_ff = n_embd, vocab 8. Ternary tensors in I2_S (36) or TQ2_0
+// (35) with a non-zero scale.
 inline GgufBuilder tiny_model_builder(uint32_t ternary_type = 36) {
-    const uint64_t E = 128, F = 128, V = 8, H = 2, HKV = 1, HD = E / H;
+    const uint64_t E = ternary_type == 36 ? 128 : 256, F = E, V = 8, H = 2, HKV = 1, HD = E / H;
     GgufBuilder b;
     const std::string a = "bitnet-b1.58";
     b.kv_string("general.architecture", a);

@@ -1,0 +1,280 @@
+// The forward pass, written to be read top to bottom (Context::forward). Shapes: T tokens in
+// the micro-batch, E = n_embd, F = n_ff, H = n_head, G = n_head_kv, D = head_dim,
+// KV = G * D, V = n_vocab.
+#include "model/context.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <mutex>
+#include <new>
+
+namespace tern {
+
+namespace {
+
+// Exact half -> float for every 16-bit pattern, built once (attention reads the F16 cache).
+const float * f16_table() {
+    static const std::vector<float> table = [] {
+        std::vector<float> t(65536);
+        for (uint32_t i = 0; i < 65536; ++i) t[i] = f16_to_f32(static_cast<uint16_t>(i));
+        return t;
+    }();
+    return table.data();
+}
+
+// out = x / sqrt(mean(x^2) + eps) * w, over n values.
+void rmsnorm(float * out, const float * x, const float * w, int64_t n, float eps) {
+    double ss = 0.0;
+    for (int64_t i = 0; i < n; ++i) ss += static_cast<double>(x[i]) * x[i];
+    const float inv = static_cast<float>(1.0 / std::sqrt(ss / static_cast<double>(n) + eps));
+    for (int64_t i = 0; i < n; ++i) out[i] = x[i] * inv * w[i];
+}
+
+// NEOX ("rotate half") RoPE on one head vector: dimension i pairs with i + n_rot/2.
+void rope_neox(float * v, int64_t n_rot, int64_t pos, const double * inv_freq) {
+    const int64_t half = n_rot / 2;
+    for (int64_t i = 0; i < half; ++i) {
+        const double angle = static_cast<double>(pos) * inv_freq[i];
+        const float c = static_cast<float>(std::cos(angle));
+        const float s = static_cast<float>(std::sin(angle));
+        const float x0 = v[i], x1 = v[i + half];
+        v[i] = x0 * c - x1 * s;
+        v[i + half] = x0 * s + x1 * c;
+    }
+}
+
+float silu(float x) { return x / (1.0f + std::exp(-x)); }
+
+}  // namespace
+
+Context::Context(const Model & model, const ContextOptions & opts)
+    : m_(model),
+      kt_(opts.kernels ? opts.kernels : &kernels()),
+      pool_(std::max(1, opts.n_threads)),
+      n_ctx_(opts.n_ctx > 0 ? opts.n_ctx : model.hp.n_ctx_train),
+      n_batch_(std::max<int64_t>(1, opts.n_batch)) {
+    const Hparams & hp = m_.hp;
+    const size_t L = static_cast<size_t>(hp.n_layer), C = static_cast<size_t>(n_ctx_), KV = static_cast<size_t>(hp.kv_dim());
+    k_cache_.assign(L * C * KV, 0);
+    v_cache_.assign(L * C * KV, 0);
+    const size_t T = static_cast<size_t>(n_batch_), E = static_cast<size_t>(hp.n_embd), F = static_cast<size_t>(hp.n_ff);
+    const size_t wide = std::max(E, F);
+    const size_t max_rows = std::max({E + 2 * KV, E, 2 * F});
+    x_.resize(T * E);
+    xn_.resize(T * wide);
+    xq_.resize(T * wide);
+    xs_.resize(T);
+    acc_.resize(T * max_rows);
+    qkv_.resize(T * (E + 2 * KV));
+    att_.resize(T * E);
+    proj_.resize(T * E);
+    gu_.resize(T * 2 * F);
+    ff_.resize(T * F);
+    hn_.resize(T * E);
+    inv_freq_.resize(static_cast<size_t>(hp.n_rot / 2));
+    for (int64_t i = 0; i < hp.n_rot / 2; ++i)
+        inv_freq_[static_cast<size_t>(i)] =
+            std::pow(static_cast<double>(hp.rope_theta), -2.0 * static_cast<double>(i) / static_cast<double>(hp.n_rot));
+    f16_table();
+}
+
+const float * Context::logits(int64_t i) const {
+    if (i < 0 || i >= n_out_) return nullptr;
+    return logits_.data() + static_cast<size_t>(i) * static_cast<size_t>(m_.hp.n_vocab);
+}
+
+DecodeError Context::decode(const int32_t * ids, int64_t n, bool all_logits, std::string * error) {
+    const Hparams & hp = m_.hp;
+    if (!ids || n <= 0) {
+        *error = "decode needs at least one token id";
+        return DecodeError::InvalidArgument;
+    }
+    for (int64_t i = 0; i < n; ++i)
+        if (ids[i] < 0 || ids[i] >= hp.n_vocab) {
+            *error = "token id " + std::to_string(ids[i]) + " at index " + std::to_string(i) + " is outside the vocabulary (0.." +
+                     std::to_string(hp.n_vocab - 1) + ")";
+            return DecodeError::InvalidArgument;
+        }
+    if (n > n_ctx_ - n_past_) {
+        *error = "the context is full: " + std::to_string(n_past_) + " positions used, " + std::to_string(n) +
+                 " more requested, context size " + std::to_string(n_ctx_);
+        return DecodeError::ContextFull;
+    }
+    try {
+        const int64_t n_out = all_logits ? n : 1;
+        logits_.resize(static_cast<size_t>(n_out) * static_cast<size_t>(hp.n_vocab));
+        n_out_ = 0;
+        aborted_ = false;
+        for (int64_t off = 0; off < n; off += n_batch_) {
+            const int64_t cnt = std::min(n_batch_, n - off);
+            const bool last = off + cnt == n;
+            if (all_logits || last)
+                forward(ids + off, cnt, n_past_ + off, all_logits, all_logits ? off : 0);
+            else
+                forward(ids + off, cnt, n_past_ + off, false, -1);
+            if (aborted_) {
+                n_out_ = 0;
+                *error = "decoding was cancelled";
+                return DecodeError::Aborted;
+            }
+        }
+        n_out_ = n_out;
+    } catch (const std::bad_alloc &) {
+        *error = "out of memory during decode";
+        return DecodeError::OutOfMemory;
+    }
+    n_past_ += n;
+    return DecodeError::None;
+}
+
+void Context::quantize_rows(const float * x, int64_t n, int64_t cols, int8_t * q, float * scales) {
+    for (int64_t t = 0; t < n; ++t) scales[t] = kt_->quantize_i8(x + t * cols, cols, q + t * cols);
+}
+
+// y[t][r] = acc[t][r] / act_scale[t] * w.scale[r], with acc = W xq exact in int32.
+// Work is split by output rows only.
+void Context::ternary_matmul(const TernaryMatrix & w, const int8_t * xq, const float * act_scale, int64_t n, float * y) {
+    const int64_t rows = w.rows, cols = w.cols;
+    const int64_t chunk = std::max<int64_t>(16, (rows / (pool_.threads() * 4) + 15) / 16 * 16);
+    const int64_t n_tasks = (rows + chunk - 1) / chunk;
+    int32_t * acc = acc_.data();
+    pool_.run(n_tasks, [&](int64_t task, int) {
+        const int64_t r0 = task * chunk, nr = std::min(chunk, rows - r0);
+        const uint8_t * wr = w.packed.data() + static_cast<size_t>(r0) * w.stride;
+        if (n == 1)
+            kt_->ternary_gemv(wr, w.stride, nr, cols, xq, acc + r0);
+        else
+            kt_->ternary_gemm(wr, w.stride, nr, cols, xq, static_cast<size_t>(cols), n, acc + r0, static_cast<size_t>(rows));
+        for (int64_t t = 0; t < n; ++t)
+            for (int64_t r = r0; r < r0 + nr; ++r)
+                y[t * rows + r] = static_cast<float>(acc[t * rows + r]) / act_scale[t] * w.scale[static_cast<size_t>(r)];
+    });
+}
+
+// out[t][h*D..] = softmax(q[t][h] . K[0..pos+t][g] / sqrt(D)) . V[0..pos+t][g], g = h / (H/G).
+// One task per (token, head); q rows are the q part of qkv (row stride E + 2*KV).
+void Context::attention(int64_t layer, const float * qkv, int64_t n, int64_t pos, float * out) {
+    const Hparams & hp = m_.hp;
+    const int64_t H = hp.n_head, D = hp.head_dim, KV = hp.kv_dim(), E = hp.n_embd, W = E + 2 * KV;
+    const int64_t group = hp.n_head / hp.n_head_kv;
+    const float scale = 1.0f / std::sqrt(static_cast<float>(D));
+    const float * h2f = f16_table();
+    const uint16_t * K = k_cache_.data() + static_cast<size_t>(layer) * static_cast<size_t>(n_ctx_ * KV);
+    const uint16_t * V = v_cache_.data() + static_cast<size_t>(layer) * static_cast<size_t>(n_ctx_ * KV);
+    scores_.resize(static_cast<size_t>(pool_.threads()) * static_cast<size_t>(n_ctx_));
+    pool_.run(n * H, [&](int64_t task, int thread) {
+        const int64_t t = task / H, h = task % H, g = h / group;
+        const int64_t n_keys = pos + t + 1;  // causal: positions 0..pos+t
+        const float * q = qkv + t * W + h * D;
+        float * s = scores_.data() + static_cast<size_t>(thread) * static_cast<size_t>(n_ctx_);
+        float max = -INFINITY;
+        for (int64_t j = 0; j < n_keys; ++j) {
+            const uint16_t * k = K + j * KV + g * D;
+            float dot = 0.0f;
+            for (int64_t d = 0; d < D; ++d) dot += q[d] * h2f[k[d]];
+            s[j] = dot * scale;
+            max = std::max(max, s[j]);
+        }
+        float sum = 0.0f;
+        for (int64_t j = 0; j < n_keys; ++j) {
+            s[j] = std::exp(s[j] - max);
+            sum += s[j];
+        }
+        float * o = out + t * E + h * D;
+        std::fill(o, o + D, 0.0f);
+        for (int64_t j = 0; j < n_keys; ++j) {
+            const float wj = s[j] / sum;
+            const uint16_t * v = V + j * KV + g * D;
+            for (int64_t d = 0; d < D; ++d) o[d] += wj * h2f[v[d]];
+        }
+    });
+}
+
+void Context::forward(const int32_t * ids, int64_t T, int64_t pos, bool all_logits, int64_t out_base) {
+    const Hparams & hp = m_.hp;
+    const int64_t E = hp.n_embd, F = hp.n_ff, H = hp.n_head, G = hp.n_head_kv, D = hp.head_dim, KV = hp.kv_dim();
+    const int64_t V = hp.n_vocab, W = E + 2 * KV;
+
+    float * x = x_.data();       // [T][E]
+    float * xn = xn_.data();     // [T][E] or [T][F]
+    int8_t * xq = xq_.data();    // [T][E] or [T][F]
+    float * xs = xs_.data();     // [T]
+    float * qkv = qkv_.data();   // [T][W]: q [E], k [KV], v [KV]
+    float * att = att_.data();   // [T][E]
+    float * proj = proj_.data(); // [T][E]
+    float * gu = gu_.data();     // [T][2F]: gate [F], up [F]
+    float * ff = ff_.data();     // [T][F]
+
+    // x = token_embd[id]
+    for (int64_t t = 0; t < T; ++t) kt_->f16_to_f32_row(m_.token_embd + static_cast<size_t>(ids[t]) * E, x + t * E, E);
+
+    for (int64_t l = 0; l < hp.n_layer; ++l) {
+        const Layer & L = m_.layers[static_cast<size_t>(l)];
+
+        // ---- attention ----
+        for (int64_t t = 0; t < T; ++t) rmsnorm(xn + t * E, x + t * E, L.attn_norm.data(), E, hp.rms_eps);
+        quantize_rows(xn, T, E, xq, xs);
+        ternary_matmul(L.wqkv, xq, xs, T, qkv);  // qkv [T][W]
+        for (int64_t t = 0; t < T; ++t) {
+            float * q = qkv + t * W;
+            float * k = q + E;
+            const float * v = k + KV;
+            for (int64_t h = 0; h < H; ++h) rope_neox(q + h * D, hp.n_rot, pos + t, inv_freq_.data());
+            for (int64_t g = 0; g < G; ++g) rope_neox(k + g * D, hp.n_rot, pos + t, inv_freq_.data());
+            const size_t at = (static_cast<size_t>(l) * static_cast<size_t>(n_ctx_) + static_cast<size_t>(pos + t)) * static_cast<size_t>(KV);
+            kt_->f32_to_f16_row(k, k_cache_.data() + at, KV);
+            kt_->f32_to_f16_row(v, v_cache_.data() + at, KV);
+        }
+        attention(l, qkv, T, pos, att);  // att [T][E]
+        for (int64_t t = 0; t < T; ++t) rmsnorm(xn + t * E, att + t * E, L.attn_sub_norm.data(), E, hp.rms_eps);
+        quantize_rows(xn, T, E, xq, xs);
+        ternary_matmul(L.wo, xq, xs, T, proj);  // proj [T][E]
+        for (int64_t i = 0; i < T * E; ++i) x[i] += proj[i];
+
+        // ---- feed-forward ----
+        for (int64_t t = 0; t < T; ++t) rmsnorm(xn + t * E, x + t * E, L.ffn_norm.data(), E, hp.rms_eps);
+        quantize_rows(xn, T, E, xq, xs);
+        ternary_matmul(L.w_gate_up, xq, xs, T, gu);  // gu [T][2F]
+        for (int64_t t = 0; t < T; ++t) {
+            const float * gate = gu + t * 2 * F;
+            const float * up = gate + F;
+            float * o = ff + t * F;
+            if (hp.act == FfnAct::Relu2) {
+                for (int64_t i = 0; i < F; ++i) {
+                    const float r = gate[i] > 0.0f ? gate[i] : 0.0f;
+                    o[i] = r * r * up[i];
+                }
+            } else {
+                for (int64_t i = 0; i < F; ++i) o[i] = silu(gate[i]) * up[i];
+            }
+        }
+        for (int64_t t = 0; t < T; ++t) rmsnorm(xn + t * F, ff + t * F, L.ffn_sub_norm.data(), F, hp.rms_eps);
+        quantize_rows(xn, T, F, xq, xs);
+        ternary_matmul(L.w_down, xq, xs, T, proj);  // proj [T][E]
+        for (int64_t i = 0; i < T * E; ++i) x[i] += proj[i];
+
+        if (abort_ && abort_(abort_user_)) {
+            aborted_ = true;
+            return;
+        }
+    }
+
+    if (out_base < 0) return;  // no logits wanted from this micro-batch
+    // Rows that need logits: every token, or the last one.
+    const int64_t first = all_logits ? 0 : T - 1, count = T - first;
+    float * hn = hn_.data();  // [count][E]
+    for (int64_t k = 0; k < count; ++k) rmsnorm(hn + k * E, x + (first + k) * E, m_.output_norm.data(), E, hp.rms_eps);
+    float * out = logits_.data() + static_cast<size_t>(out_base) * static_cast<size_t>(V);  // [count][V]
+    const int64_t chunk = std::max<int64_t>(64, (V / (pool_.threads() * 8) + 63) / 64 * 64);
+    pool_.run((V + chunk - 1) / chunk, [&](int64_t task, int) {
+        const int64_t r0 = task * chunk, nr = std::min(chunk, V - r0);
+        const uint16_t * w = m_.output + static_cast<size_t>(r0) * static_cast<size_t>(E);
+        if (count == 1)
+            kt_->f16_gemv(w, static_cast<size_t>(E), nr, E, hn, out + r0);
+        else
+            kt_->f16_gemm(w, static_cast<size_t>(E), nr, E, hn, static_cast<size_t>(E), count, out + r0, static_cast<size_t>(V));
+    });
+}
+
+}  // namespace tern

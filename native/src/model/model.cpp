@@ -1,0 +1,394 @@
+// Model loading: architecture and hyper-parameters from the metadata, every tensor's presence,
+// shape and type checked, then the ternary projections decoded row by row and repacked into
+// the kernels' layout (q/k/v and gate/up fused, one scale per row), their file pages released.
+#include "model/model.h"
+
+#include <cinttypes>
+#include <cmath>
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <new>
+
+#include "formats/formats.h"
+#include "kernels/kernels.h"
+#include "threads/thread_pool.h"
+
+namespace tern {
+
+// ---- AlignedBytes --------------------------------------------------------------------------
+
+static void * aligned_alloc64(size_t n) {
+#ifdef _WIN32
+    return _aligned_malloc(n ? n : 1, 64);
+#else
+    void * p = nullptr;
+    if (posix_memalign(&p, 64, n ? n : 1) != 0) return nullptr;
+    return p;
+#endif
+}
+
+static void aligned_free64(void * p) {
+#ifdef _WIN32
+    _aligned_free(p);
+#else
+    std::free(p);
+#endif
+}
+
+AlignedBytes::AlignedBytes(size_t n) : n_(n) {
+    p_ = static_cast<uint8_t *>(aligned_alloc64(n));
+    if (!p_) throw std::bad_alloc();
+}
+
+AlignedBytes::~AlignedBytes() { aligned_free64(p_); }
+
+AlignedBytes & AlignedBytes::operator=(AlignedBytes && o) noexcept {
+    if (this != &o) {
+        aligned_free64(p_);
+        p_ = o.p_, n_ = o.n_;
+        o.p_ = nullptr, o.n_ = 0;
+    }
+    return *this;
+}
+
+// ---- Loader --------------------------------------------------------------------------------
+
+namespace {
+
+std::string format(const char * fmt, ...) {
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    std::vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    return buf;
+}
+
+const char * const kArchitectures[] = {"bitnet-b1.58", "bitnet-25", "bitnet"};
+
+struct Loader {
+    const gguf::File & f;
+    Model & m;
+    const LoadOptions & opts;
+    LoadError * kind;
+    std::string * error;
+
+    bool fail(LoadError k, const std::string & why) {
+        *kind = k;
+        *error = why;
+        return false;
+    }
+
+    bool hparam(const char * key, int64_t * out, bool required, int64_t fallback) {
+        const std::string full = m.hp.arch + "." + key;
+        const gguf::Value * v = f.find(full);
+        if (!v) {
+            if (required) return fail(LoadError::Format, "missing hyper-parameter '" + full + "'");
+            *out = fallback;
+            return true;
+        }
+        int64_t x = 0;
+        if (!f.get_int(full, &x)) return fail(LoadError::Format, "hyper-parameter '" + full + "' is not an integer");
+        *out = x;
+        return true;
+    }
+
+    bool hparam_f(const char * key, float * out, float fallback) {
+        const std::string full = m.hp.arch + "." + key;
+        if (!f.find(full)) {
+            *out = fallback;
+            return true;
+        }
+        double x = 0;
+        if (!f.get_float(full, &x) || !std::isfinite(x))
+            return fail(LoadError::Format, "hyper-parameter '" + full + "' is not a finite number");
+        *out = static_cast<float>(x);
+        return true;
+    }
+
+    bool read_hparams() {
+        Hparams & hp = m.hp;
+        if (!f.get_string("general.architecture", &hp.arch))
+            return fail(LoadError::Format, "missing or non-string 'general.architecture'");
+        bool known = false;
+        for (const char * a : kArchitectures) known |= hp.arch == a;
+        if (!known)
+            return fail(LoadError::Unsupported, "architecture '" + hp.arch.substr(0, 64) +
+                                                    "' is not supported (this engine runs bitnet-b1.58, bitnet-25 and bitnet)");
+        hp.act = hp.arch == "bitnet" ? FfnAct::Silu : FfnAct::Relu2;
+        if (!hparam("embedding_length", &hp.n_embd, true, 0) || !hparam("block_count", &hp.n_layer, true, 0) ||
+            !hparam("feed_forward_length", &hp.n_ff, true, 0) || !hparam("attention.head_count", &hp.n_head, true, 0) ||
+            !hparam("context_length", &hp.n_ctx_train, true, 0) ||
+            !hparam("attention.head_count_kv", &hp.n_head_kv, false, hp.n_head) ||
+            !hparam_f("rope.freq_base", &hp.rope_theta, 10000.0f) ||
+            !hparam_f("attention.layer_norm_rms_epsilon", &hp.rms_eps, 1e-5f))
+            return false;
+        auto in = [](int64_t v, int64_t lo, int64_t hi) { return v >= lo && v <= hi; };
+        if (!in(hp.n_embd, 1, 1 << 16)) return fail(LoadError::Format, format("embedding_length %" PRId64 " is out of range", hp.n_embd));
+        if (!in(hp.n_layer, 1, 1024)) return fail(LoadError::Format, format("block_count %" PRId64 " is out of range", hp.n_layer));
+        if (!in(hp.n_ff, 1, 1 << 20)) return fail(LoadError::Format, format("feed_forward_length %" PRId64 " is out of range", hp.n_ff));
+        if (!in(hp.n_ctx_train, 1, 1 << 24)) return fail(LoadError::Format, format("context_length %" PRId64 " is out of range", hp.n_ctx_train));
+        if (!in(hp.n_head, 1, hp.n_embd) || hp.n_embd % hp.n_head != 0)
+            return fail(LoadError::Format, format("attention.head_count %" PRId64 " does not divide embedding_length %" PRId64,
+                                                  hp.n_head, hp.n_embd));
+        if (!in(hp.n_head_kv, 1, hp.n_head) || hp.n_head % hp.n_head_kv != 0)
+            return fail(LoadError::Format, format("attention.head_count_kv %" PRId64 " does not divide head_count %" PRId64,
+                                                  hp.n_head_kv, hp.n_head));
+        hp.head_dim = hp.n_embd / hp.n_head;
+        if (!hparam("rope.dimension_count", &hp.n_rot, false, hp.head_dim)) return false;
+        if (!in(hp.n_rot, 2, hp.head_dim) || hp.n_rot % 2 != 0)
+            return fail(LoadError::Format, format("rope.dimension_count %" PRId64 " must be even and at most the head size %" PRId64,
+                                                  hp.n_rot, hp.head_dim));
+        if (!(hp.rope_theta > 0.0f)) return fail(LoadError::Format, "rope.freq_base must be positive");
+        if (!(hp.rms_eps > 0.0f && hp.rms_eps < 1.0f)) return fail(LoadError::Format, "layer_norm_rms_epsilon is out of range");
+
+        const gguf::TensorInfo * embd = f.find_tensor("token_embd.weight");
+        if (!embd) return fail(LoadError::Format, "missing tensor 'token_embd.weight'");
+        hp.n_vocab = embd->ne[1];
+        int64_t vocab_key = 0;
+        if (f.find(hp.arch + ".vocab_size") && (!f.get_int(hp.arch + ".vocab_size", &vocab_key) || vocab_key != hp.n_vocab))
+            return fail(LoadError::Format, format("%s.vocab_size does not match token_embd.weight's %" PRId64 " rows",
+                                                  hp.arch.c_str(), hp.n_vocab));
+        if (!in(hp.n_vocab, 1, 1 << 24)) return fail(LoadError::Format, "vocabulary size is out of range");
+        return true;
+    }
+
+    // A tensor that must exist with shape [ne0, ne1] (ne1 = 0: a vector) and a type of `cls`.
+    enum Class { FloatVec, FloatMat, Ternary };
+    const gguf::TensorInfo * need(const std::string & name, int64_t ne0, int64_t ne1, Class cls) {
+        const gguf::TensorInfo * t = f.find_tensor(name);
+        if (!t) {
+            fail(LoadError::Format, "missing tensor '" + name + "'");
+            return nullptr;
+        }
+        const bool vec = ne1 == 0;
+        const bool shape_ok = vec ? (t->n_dims == 1 && t->ne[0] == ne0)
+                                  : (t->n_dims == 2 && t->ne[0] == ne0 && t->ne[1] == ne1);
+        if (!shape_ok) {
+            std::string got = "[";
+            for (uint32_t d = 0; d < t->n_dims; ++d) got += (d ? ", " : "") + std::to_string(t->ne[d]);
+            got += "]";
+            fail(LoadError::Format, "tensor '" + name + "' has shape " + got + ", expected " +
+                                        (vec ? format("[%" PRId64 "]", ne0) : format("[%" PRId64 ", %" PRId64 "]", ne0, ne1)));
+            return nullptr;
+        }
+        const char * tn = gguf::tensor_type_name(t->type);
+        const bool type_ok = cls == Ternary ? formats::is_ternary_type(t->type) : formats::is_float_type(t->type);
+        if (!type_ok) {
+            fail(LoadError::Unsupported, "tensor '" + name + "' has type " + (tn ? tn : "?") + ", which this engine does not run here (" +
+                                             (cls == Ternary ? "ternary projections must be I2_S, TQ1_0 or TQ2_0"
+                                                             : "expected F32, F16 or BF16") + ")");
+            return nullptr;
+        }
+        return t;
+    }
+
+    bool float_vector(const std::string & name, int64_t n, std::vector<float> * out) {
+        const gguf::TensorInfo * t = need(name, n, 0, FloatVec);
+        if (!t) return false;
+        if (opts.metadata_only) return true;
+        out->resize(static_cast<size_t>(n));
+        formats::float_row(t->type, t->data, n, 0, out->data());
+        for (float v : *out)
+            if (!std::isfinite(v)) return fail(LoadError::Format, "tensor '" + name + "' holds a non-finite value");
+        return true;
+    }
+
+    // [n_vocab][n_embd] table as F16: the mapping itself when it is F16 and 2-byte aligned.
+    bool f16_table(const gguf::TensorInfo & t, const uint16_t ** out, std::vector<uint16_t> * owned) {
+        if (opts.metadata_only) return true;
+        if (t.type == gguf::F16 && reinterpret_cast<uintptr_t>(t.data) % 2 == 0) {
+            *out = reinterpret_cast<const uint16_t *>(t.data);
+            return true;
+        }
+        const int64_t rows = t.ne[1], cols = t.ne[0];
+        owned->resize(static_cast<size_t>(rows * cols));
+        std::vector<float> row(static_cast<size_t>(cols));
+        for (int64_t r = 0; r < rows; ++r) {
+            formats::float_row(t.type, t.data, cols, r, row.data());
+            for (int64_t c = 0; c < cols; ++c) (*owned)[static_cast<size_t>(r * cols + c)] = f32_to_f16(row[static_cast<size_t>(c)]);
+        }
+        *out = owned->data();
+        return true;
+    }
+
+    // Repacks the given tensors (same column count) into one matrix, stacked by rows.
+    bool repack(const std::vector<const gguf::TensorInfo *> & parts, TernaryMatrix * out, ThreadPool & pool,
+                uint64_t * done, uint64_t total) {
+        const int64_t cols = parts[0]->ne[0];
+        int64_t rows = 0;
+        for (const auto * p : parts) rows += p->ne[1];
+        out->rows = rows;
+        out->cols = cols;
+        out->stride = ternary_row_bytes(cols);
+        out->scale.assign(static_cast<size_t>(rows), 0.0f);
+        if (opts.metadata_only) {
+            m.repacked_bytes += static_cast<uint64_t>(rows) * out->stride + static_cast<uint64_t>(rows) * 4;
+            return true;
+        }
+        out->packed = AlignedBytes(static_cast<size_t>(rows) * out->stride);
+        m.repacked_bytes += out->packed.size() + out->scale.size() * 4;
+        int64_t row0 = 0;
+        for (const gguf::TensorInfo * p : parts) {
+            formats::TernaryTensor src{std::string(p->name), p->type, p->ne[1], p->ne[0], p->data, p->n_bytes};
+            std::string why;
+            if (!formats::check_ternary(src, &why)) return fail(LoadError::Format, why);
+            const int64_t chunk = 64;
+            const int64_t n_chunks = (src.rows + chunk - 1) / chunk;
+            std::mutex err_mutex;
+            std::string first_error;
+            pool.run(n_chunks, [&](int64_t c, int) {
+                thread_local std::vector<int8_t> trits;
+                trits.resize(static_cast<size_t>(cols));
+                std::string e;
+                for (int64_t r = c * chunk; r < std::min(src.rows, (c + 1) * chunk); ++r) {
+                    float s = 0;
+                    if (!formats::decode_ternary_row(src, r, trits.data(), &s, &e)) {
+                        std::lock_guard<std::mutex> lock(err_mutex);
+                        if (first_error.empty()) first_error = e;
+                        return;
+                    }
+                    out->scale[static_cast<size_t>(row0 + r)] = s;
+                    ternary_pack_row(trits.data(), cols, out->packed.data() + static_cast<size_t>(row0 + r) * out->stride);
+                }
+            });
+            if (!first_error.empty()) return fail(LoadError::Format, first_error);
+            f.release(*p);  // the repacked copy replaces the file's bytes
+            row0 += src.rows;
+            *done += p->n_elements;
+            if (opts.progress && !opts.progress(static_cast<float>(static_cast<double>(*done) / static_cast<double>(total)),
+                                                opts.progress_user))
+                return fail(LoadError::Aborted, "loading was cancelled");
+        }
+        return true;
+    }
+
+    bool load() {
+        if (!read_hparams()) return false;
+        const Hparams & hp = m.hp;
+        for (const auto & t : f.tensors()) m.n_params += t.n_elements;
+
+        const gguf::TensorInfo * embd = need("token_embd.weight", hp.n_embd, hp.n_vocab, FloatMat);
+        if (!embd) return false;
+        const gguf::TensorInfo * head = f.find_tensor("output.weight");
+        if (head && !(head = need("output.weight", hp.n_embd, hp.n_vocab, FloatMat))) return false;
+        if (!float_vector("output_norm.weight", hp.n_embd, &m.output_norm)) return false;
+
+        // Every layer's tensors are checked before any weight is decoded.
+        const int64_t E = hp.n_embd, KV = hp.kv_dim(), F = hp.n_ff;
+        struct LayerTensors {
+            const gguf::TensorInfo *q, *k, *v, *o, *gate, *up, *down;
+        };
+        std::vector<LayerTensors> lt(static_cast<size_t>(hp.n_layer));
+        uint64_t total = 0;
+        m.layers.resize(static_cast<size_t>(hp.n_layer));
+        for (int64_t i = 0; i < hp.n_layer; ++i) {
+            const std::string p = "blk." + std::to_string(i) + ".";
+            LayerTensors & t = lt[static_cast<size_t>(i)];
+            Layer & L = m.layers[static_cast<size_t>(i)];
+            if (!(t.q = need(p + "attn_q.weight", E, E, Ternary)) || !(t.k = need(p + "attn_k.weight", E, KV, Ternary)) ||
+                !(t.v = need(p + "attn_v.weight", E, KV, Ternary)) || !(t.o = need(p + "attn_output.weight", E, E, Ternary)) ||
+                !(t.gate = need(p + "ffn_gate.weight", E, F, Ternary)) || !(t.up = need(p + "ffn_up.weight", E, F, Ternary)) ||
+                !(t.down = need(p + "ffn_down.weight", F, E, Ternary)))
+                return false;
+            if (!float_vector(p + "attn_norm.weight", E, &L.attn_norm) ||
+                !float_vector(p + "attn_sub_norm.weight", E, &L.attn_sub_norm) ||
+                !float_vector(p + "ffn_norm.weight", E, &L.ffn_norm) ||
+                !float_vector(p + "ffn_sub_norm.weight", F, &L.ffn_sub_norm))
+                return false;
+            for (const gguf::TensorInfo * x : {t.q, t.k, t.v, t.o, t.gate, t.up, t.down}) {
+                const std::string tn = gguf::tensor_type_name(x->type);
+                if (m.weight_type.empty()) m.weight_type = tn;
+                else if (m.weight_type != tn) m.weight_type = "mixed";
+                total += x->n_elements;
+                const int64_t block = x->type == gguf::I2_S ? formats::kI2sBlock : formats::kTqBlock;
+                if (x->ne[0] % block != 0 || x->ne[0] % kTernaryColsMultiple != 0)
+                    return fail(LoadError::Unsupported, "tensor '" + std::string(x->name) + "': rows of " +
+                                                            std::to_string(x->ne[0]) + " weights are not a multiple of 128");
+            }
+        }
+
+        m.tied_head = head == nullptr;
+        m.head_tensor = head ? "output.weight" : "token_embd.weight";
+        if (!f16_table(*embd, &m.token_embd, &m.token_embd_owned)) return false;
+        if (head) {
+            if (!f16_table(*head, &m.output, &m.output_owned)) return false;
+        } else {
+            m.output = m.token_embd;
+        }
+
+        ThreadPool pool(opts.metadata_only ? 1 : std::max(1, opts.n_threads));
+        uint64_t done = 0;
+        for (int64_t i = 0; i < hp.n_layer; ++i) {
+            const LayerTensors & t = lt[static_cast<size_t>(i)];
+            Layer & L = m.layers[static_cast<size_t>(i)];
+            if (!repack({t.q, t.k, t.v}, &L.wqkv, pool, &done, total) || !repack({t.o}, &L.wo, pool, &done, total) ||
+                !repack({t.gate, t.up}, &L.w_gate_up, pool, &done, total) || !repack({t.down}, &L.w_down, pool, &done, total))
+                return false;
+        }
+        m.weights_loaded = !opts.metadata_only;
+        return true;
+    }
+};
+
+std::unique_ptr<Model> finish(std::unique_ptr<gguf::File> file, const std::string & path, const LoadOptions & opts,
+                              LoadError * kind, std::string * error) {
+    std::unique_ptr<Model> m(new Model());
+    m->path = path;
+    m->file = std::move(file);
+    Loader loader{*m->file, *m, opts, kind, error};
+    try {
+        if (!loader.load()) return nullptr;
+    } catch (const std::bad_alloc &) {
+        *kind = LoadError::OutOfMemory;
+        *error = "out of memory while loading the weights";
+        return nullptr;
+    }
+    *kind = LoadError::None;
+    return m;
+}
+
+}  // namespace
+
+std::unique_ptr<Model> load_model(const std::string & path, const LoadOptions & opts, LoadError * kind, std::string * error) {
+    std::unique_ptr<gguf::File> f = gguf::File::open(path, error);
+    if (!f) {
+        // MappedFile's messages ("cannot open ...") are I/O errors; the parser's name the problem.
+        const bool io = error->rfind("cannot ", 0) == 0 || error->find("not a regular file") != std::string::npos;
+        *kind = io ? LoadError::Io : LoadError::Format;
+        return nullptr;
+    }
+    return finish(std::move(f), path, opts, kind, error);
+}
+
+std::unique_ptr<Model> load_model_from_memory(const void * data, size_t size, const LoadOptions & opts, LoadError * kind,
+                                              std::string * error) {
+    std::unique_ptr<gguf::File> f = gguf::File::from_memory(data, size, error);
+    if (!f) {
+        *kind = LoadError::Format;
+        return nullptr;
+    }
+    return finish(std::move(f), "<memory>", opts, kind, error);
+}
+
+MemoryEstimate estimate_memory(const Model & m, int64_t n_ctx, int n_threads, int64_t n_batch) {
+    const Hparams & hp = m.hp;
+    MemoryEstimate e;
+    e.weights = m.repacked_bytes + (m.token_embd_owned.size() + m.output_owned.size()) * 2;
+    for (const Layer & L : m.layers)
+        e.weights += (L.attn_norm.size() + L.attn_sub_norm.size() + L.ffn_norm.size() + L.ffn_sub_norm.size()) * 4;
+    e.weights += m.output_norm.size() * 4;
+    const uint64_t table = static_cast<uint64_t>(hp.n_vocab) * static_cast<uint64_t>(hp.n_embd) * 2;
+    e.mapped = (m.token_embd_owned.empty() ? table : 0) + (!m.tied_head && m.output_owned.empty() ? table : 0);
+    e.kv_cache = 2ull * static_cast<uint64_t>(hp.n_layer) * static_cast<uint64_t>(n_ctx) * static_cast<uint64_t>(hp.kv_dim()) * 2;
+    const uint64_t per_token = 4ull * static_cast<uint64_t>(4 * hp.n_embd + 2 * hp.kv_dim() + 4 * hp.n_ff) * 2;
+    e.scratch = static_cast<uint64_t>(n_batch) * per_token + static_cast<uint64_t>(hp.n_vocab) * 4 +
+                static_cast<uint64_t>(n_threads) * static_cast<uint64_t>(n_ctx) * 4;
+    e.total = e.weights + e.mapped + e.kv_cache + e.scratch;
+    return e;
+}
+
+}  // namespace tern

@@ -1,0 +1,125 @@
+// A loaded model: hyper-parameters, the ternary weights repacked into the kernels' layout, and
+// the F16 embedding / head (left in the file mapping when possible: a lookup touches one row).
+//
+// Architectures: `bitnet-b1.58` and `bitnet-25` (Microsoft 2B4T: squared-ReLU gated FFN),
+// `bitnet` (1bitLLM / upstream llama.cpp: SiLU gated FFN). Both have sub-norms before the
+// attention output and FFN down projections, NEOX RoPE, weight-only RMSNorm and no biases. The
+// head is `output.weight` when the file has one, `token_embd.weight` otherwise.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gguf/gguf.h"
+
+namespace tern {
+
+enum class FfnAct { Relu2, Silu };
+
+struct Hparams {
+    std::string arch;         // general.architecture as written in the file
+    int64_t n_vocab = 0;
+    int64_t n_embd = 0;
+    int64_t n_layer = 0;
+    int64_t n_head = 0;
+    int64_t n_head_kv = 0;
+    int64_t head_dim = 0;     // n_embd / n_head
+    int64_t n_rot = 0;        // rope.dimension_count (= head_dim here)
+    int64_t n_ff = 0;
+    int64_t n_ctx_train = 0;
+    float rms_eps = 1e-5f;
+    float rope_theta = 10000.0f;
+    FfnAct act = FfnAct::Relu2;
+
+    int64_t kv_dim() const { return n_head_kv * head_dim; }
+};
+
+// 64-byte aligned bytes (kernel rows start on cache lines).
+class AlignedBytes {
+public:
+    AlignedBytes() = default;
+    explicit AlignedBytes(size_t n);
+    ~AlignedBytes();
+    AlignedBytes(AlignedBytes && o) noexcept : p_(o.p_), n_(o.n_) { o.p_ = nullptr, o.n_ = 0; }
+    AlignedBytes & operator=(AlignedBytes && o) noexcept;
+    AlignedBytes(const AlignedBytes &) = delete;
+    AlignedBytes & operator=(const AlignedBytes &) = delete;
+    uint8_t * data() { return p_; }
+    const uint8_t * data() const { return p_; }
+    size_t size() const { return n_; }
+
+private:
+    uint8_t * p_ = nullptr;
+    size_t n_ = 0;
+};
+
+// A ternary matrix in the kernels' layout: y[r] = scale[r] * sum_k W[r][k] x[k].
+struct TernaryMatrix {
+    int64_t rows = 0, cols = 0;  // outputs, inputs
+    size_t stride = 0;           // packed bytes per row (ternary_row_bytes(cols))
+    AlignedBytes packed;         // [rows][stride]
+    std::vector<float> scale;    // [rows]
+};
+
+struct Layer {
+    std::vector<float> attn_norm;      // [n_embd]
+    TernaryMatrix wqkv;                // [n_embd + 2*kv_dim][n_embd]: q rows, then k, then v
+    std::vector<float> attn_sub_norm;  // [n_embd]
+    TernaryMatrix wo;                  // [n_embd][n_embd]
+    std::vector<float> ffn_norm;       // [n_embd]
+    TernaryMatrix w_gate_up;           // [2*n_ff][n_embd]: gate rows, then up rows
+    std::vector<float> ffn_sub_norm;   // [n_ff]
+    TernaryMatrix w_down;              // [n_embd][n_ff]
+};
+
+struct Model {
+    Hparams hp;
+    std::string path;
+    std::unique_ptr<gguf::File> file;
+    bool weights_loaded = false;       // false for a metadata-only load
+
+    const uint16_t * token_embd = nullptr;  // [n_vocab][n_embd] F16 (mapped, or token_embd_owned)
+    std::vector<uint16_t> token_embd_owned;
+    const uint16_t * output = nullptr;      // [n_vocab][n_embd] F16 head (token_embd when tied)
+    std::vector<uint16_t> output_owned;
+    bool tied_head = true;
+    std::string head_tensor;                // "token_embd.weight" or "output.weight"
+    std::string weight_type;                // type of the ternary projections in the file, e.g. "I2_S"
+    std::vector<float> output_norm;         // [n_embd]
+    std::vector<Layer> layers;              // [n_layer]
+
+    uint64_t repacked_bytes = 0;  // ternary weights + their scales, in memory
+    uint64_t n_params = 0;        // elements of every tensor in the file
+};
+
+typedef bool (*LoadProgress)(float progress, void * user);
+
+struct LoadOptions {
+    int n_threads = 1;
+    bool metadata_only = false;  // parse and check everything, skip repacking the weights
+    LoadProgress progress = nullptr;
+    void * progress_user = nullptr;
+};
+
+enum class LoadError { None, Io, Format, Unsupported, OutOfMemory, Aborted };
+
+// Loads (or, metadata_only, checks) a model. On failure: nullptr, *kind and a sentence in *error.
+std::unique_ptr<Model> load_model(const std::string & path, const LoadOptions & opts, LoadError * kind,
+                                  std::string * error);
+// The same over a buffer the caller keeps alive (tests, fuzzing).
+std::unique_ptr<Model> load_model_from_memory(const void * data, size_t size, const LoadOptions & opts,
+                                              LoadError * kind, std::string * error);
+
+// Bytes the engine holds for a context of n_ctx positions: the pieces and the sum.
+struct MemoryEstimate {
+    uint64_t weights = 0;   // repacked ternary weights, norms, owned F16 tables
+    uint64_t mapped = 0;    // file bytes that stay mapped and are read (embedding, head)
+    uint64_t kv_cache = 0;
+    uint64_t scratch = 0;   // activations for one micro-batch, logits, attention rows
+    uint64_t total = 0;
+};
+MemoryEstimate estimate_memory(const Model & m, int64_t n_ctx, int n_threads, int64_t n_batch);
+
+}  // namespace tern

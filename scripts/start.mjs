@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 // `npm start`: runs the desktop app in Electron, built from this checkout.
 //
-// Where the Electron binary is installed: builds out/ if it is missing, makes sure
-// better-sqlite3 is built for Electron's ABI (it is not Node-API), then runs Electron on this
-// folder with any arguments passed through (`npm start -- --data-dir /tmp/t1`).
+// Where the Electron binary is installed: builds out/ if it is missing or older than the
+// sources, makes sure better-sqlite3 is built for Electron's ABI (it is not Node-API), then runs
+// Electron on this folder with any arguments passed through (`npm start -- --data-dir /tmp/t1`).
 // Where it is not (its download failed or was skipped): says so, how to get it, and points to
 // the headless host, `npm run serve`, which runs the same app in a browser.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const requireHere = createRequire(join(root, 'package.json'));
 const BUILT = ['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html'];
+const SOURCES = ['electron', 'renderer', 'electron.vite.config.ts'];
 
 /**
  * Where the Electron binary is, the way node_modules/electron/index.js finds it (path.txt names
@@ -37,6 +38,26 @@ function findElectron() {
   const binary = override ? join(override, executable || 'electron') : join(packageDir, 'dist', executable);
   if (!existsSync(binary)) return { found: false, why: `${rel(binary)} does not exist` };
   return { found: true, binary };
+}
+
+/** The newest modification time under `path` (0 if it does not exist). */
+function newest(path) {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let latest = stat.mtimeMs;
+  for (const entry of readdirSync(path)) {
+    if (entry !== 'node_modules') latest = Math.max(latest, newest(join(path, entry)));
+  }
+  return latest;
+}
+
+/** out/ is missing a piece, or older than the sources it is built from. */
+function needsBuild() {
+  const built = BUILT.map((file) => join(root, file));
+  if (built.some((file) => !existsSync(file))) return true;
+  const oldestBuilt = Math.min(...built.map((file) => statSync(file).mtimeMs));
+  return SOURCES.some((source) => newest(join(root, source)) > oldestBuilt);
 }
 
 function rel(path) {
@@ -97,7 +118,7 @@ function main() {
     process.exit(1);
   }
 
-  if (BUILT.some((file) => !existsSync(join(root, file)))) {
+  if (needsBuild()) {
     runBin('electron-vite', 'electron-vite', ['build'], 'build the app into out/');
   }
   if (sqliteBuiltForNode()) {

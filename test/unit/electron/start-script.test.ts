@@ -4,7 +4,7 @@
  * whose stand-ins record what they were asked to do.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -118,6 +118,15 @@ describe('npm start', () => {
     const { status, lines } = run();
     expect(status).toBe(3);
     expect(lines).toEqual(['electron-vite build', `electron ${root} run-as-node=unset`]);
+  });
+
+  it('builds again when a source is newer than out/', () => {
+    const { root, run } = project();
+    const past = new Date(Date.now() - 60_000);
+    for (const f of ['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html']) utimesSync(join(root, f), past, past);
+    expect(run().lines).toEqual([`electron ${root} run-as-node=unset`]);
+    write(join(root, 'renderer', 'src', 'App.tsx'), 'export {}');
+    expect(run().lines.slice(1)).toEqual(['electron-vite build', `electron ${root} run-as-node=unset`]);
   });
 
   it("rebuilds better-sqlite3 for Electron's ABI when it is Node's build", () => {

@@ -18,9 +18,11 @@ export function ConnectionBanner() {
   return (
     <div className={reconnecting ? 'banner banner-warning' : 'banner banner-info'} role="status" aria-live="polite">
       <span className="banner-dot" aria-hidden="true" />
-      {reconnecting
-        ? 'Lost the connection to the Tern host. Reconnecting… Changes cannot be saved until it is back.'
-        : 'Connecting to the Tern host…'}
+      <span>
+        {reconnecting
+          ? 'Lost the connection to the Tern host. Reconnecting… Changes cannot be saved until it is back. If the host was restarted, open the new address it printed.'
+          : 'Connecting to the Tern host…'}
+      </span>
     </div>
   );
 }

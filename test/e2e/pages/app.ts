@@ -1,0 +1,32 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+import { AboutPage } from './about';
+import { ChatPage } from './chat';
+import { SidebarPage } from './sidebar';
+
+/** The whole window: one page object per area, and the connection banner. */
+export class TernApp {
+  readonly sidebar: SidebarPage;
+  readonly chat: ChatPage;
+  readonly about: AboutPage;
+
+  constructor(readonly page: Page) {
+    this.sidebar = new SidebarPage(page);
+    this.chat = new ChatPage(page);
+    this.about = new AboutPage(page);
+  }
+
+  /** Opens the URL the host printed and waits until the conversation list has loaded. */
+  async open(url: string): Promise<void> {
+    await this.page.goto(url);
+    await this.sidebar.waitUntilLoaded();
+  }
+
+  /** The banner shown while the host cannot be reached. */
+  get connectionBanner(): Locator {
+    return this.page.getByRole('status').filter({ hasText: 'Tern host' });
+  }
+
+  async expectConnected(): Promise<void> {
+    await expect(this.connectionBanner).toHaveCount(0);
+  }
+}

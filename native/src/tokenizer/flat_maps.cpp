@@ -33,8 +33,7 @@ uint64_t TokenTextIndex::hash(std::string_view a, std::string_view b) {
 
 void TokenTextIndex::reserve(size_t n) {
     const size_t cap = capacity_for(n);
-    slots_.assign(cap, -1);
-    hashes_.assign(cap, 0);
+    slots_.assign(cap, Slot{-1, 0});
     mask_ = cap - 1;
     size_ = 0;
 }
@@ -43,23 +42,22 @@ void TokenTextIndex::insert(const std::vector<std::string> & tokens, int32_t id)
     tokens_ = &tokens;
     if (over_full(size_, slots_.size())) {
         // Rebuild at twice the size (insertions are expected to be reserved up front).
-        std::vector<int32_t> old = std::move(slots_);
+        std::vector<Slot> old = std::move(slots_);
         reserve(old.size());
-        for (const int32_t x : old) {
-            if (x >= 0) insert(tokens, x);
+        for (const Slot & x : old) {
+            if (x.id >= 0) insert(tokens, x.id);
         }
     }
     const std::string_view text = tokens[id];
     const uint64_t h = hash(text, std::string_view());
     const uint32_t tag = static_cast<uint32_t>(h >> 32);
     for (size_t i = h & mask_;; i = (i + 1) & mask_) {
-        if (slots_[i] < 0) {
-            slots_[i] = id;
-            hashes_[i] = tag;
+        if (slots_[i].id < 0) {
+            slots_[i] = Slot{id, tag};
             ++size_;
             return;
         }
-        if (hashes_[i] == tag && tokens[slots_[i]] == text) return;
+        if (slots_[i].tag == tag && tokens[slots_[i].id] == text) return;
     }
 }
 
@@ -69,9 +67,9 @@ int32_t TokenTextIndex::find(std::string_view a, std::string_view b) const {
     const uint32_t tag = static_cast<uint32_t>(h >> 32);
     const size_t len = a.size() + b.size();
     for (size_t i = h & mask_;; i = (i + 1) & mask_) {
-        const int32_t id = slots_[i];
+        const int32_t id = slots_[i].id;
         if (id < 0) return -1;
-        if (hashes_[i] != tag) continue;
+        if (slots_[i].tag != tag) continue;
         const std::string & t = (*tokens_)[id];
         if (t.size() == len && std::memcmp(t.data(), a.data(), a.size()) == 0 &&
             (b.empty() || std::memcmp(t.data() + a.size(), b.data(), b.size()) == 0)) {

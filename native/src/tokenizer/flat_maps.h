@@ -22,9 +22,12 @@ public:
 
 private:
     static uint64_t hash(std::string_view a, std::string_view b);
+    struct Slot {
+        int32_t id;    // token id, or -1 for an empty slot
+        uint32_t tag;  // upper hash bits of the key, to skip most string compares
+    };
     const std::vector<std::string> * tokens_ = nullptr;
-    std::vector<int32_t> slots_;     // token id, or -1 for an empty slot
-    std::vector<uint32_t> hashes_;   // upper hash bits of the slot's key, to skip most compares
+    std::vector<Slot> slots_;
     size_t mask_ = 0;
     size_t size_ = 0;
 };

@@ -1,8 +1,15 @@
 // Tokenizer tests: the Llama 3 fixture cases (exact ids), the synthetic vocabularies of the
 // fixture models (prompt ids of the reference files), round trips, streaming UTF-8, invalid
 // input, errors, and load/tokenize timings. Every expectation is read from the fixture files.
+//
+// Case files: every test/fixtures/tokenizer/*.json with a "cases" array, each tokenized with the
+// vocabulary its "gguf" field names; TERN_TOKENIZER_CASES=path[:path...] replaces that list.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -65,26 +72,73 @@ std::unique_ptr<Tokenizer> load(const std::string & path, double * load_ms = nul
     return t;
 }
 
-const Tokenizer & llama3() {
-    static std::unique_ptr<Tokenizer> t = [] {
+// Each vocabulary is loaded once; the first load prints its time (GGUF read + tokenizer build).
+const Tokenizer * tokenizer_for(const std::string & gguf) {
+    static std::map<std::string, std::unique_ptr<Tokenizer>> cache;
+    auto it = cache.find(gguf);
+    if (it == cache.end()) {
         double ms = 0;
-        auto tok = load(kFixtures + "/tokenizer/llama3-bitnet-b1.58-vocab-only.gguf", &ms);
-        std::printf("llama3 vocabulary: read + built in %.1f ms (%d tokens, %zu merges)\n", ms,
-                    tok ? tok->n_tokens() : 0, tok ? tok->n_merges() : size_t(0));
-        return tok;
-    }();
+        auto tok = load(gguf, &ms);
+        std::printf("%s: read + built in %.1f ms (%d tokens, %zu merges)\n",
+                    std::filesystem::path(gguf).filename().string().c_str(), ms, tok ? tok->n_tokens() : 0,
+                    tok ? tok->n_merges() : size_t(0));
+        it = cache.emplace(gguf, std::move(tok)).first;
+    }
+    return it->second.get();
+}
+
+const Tokenizer & llama3() {
+    const Tokenizer * t = tokenizer_for(kFixtures + "/tokenizer/llama3-bitnet-b1.58-vocab-only.gguf");
     if (!t) throw std::runtime_error("cannot load the Llama 3 fixture vocabulary");
     return *t;
 }
 
-const json::Value & cases_file() {
-    static const json::Value v = [] {
+// A file of tokenizer cases and the vocabulary it is meant for.
+struct CaseSet {
+    std::string path;
+    json::Value doc;
+    const Tokenizer * tokenizer = nullptr;
+    const json::Value & cases() const { return doc["cases"]; }
+};
+
+std::vector<CaseSet> find_case_sets() {
+    std::vector<std::string> paths;
+    if (const char * env = std::getenv("TERN_TOKENIZER_CASES"); env && *env) {
+        std::string list = env;
+        for (size_t start = 0; start <= list.size();) {
+            const size_t end = std::min(list.find(':', start), list.size());
+            if (end > start) paths.push_back(list.substr(start, end - start));
+            start = end + 1;
+        }
+    } else {
+        std::error_code ec;
+        for (const auto & entry : std::filesystem::directory_iterator(kFixtures + "/tokenizer", ec)) {
+            if (entry.path().extension() == ".json") paths.push_back(entry.path().string());
+        }
+        std::sort(paths.begin(), paths.end());
+    }
+    std::vector<CaseSet> sets;
+    for (const std::string & path : paths) {
         std::string error;
-        json::Value parsed = json::parse_file(kFixtures + "/tokenizer/llama3-tokenizer-cases.json", &error);
-        if (!error.empty()) std::fprintf(stderr, "%s\n", error.c_str());
-        return parsed;
-    }();
-    return v;
+        CaseSet set;
+        set.path = path;
+        set.doc = json::parse_file(path, &error);
+        if (!error.empty()) {
+            std::fprintf(stderr, "%s\n", error.c_str());
+            continue;
+        }
+        if (!set.cases().is_array()) continue;
+        const std::string gguf = set.doc["gguf"].str();
+        set.tokenizer = gguf.empty() ? &llama3() : tokenizer_for(kFixtures + "/" + gguf);
+        if (!set.tokenizer) std::fprintf(stderr, "%s: cannot load %s\n", path.c_str(), gguf.c_str());
+        sets.push_back(std::move(set));
+    }
+    return sets;
+}
+
+const std::vector<CaseSet> & case_sets() {
+    static const std::vector<CaseSet> sets = find_case_sets();
+    return sets;
 }
 
 std::string from_hex(const std::string & hex) {
@@ -130,32 +184,38 @@ std::string stream_decode(const Tokenizer & t, const std::vector<int32_t> & ids,
 
 }  // namespace
 
-TEST_CASE("llama3 fixture: every case gives exactly expected_ids") {
-    const Tokenizer & t = llama3();
-    const json::Value & cases = cases_file()["cases"];
-    REQUIRE(cases.size() > 0);
-    int passed = 0;
-    for (const json::Value & c : cases.items()) {
-        tern::TokenizeOptions options;
-        options.add_bos = false;
-        options.parse_special = c["parse_special"].boolean();
-        const std::vector<int32_t> ids = t.tokenize(case_text(c), options);
-        const std::vector<int32_t> expected = to_ids(c["expected_ids"]);
-        const bool ok = ids == expected;
-        passed += ok;
-        CHECK_MSG(ok, c["name"].str() + ": got " + ids_to_string(ids) + ", expected " + ids_to_string(expected));
+TEST_CASE("fixture cases: every case gives exactly expected_ids (no BOS, parse_special as given)") {
+    REQUIRE(!case_sets().empty());
+    for (const CaseSet & set : case_sets()) {
+        REQUIRE(set.tokenizer != nullptr);
+        const json::Value & cases = set.cases();
+        CHECK(cases.size() > 0);
+        int passed = 0;
+        for (const json::Value & c : cases.items()) {
+            tern::TokenizeOptions options;
+            options.add_bos = false;
+            options.parse_special = c["parse_special"].boolean();
+            const std::vector<int32_t> ids = set.tokenizer->tokenize(case_text(c), options);
+            const std::vector<int32_t> expected = to_ids(c["expected_ids"]);
+            const bool ok = ids == expected;
+            passed += ok;
+            CHECK_MSG(ok, c["name"].str() + ": got " + ids_to_string(ids) + ", expected " + ids_to_string(expected));
+        }
+        std::printf("%s: %d/%zu cases exact\n", std::filesystem::path(set.path).filename().string().c_str(), passed,
+                    cases.size());
     }
-    std::printf("llama3 fixture cases: %d/%zu exact\n", passed, cases.size());
 }
 
-TEST_CASE("llama3 fixture: round trip detokenize(tokenize(text)) == text") {
-    const Tokenizer & t = llama3();
-    for (const json::Value & c : cases_file()["cases"].items()) {
-        const std::string text = case_text(c);
-        tern::TokenizeOptions options;
-        options.add_bos = false;
-        options.parse_special = c["parse_special"].boolean();
-        CHECK_MSG(t.detokenize(t.tokenize(text, options)) == text, c["name"].str());
+TEST_CASE("fixture cases: round trip detokenize(tokenize(text)) == text") {
+    for (const CaseSet & set : case_sets()) {
+        REQUIRE(set.tokenizer != nullptr);
+        for (const json::Value & c : set.cases().items()) {
+            const std::string text = case_text(c);
+            tern::TokenizeOptions options;
+            options.add_bos = false;
+            options.parse_special = c["parse_special"].boolean();
+            CHECK_MSG(set.tokenizer->detokenize(set.tokenizer->tokenize(text, options)) == text, c["name"].str());
+        }
     }
 }
 
@@ -184,17 +244,21 @@ TEST_CASE("llama3 fixture: BOS from add_bos_token, special ids, EOT found by nam
     CHECK(t.detokenize(chat, skip) == "Hi");
 }
 
-TEST_CASE("llama3 fixture: streaming never emits half a character") {
-    const Tokenizer & t = llama3();
+TEST_CASE("fixture cases: streaming never emits half a character") {
     int held_total = 0;
-    for (const json::Value & c : cases_file()["cases"].items()) {
-        const std::string text = case_text(c);
-        const std::vector<int32_t> ids = t.tokenize(text, {false, c["parse_special"].boolean()});
-        bool valid = false;
-        int held = 0;
-        CHECK_MSG(stream_decode(t, ids, &valid, &held) == text, c["name"].str());
-        CHECK_MSG(valid, c["name"].str());
-        held_total += held;
+    for (const CaseSet & set : case_sets()) {
+        REQUIRE(set.tokenizer != nullptr);
+        const Tokenizer & t = *set.tokenizer;
+        for (const json::Value & c : set.cases().items()) {
+            const std::string text = case_text(c);
+            const std::vector<int32_t> ids = t.tokenize(text, {false, c["parse_special"].boolean()});
+            bool valid = false;
+            int held = 0;
+            const std::string streamed = stream_decode(t, ids, &valid, &held);
+            CHECK_MSG(valid, c["name"].str());
+            if (tern::unicode::is_valid_utf8(text)) CHECK_MSG(streamed == text, c["name"].str());
+            held_total += held;
+        }
     }
     // The fixture has characters split across tokens (emoji, Malayalam, CJK): the decoder must
     // actually have held bytes back somewhere.
@@ -209,7 +273,7 @@ TEST_CASE("synthetic vocabularies of the fixture models: prompt ids of every ref
         std::string error;
         const json::Value ref = json::parse_file(kFixtures + "/refs/" + name + ".json", &error);
         REQUIRE(error.empty());
-        auto t = load(kFixtures + "/" + ref["model"].str());
+        const Tokenizer * t = tokenizer_for(kFixtures + "/" + ref["model"].str());
         REQUIRE(t != nullptr);
         const json::Value & info = ref["tokenizer"];
         CHECK(t->n_tokens() == info["n_vocab"].integer());
@@ -454,7 +518,9 @@ TEST_CASE("random bytes and random text: no crash, exact round trip, valid strea
 TEST_CASE("timing: tokenizing a few thousand characters takes milliseconds") {
     const Tokenizer & t = llama3();
     std::string text;
-    for (const json::Value & c : cases_file()["cases"].items()) text += case_text(c) + "\n";
+    for (const CaseSet & set : case_sets()) {
+        for (const json::Value & c : set.cases().items()) text += case_text(c) + "\n";
+    }
     while (text.size() < 5000) text += text;
     const auto start = std::chrono::steady_clock::now();
     size_t n = 0;

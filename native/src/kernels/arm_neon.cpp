@@ -1,9 +1,9 @@
 // NEON kernels for AArch64 with the dotprod extension (Armv8.2 sdot), compiled with their own
 // flags and run only when the CPU has dotprod (dispatch.cpp). Twin of kernels_scalar.cpp.
 //
-// Ternary: a 64-byte block is taken as four 16-byte quarters; a digit plane's digits come from
-// two unsigned compares (m >= 86, m >= 171, each 0 or -1), giving the weight d - 1 in
-// {-1, 0, 1} directly, and sdot (signed x signed) adds weight * x; no offset to remove.
+// Ternary: a 64-byte block is taken as four 16-byte quarters; digits are never decoded: two
+// sdot per plane quarter on the running products m = q * 3^i give 256 * weight * x exactly
+// (row_dot_tile), and sdot being signed x signed, there is no offset to remove.
 // Float: 4-lane chunks, chunk c into accumulator c % 4 (FMA), then a fixed reduction; the same
 // code for GEMV and every GEMM tile, so each output has one summation order.
 //
@@ -24,35 +24,42 @@ using namespace ternary_layout;
 
 // ---- ternary ---------------------------------------------------------------------------------
 
-// Weights (-1, 0, 1) of 16 bytes m: -1 + (m >= 86) + (m >= 171), the compares being 0 / -1.
-inline int8x16_t weights(uint8x16_t m) {
-    const int8x16_t ge1 = vreinterpretq_s8_u8(vcgeq_u8(m, vdupq_n_u8(kDigitStep1)));
-    const int8x16_t ge2 = vreinterpretq_s8_u8(vcgeq_u8(m, vdupq_n_u8(kDigitStep2)));
-    return vsubq_s8(vsubq_s8(vdupq_n_s8(-1), ge1), ge2);
-}
-
-// T tokens against one row; each quarter-plane is decoded once and used T times. Two
-// accumulators per token (even and odd quarters) for latency.
+// T tokens against one row, without decoding digits. With m_i = (q * 3^i) mod 256,
+// 3 m_i = 256 d_i + m_{i+1}; written with the signed bytes m' = m - 128 (m ^ 0x80, which the
+// chain keeps: 3 (m + 128) = 3 m + 128 mod 256) the weight is
+//     d_i - 1 = (3 m'_i - m'_{i+1}) / 256,
+// so sum w x = (3 * sum sdot(m'_i, x_i) - sum sdot(m'_{i+1}, x_i)) / 256 exactly: one byte
+// multiply and two sdot per 16-byte plane quarter, for any number of tokens. Lanes stay far
+// inside int32; the final sum is taken in int64.
 template <int T>
 void row_dot_tile(const uint8_t * row, int64_t cols, const int8_t * const * xs, int32_t * out) {
-    int32x4_t acc[T][2];
-    for (int t = 0; t < T; ++t) acc[t][0] = acc[t][1] = vdupq_n_s32(0);
+    int32x4_t a[T][2], b[T][2];
+    for (int t = 0; t < T; ++t) a[t][0] = a[t][1] = b[t][0] = b[t][1] = vdupq_n_s32(0);
     const int64_t blocks = (cols + kBlockCols - 1) / kBlockCols;
-    const uint8x16_t three = vdupq_n_u8(3);
-    for (int64_t b = 0; b < blocks; ++b) {
-        const int64_t left = (cols - b * kBlockCols) / kPlaneCols;
+    const uint8x16_t three = vdupq_n_u8(3), offset = vdupq_n_u8(0x80);
+    for (int64_t blk = 0; blk < blocks; ++blk) {
+        const int64_t left = (cols - blk * kBlockCols) / kPlaneCols;
         const int planes = left >= kDigits ? kDigits : static_cast<int>(left);
         for (int quarter = 0; quarter < 4; ++quarter) {
-            uint8x16_t q = vld1q_u8(row + b * kBlockBytes + 16 * quarter);
+            const int h = quarter & 1;
+            uint8x16_t m = veorq_u8(vld1q_u8(row + blk * kBlockBytes + 16 * quarter), offset);
             for (int i = 0; i < planes; ++i) {
-                const int8x16_t w = weights(q);
-                const int64_t off = b * kBlockCols + i * kPlaneCols + 16 * quarter;
-                for (int t = 0; t < T; ++t) acc[t][quarter & 1] = vdotq_s32(acc[t][quarter & 1], w, vld1q_s8(xs[t] + off));
-                q = vmulq_u8(q, three);
+                const uint8x16_t next = vmulq_u8(m, three);
+                const int64_t off = blk * kBlockCols + i * kPlaneCols + 16 * quarter;
+                for (int t = 0; t < T; ++t) {
+                    const int8x16_t xv = vld1q_s8(xs[t] + off);
+                    a[t][h] = vdotq_s32(a[t][h], vreinterpretq_s8_u8(m), xv);
+                    b[t][h] = vdotq_s32(b[t][h], vreinterpretq_s8_u8(next), xv);
+                }
+                m = next;
             }
         }
     }
-    for (int t = 0; t < T; ++t) out[t] = vaddvq_s32(vaddq_s32(acc[t][0], acc[t][1]));
+    for (int t = 0; t < T; ++t) {
+        const int32x4_t sa = vaddq_s32(a[t][0], a[t][1]), sb = vaddq_s32(b[t][0], b[t][1]);
+        const int32x4_t v = vsubq_s32(vaddq_s32(vaddq_s32(sa, sa), sa), sb);
+        out[t] = static_cast<int32_t>(vaddlvq_s32(v) / 256);
+    }
 }
 
 template <int T>

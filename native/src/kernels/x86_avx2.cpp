@@ -2,7 +2,7 @@
 // them (dispatch.cpp). Twin of kernels_scalar.cpp.
 //
 // Ternary: each 64-byte block is handled as two 32-byte halves; a digit plane's digits
-// d in {0,1,2} are (m >= 86) + (m >= 171) via saturating subtract and min, vpmaddubsw
+// d in {0,1,2} are (m >= 86) + (m >= 171) via two signed compares, vpmaddubsw
 // (unsigned x signed) gives pairs of d * x in int16, the five planes of a block are summed in
 // int16 (|sum| <= 2560) and widened once per block; sum (d - 1) x = sum d x - sum x.
 // Float: 8-lane chunks, chunk c into accumulator c % 4, a fixed reduction; the same code for
@@ -25,11 +25,26 @@ using namespace ternary_layout;
 
 // ---- ternary ---------------------------------------------------------------------------------
 
-inline __m256i digits(__m256i m) {
-    const __m256i one = _mm256_set1_epi8(1);
-    const __m256i ge1 = _mm256_min_epu8(_mm256_subs_epu8(m, _mm256_set1_epi8(kDigitStep1 - 1)), one);
-    const __m256i ge2 = _mm256_min_epu8(_mm256_subs_epu8(m, _mm256_set1_epi8(static_cast<char>(kDigitStep2 - 1))), one);
-    return _mm256_add_epi8(ge1, ge2);
+// Digits (0, 1, 2) of 32 bytes, given as m' = m ^ 0x80 (m - 128 as a signed byte):
+// d = 2 - (m < 86) - (m < 171) = 2 + (-42 > m') + (43 > m'), the compares giving 0 / -1. The
+// offset survives the digit chain: 3 (m + 128) = 3 m + 128 (mod 256).
+struct DigitConstants {
+    __m256i step1, step2, two, offset;
+};
+
+// The constants, hidden from the optimizer: GCC otherwise rewrites one signed compare with a
+// constant into min + compare-equal (three instructions for one).
+inline DigitConstants digit_constants() {
+    DigitConstants c{_mm256_set1_epi8(static_cast<char>(kDigitStep1 - 128)), _mm256_set1_epi8(static_cast<char>(kDigitStep2 - 128)),
+                     _mm256_set1_epi8(2), _mm256_set1_epi8(static_cast<char>(0x80))};
+    __asm__("" : "+x"(c.step1), "+x"(c.step2));
+    return c;
+}
+
+inline __m256i digits(__m256i m_offset, const DigitConstants & c) {
+    const __m256i lt1 = _mm256_cmpgt_epi8(c.step1, m_offset);
+    const __m256i lt2 = _mm256_cmpgt_epi8(c.step2, m_offset);
+    return _mm256_add_epi8(_mm256_add_epi8(c.two, lt1), lt2);
 }
 
 inline __m256i times3(__m256i m) { return _mm256_add_epi8(_mm256_add_epi8(m, m), m); }
@@ -52,30 +67,37 @@ int32_t sum_i8(const int8_t * x, int64_t cols) {
     return hsum_i32(acc);
 }
 
-// T tokens against one row: sum d * x (d = weight + 1). Each plane half is decoded once and
-// used T times; the planes of a block are summed in int16 and widened once per block.
+// sum d * x (d = weight + 1) over `planes` planes of one 32-byte half block, for T tokens,
+// into int16 (|sum| <= 5 * 512), widened into acc once.
+template <int T, int Planes>
+inline void half_block(const uint8_t * q8, int planes, const int8_t * const * xs, int64_t off, __m256i * acc,
+                       const DigitConstants & c) {
+    const int n = Planes > 0 ? Planes : planes;
+    __m256i s16[T];
+    for (int t = 0; t < T; ++t) s16[t] = _mm256_setzero_si256();
+    __m256i q = _mm256_xor_si256(load32(q8), c.offset);
+    for (int i = 0; i < n; ++i) {
+        const __m256i d = digits(q, c);
+        for (int t = 0; t < T; ++t) s16[t] = _mm256_add_epi16(s16[t], _mm256_maddubs_epi16(d, load32(xs[t] + off + i * kPlaneCols)));
+        q = times3(q);
+    }
+    for (int t = 0; t < T; ++t) acc[t] = _mm256_add_epi32(acc[t], _mm256_madd_epi16(s16[t], _mm256_set1_epi16(1)));
+}
+
+// T tokens against one row: sum d * x. Each plane half is decoded once and used T times.
 template <int T>
 void row_dot_offset_tile(const uint8_t * row, int64_t cols, const int8_t * const * xs, int32_t * out) {
-    const __m256i ones16 = _mm256_set1_epi16(1);
+    const DigitConstants c = digit_constants();
     __m256i acc[T];
     for (int t = 0; t < T; ++t) acc[t] = _mm256_setzero_si256();
-    const int64_t blocks = (cols + kBlockCols - 1) / kBlockCols;
-    for (int64_t b = 0; b < blocks; ++b) {
-        const int64_t left = (cols - b * kBlockCols) / kPlaneCols;
-        const int planes = left >= kDigits ? kDigits : static_cast<int>(left);
-        for (int half = 0; half < 2; ++half) {
-            __m256i s16[T];
-            for (int t = 0; t < T; ++t) s16[t] = _mm256_setzero_si256();
-            __m256i q = load32(row + b * kBlockBytes + 32 * half);
-            for (int i = 0; i < planes; ++i) {
-                const __m256i d = digits(q);
-                const int64_t off = b * kBlockCols + i * kPlaneCols + 32 * half;
-                for (int t = 0; t < T; ++t) s16[t] = _mm256_add_epi16(s16[t], _mm256_maddubs_epi16(d, load32(xs[t] + off)));
-                q = times3(q);
-            }
-            for (int t = 0; t < T; ++t) acc[t] = _mm256_add_epi32(acc[t], _mm256_madd_epi16(s16[t], ones16));
-        }
-    }
+    const int64_t full = cols / kBlockCols;
+    for (int64_t b = 0; b < full; ++b)
+        for (int half = 0; half < 2; ++half)
+            half_block<T, kDigits>(row + b * kBlockBytes + 32 * half, kDigits, xs, b * kBlockCols + 32 * half, acc, c);
+    const int planes = static_cast<int>((cols - full * kBlockCols) / kPlaneCols);
+    if (planes > 0)
+        for (int half = 0; half < 2; ++half)
+            half_block<T, 0>(row + full * kBlockBytes + 32 * half, planes, xs, full * kBlockCols + 32 * half, acc, c);
     for (int t = 0; t < T; ++t) out[t] = hsum_i32(acc[t]);
 }
 

@@ -1,9 +1,11 @@
 // AVX-512 kernels (F, BW, VL, DQ, VNNI, plus F16C/FMA), compiled with their own flags and run
 // only when the CPU has them (dispatch.cpp). Twin of kernels_scalar.cpp.
 //
-// Ternary: a 64-byte block is five digit planes of 64 weights (ternary_layout.h). A plane's
-// digits d in {0,1,2} are decoded with two compares into masks, then vpdpbusd (unsigned x
-// signed) adds d * x; the offset is removed once per output: sum (d - 1) x = sum d x - sum x.
+// Ternary: a 64-byte block is five digit planes of 64 weights (ternary_layout.h). With many
+// tokens (GEMM tiles of 8, 16) a plane's digits d in {0,1,2} are decoded once with two compares
+// into masks and vpdpbusd (unsigned x signed) adds d * x for each token; with few tokens (GEMV)
+// the digits are never decoded (row_dot_offset_mul: 256 d = 3 m - m_next). Either way the
+// offset is removed once per output: sum (d - 1) x = sum d x - sum x.
 // Float: one fixed summation order per output (16-lane chunks, chunk c into accumulator c % 4,
 // then a fixed reduction), the same code for GEMV and every GEMM tile.
 //
@@ -47,34 +49,97 @@ int32_t sum_i8(const int8_t * x, int64_t cols) {
     return _mm512_reduce_add_epi32(acc);
 }
 
-// sum d * x over one packed row (d = weight + 1); one accumulator per plane for latency.
-int32_t row_dot_offset(const uint8_t * row, int64_t cols, const int8_t * x) {
-    __m512i a0 = _mm512_setzero_si512(), a1 = a0, a2 = a0, a3 = a0, a4 = a0;
+// sum d * x over one packed row (d = weight + 1) for T tokens, without decoding digits: with
+// m_i = (q * 3^i) mod 256, 3 * m_i = 256 * d_i + m_{i+1}, so
+//     256 * sum_i d_i x_i = 3 * sum_i m_i x_i - sum_i m_{i+1} x_i,
+// two vpdpbusd per plane (m is an unsigned byte, x signed) and two byte adds for the next m,
+// instead of compares and blends. Used for few tokens (GEMV and small GEMM tiles); with many
+// tokens, decoding once (row_dot_offset_tile) is cheaper. P accumulator pairs per token (plane
+// i into i % P) hide vpdpbusd latency. Exact: lanes stay far inside int32 (<= 6120 * cols) and
+// are summed in int64.
+template <int T, int P>
+void row_dot_offset_mul(const uint8_t * row, int64_t cols, const int8_t * const * xs, int32_t * out) {
+    __m512i a[T][P], b[T][P];
+    for (int t = 0; t < T; ++t)
+        for (int p = 0; p < P; ++p) a[t][p] = b[t][p] = _mm512_setzero_si512();
     const int64_t full = cols / kBlockCols;
-    for (int64_t b = 0; b < full; ++b) {
-        const int8_t * xb = x + b * kBlockCols;
-        __m512i q = _mm512_loadu_si512(row + b * kBlockBytes);
-        a0 = _mm512_dpbusd_epi32(a0, digits(q), _mm512_loadu_si512(xb));
-        q = times3(q);
-        a1 = _mm512_dpbusd_epi32(a1, digits(q), _mm512_loadu_si512(xb + 64));
-        q = times3(q);
-        a2 = _mm512_dpbusd_epi32(a2, digits(q), _mm512_loadu_si512(xb + 128));
-        q = times3(q);
-        a3 = _mm512_dpbusd_epi32(a3, digits(q), _mm512_loadu_si512(xb + 192));
-        q = times3(q);
-        a4 = _mm512_dpbusd_epi32(a4, digits(q), _mm512_loadu_si512(xb + 256));
+    for (int64_t blk = 0; blk < full; ++blk) {
+        __m512i m = _mm512_loadu_si512(row + blk * kBlockBytes);
+        for (int i = 0; i < kDigits; ++i) {
+            const __m512i next = times3(m);
+            for (int t = 0; t < T; ++t) {
+                const __m512i xv = _mm512_loadu_si512(xs[t] + blk * kBlockCols + i * kPlaneCols);
+                a[t][i % P] = _mm512_dpbusd_epi32(a[t][i % P], m, xv);
+                b[t][i % P] = _mm512_dpbusd_epi32(b[t][i % P], next, xv);
+            }
+            m = next;
+        }
     }
     const int planes = static_cast<int>((cols - full * kBlockCols) / kPlaneCols);
     if (planes > 0) {
-        const int8_t * xb = x + full * kBlockCols;
-        __m512i q = _mm512_loadu_si512(row + full * kBlockBytes);
+        __m512i m = _mm512_loadu_si512(row + full * kBlockBytes);
         for (int i = 0; i < planes; ++i) {
-            a0 = _mm512_dpbusd_epi32(a0, digits(q), _mm512_loadu_si512(xb + i * kPlaneCols));
-            q = times3(q);
+            const __m512i next = times3(m);
+            for (int t = 0; t < T; ++t) {
+                const __m512i xv = _mm512_loadu_si512(xs[t] + full * kBlockCols + i * kPlaneCols);
+                a[t][0] = _mm512_dpbusd_epi32(a[t][0], m, xv);
+                b[t][0] = _mm512_dpbusd_epi32(b[t][0], next, xv);
+            }
+            m = next;
         }
     }
-    const __m512i sum = _mm512_add_epi32(_mm512_add_epi32(_mm512_add_epi32(a0, a1), _mm512_add_epi32(a2, a3)), a4);
-    return _mm512_reduce_add_epi32(sum);
+    for (int t = 0; t < T; ++t) {
+        __m512i sa = a[t][0], sb = b[t][0];
+        for (int p = 1; p < P; ++p) {
+            sa = _mm512_add_epi32(sa, a[t][p]);
+            sb = _mm512_add_epi32(sb, b[t][p]);
+        }
+        const __m512i v = _mm512_sub_epi32(_mm512_add_epi32(_mm512_add_epi32(sa, sa), sa), sb);
+        const int64_t total = _mm512_reduce_add_epi64(_mm512_cvtepi32_epi64(_mm512_castsi512_si256(v))) +
+                              _mm512_reduce_add_epi64(_mm512_cvtepi32_epi64(_mm512_extracti64x4_epi64(v, 1)));
+        out[t] = static_cast<int32_t>(total / 256);
+    }
+}
+
+// The same for one token (GEMV), written out with one accumulator pair per plane: GCC keeps
+// named registers in place, where it shuffles an array of them every iteration.
+int32_t row_dot_offset_mul1(const uint8_t * row, int64_t cols, const int8_t * x) {
+    __m512i a0 = _mm512_setzero_si512(), a1 = a0, a2 = a0, a3 = a0, a4 = a0;
+    __m512i b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0;
+    const int64_t full = cols / kBlockCols;
+    for (int64_t blk = 0; blk < full; ++blk) {
+        const int8_t * xb = x + blk * kBlockCols;
+        const __m512i m0 = _mm512_loadu_si512(row + blk * kBlockBytes);
+        const __m512i m1 = times3(m0), m2 = times3(m1), m3 = times3(m2), m4 = times3(m3), m5 = times3(m4);
+        const __m512i x0 = _mm512_loadu_si512(xb), x1 = _mm512_loadu_si512(xb + 64),
+                      x2 = _mm512_loadu_si512(xb + 128), x3 = _mm512_loadu_si512(xb + 192),
+                      x4 = _mm512_loadu_si512(xb + 256);
+        a0 = _mm512_dpbusd_epi32(a0, m0, x0);
+        b0 = _mm512_dpbusd_epi32(b0, m1, x0);
+        a1 = _mm512_dpbusd_epi32(a1, m1, x1);
+        b1 = _mm512_dpbusd_epi32(b1, m2, x1);
+        a2 = _mm512_dpbusd_epi32(a2, m2, x2);
+        b2 = _mm512_dpbusd_epi32(b2, m3, x2);
+        a3 = _mm512_dpbusd_epi32(a3, m3, x3);
+        b3 = _mm512_dpbusd_epi32(b3, m4, x3);
+        a4 = _mm512_dpbusd_epi32(a4, m4, x4);
+        b4 = _mm512_dpbusd_epi32(b4, m5, x4);
+    }
+    const int planes = static_cast<int>((cols - full * kBlockCols) / kPlaneCols);
+    __m512i m = _mm512_loadu_si512(row + full * kBlockBytes);
+    for (int i = 0; i < planes; ++i) {
+        const __m512i next = times3(m);
+        const __m512i xv = _mm512_loadu_si512(x + full * kBlockCols + i * kPlaneCols);
+        a0 = _mm512_dpbusd_epi32(a0, m, xv);
+        b0 = _mm512_dpbusd_epi32(b0, next, xv);
+        m = next;
+    }
+    const __m512i sa = _mm512_add_epi32(_mm512_add_epi32(_mm512_add_epi32(a0, a1), _mm512_add_epi32(a2, a3)), a4);
+    const __m512i sb = _mm512_add_epi32(_mm512_add_epi32(_mm512_add_epi32(b0, b1), _mm512_add_epi32(b2, b3)), b4);
+    const __m512i v = _mm512_sub_epi32(_mm512_add_epi32(_mm512_add_epi32(sa, sa), sa), sb);
+    const int64_t total = _mm512_reduce_add_epi64(_mm512_cvtepi32_epi64(_mm512_castsi512_si256(v))) +
+                          _mm512_reduce_add_epi64(_mm512_cvtepi32_epi64(_mm512_extracti64x4_epi64(v, 1)));
+    return static_cast<int32_t>(total / 256);
 }
 
 // T tokens against one row: each plane is decoded once and used T times.
@@ -100,7 +165,16 @@ void row_dot_offset_tile(const uint8_t * row, int64_t cols, const int8_t * const
 void ternary_gemv_avx512(const uint8_t * w, size_t w_stride, int64_t rows, int64_t cols,
                          const int8_t * x, int32_t * y) {
     const int32_t sx = sum_i8(x, cols);
-    for (int64_t r = 0; r < rows; ++r) y[r] = row_dot_offset(w + r * w_stride, cols, x) - sx;
+    for (int64_t r = 0; r < rows; ++r) y[r] = row_dot_offset_mul1(w + r * w_stride, cols, x) - sx;
+}
+
+// Tiles of 8 or more tokens decode each plane once; smaller ones use the multiply form.
+template <int T>
+void row_dot_offset_any(const uint8_t * row, int64_t cols, const int8_t * const * xs, int32_t * out) {
+    if (T >= 8)
+        row_dot_offset_tile<T>(row, cols, xs, out);
+    else
+        row_dot_offset_mul<T, (T == 2 ? 2 : 1)>(row, cols, xs, out);
 }
 
 template <int T>
@@ -113,7 +187,7 @@ void ternary_gemm_tiles(const uint8_t * w, size_t w_stride, int64_t rows, int64_
         sx[t] = sum_i8(xs[t], cols);
     }
     for (int64_t r = 0; r < rows; ++r) {
-        row_dot_offset_tile<T>(w + r * w_stride, cols, xs, out);
+        row_dot_offset_any<T>(w + r * w_stride, cols, xs, out);
         for (int t = 0; t < T; ++t) y[t * y_stride + r] = out[t] - sx[t];
     }
 }

@@ -23,6 +23,9 @@
 #endif
 #include <immintrin.h>
 
+#include <cstdlib>
+#include <cstring>
+
 namespace tern {
 namespace {
 
@@ -142,20 +145,24 @@ int32_t row_dot_offset_mul1(const uint8_t * row, int64_t cols, const int8_t * x)
     return static_cast<int32_t>(total / 256);
 }
 
-// T tokens against one row: each plane is decoded once and used T times.
+// T tokens against one row: each plane is decoded once and used T times. The tokens come
+// interleaved by block (xt: for block b and token t, 320 bytes at (b * T + t) * 320), so every
+// load is one base register plus a constant: sixteen separate pointers would not fit in
+// registers and their reloads would compete with the vector work.
 template <int T>
-void row_dot_offset_tile(const uint8_t * row, int64_t cols, const int8_t * const * xs, int32_t * out) {
+void row_dot_offset_tile(const uint8_t * row, int64_t cols, const int8_t * xt, int32_t * out) {
     __m512i acc[T];
     for (int t = 0; t < T; ++t) acc[t] = _mm512_setzero_si512();
     const int64_t blocks = (cols + kBlockCols - 1) / kBlockCols;
     for (int64_t b = 0; b < blocks; ++b) {
         const int64_t left = (cols - b * kBlockCols) / kPlaneCols;
         const int planes = left >= kDigits ? kDigits : static_cast<int>(left);
+        const int8_t * xb = xt + b * T * kBlockCols;
         __m512i q = _mm512_loadu_si512(row + b * kBlockBytes);
         for (int i = 0; i < planes; ++i) {
             const __m512i d = digits(q);
-            const int64_t off = b * kBlockCols + i * kPlaneCols;
-            for (int t = 0; t < T; ++t) acc[t] = _mm512_dpbusd_epi32(acc[t], d, _mm512_loadu_si512(xs[t] + off));
+            const int8_t * xp = xb + i * kPlaneCols;
+            for (int t = 0; t < T; ++t) acc[t] = _mm512_dpbusd_epi32(acc[t], d, _mm512_loadu_si512(xp + t * kBlockCols));
             q = times3(q);
         }
     }
@@ -168,15 +175,8 @@ void ternary_gemv_avx512(const uint8_t * w, size_t w_stride, int64_t rows, int64
     for (int64_t r = 0; r < rows; ++r) y[r] = row_dot_offset_mul1(w + r * w_stride, cols, x) - sx;
 }
 
-// Tiles of 8 or more tokens decode each plane once; smaller ones use the multiply form.
-template <int T>
-void row_dot_offset_any(const uint8_t * row, int64_t cols, const int8_t * const * xs, int32_t * out) {
-    if (T >= 8)
-        row_dot_offset_tile<T>(row, cols, xs, out);
-    else
-        row_dot_offset_mul<T, (T == 2 ? 2 : 1)>(row, cols, xs, out);
-}
-
+// T tokens against `rows` rows. Tiles of 8 or more tokens decode each plane once (with the
+// tokens interleaved into a scratch copy); smaller ones use the multiply form.
 template <int T>
 void ternary_gemm_tiles(const uint8_t * w, size_t w_stride, int64_t rows, int64_t cols,
                         const int8_t * x, size_t x_stride, int32_t * y, size_t y_stride) {
@@ -186,9 +186,28 @@ void ternary_gemm_tiles(const uint8_t * w, size_t w_stride, int64_t rows, int64_
         xs[t] = x + t * x_stride;
         sx[t] = sum_i8(xs[t], cols);
     }
-    for (int64_t r = 0; r < rows; ++r) {
-        row_dot_offset_any<T>(w + r * w_stride, cols, xs, out);
-        for (int t = 0; t < T; ++t) y[t * y_stride + r] = out[t] - sx[t];
+    if constexpr (T >= 8) {
+        const int64_t blocks = (cols + kBlockCols - 1) / kBlockCols;
+        int8_t * xt = static_cast<int8_t *>(std::malloc(static_cast<size_t>(blocks * T * kBlockCols)));
+        if (xt == nullptr) {  // no scratch memory: the same sums, a few tokens at a time
+            ternary_gemm_tiles<4>(w, w_stride, rows, cols, x, x_stride, y, y_stride);
+            ternary_gemm_tiles<T - 4>(w, w_stride, rows, cols, x + 4 * x_stride, x_stride, y + 4 * y_stride, y_stride);
+            return;
+        }
+        for (int64_t b = 0; b < blocks; ++b) {
+            const int64_t len = cols - b * kBlockCols < kBlockCols ? cols - b * kBlockCols : kBlockCols;
+            for (int t = 0; t < T; ++t) std::memcpy(xt + (b * T + t) * kBlockCols, xs[t] + b * kBlockCols, static_cast<size_t>(len));
+        }
+        for (int64_t r = 0; r < rows; ++r) {
+            row_dot_offset_tile<T>(w + r * w_stride, cols, xt, out);
+            for (int t = 0; t < T; ++t) y[t * y_stride + r] = out[t] - sx[t];
+        }
+        std::free(xt);
+    } else {
+        for (int64_t r = 0; r < rows; ++r) {
+            row_dot_offset_mul<T, (T == 2 ? 2 : 1)>(w + r * w_stride, cols, xs, out);
+            for (int t = 0; t < T; ++t) y[t * y_stride + r] = out[t] - sx[t];
+        }
     }
 }
 

@@ -128,6 +128,13 @@ TEST_CASE("softmax: hand-computed probabilities") {
     Candidates d = make({-inf, -inf});
     sampling::softmax(d);
     CHECK(near(d.items[0].p, 0.5) && near(d.items[1].p, 0.5));
+    Candidates e = make({1.0f, inf, -inf, inf});  // +inf takes everything
+    sampling::softmax(e);
+    CHECK(e.items[0].p == 0.0f && near(e.items[1].p, 0.5) && e.items[2].p == 0.0f && near(e.items[3].p, 0.5));
+    // NaN logits count as -inf.
+    Candidates f = make({NAN, 0.0f});
+    sampling::softmax(f);
+    CHECK(f.items[0].p == 0.0f && near(f.items[1].p, 1.0));
 }
 
 TEST_CASE("top-p: smallest prefix reaching p, renormalized") {

@@ -95,8 +95,11 @@ void softmax(Candidates & c) {
     float max = c.items[0].logit;
     for (const TokenCandidate & t : c.items) max = std::max(max, t.logit);
     if (!std::isfinite(max)) {
-        // Nothing finite to prefer (all -inf): every candidate equally likely.
-        for (TokenCandidate & t : c.items) t.p = 1.0f / static_cast<float>(c.items.size());
+        // All -inf: every candidate equally likely. Some +inf: those share everything.
+        const bool all_equal = max < 0;
+        size_t count = 0;
+        for (const TokenCandidate & t : c.items) count += all_equal || t.logit == max;
+        for (TokenCandidate & t : c.items) t.p = (all_equal || t.logit == max) ? 1.0f / static_cast<float>(count) : 0.0f;
     } else {
         double total = 0;
         for (TokenCandidate & t : c.items) {

@@ -37,7 +37,8 @@ export function mimeType(path: string): string {
 
 /** The Content-Security-Policy of every page: no inline or foreign scripts, WebSocket to us only. */
 export function contentSecurityPolicy(wsOrigins: Iterable<string>): string {
-  const ws = [...wsOrigins].map((origin) => origin.replace(/^http:/, 'ws:'));
+  // CSP host sources cannot name IPv6 literals ([::1]); 'self' covers the page's own origin.
+  const ws = [...wsOrigins].filter((origin) => !origin.includes('[')).map((origin) => origin.replace(/^http:/, 'ws:'));
   return [
     "default-src 'self'",
     "script-src 'self'",

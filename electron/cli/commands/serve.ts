@@ -7,22 +7,25 @@ import { resolve } from 'node:path';
 import { CliError, type Command, intOption, parse } from '../args';
 import { findRendererDir } from '../../host/renderer-dir';
 import { DEFAULT_HOST, DEFAULT_PORT, type RunningHost, isRemoteBind, startHost } from '../../host/server';
+import { persistentToken } from '../../host/token';
 import { defaultDataDir } from '../../services/data-dir';
 import { createDispatcher } from '../../services/dispatcher';
 import { DataDirLockedError } from '../../services/lock';
 import { type Services, openServices } from '../../services/services';
 
-const help = `usage: tern serve [--port N] [--host ADDRESS] [--data-dir DIR] [--allow-remote]
+const help = `usage: tern serve [--port N] [--host ADDRESS] [--data-dir DIR] [--allow-remote] [--new-token]
 
 Serves Tern's UI and API over HTTP and WebSocket, for a browser on this machine.
 Prints one line to stdout: "Tern is serving on http://HOST:PORT/?token=TOKEN". Open that URL;
-the token in it is required to connect and changes on every start.
+the token in it is required to connect. It is kept in the data folder, so pages opened before a
+restart reconnect by themselves; --new-token makes a new one (old pages are locked out).
 
 options:
   --port N         the port (default ${DEFAULT_PORT}; 0 picks a free one)
   --host ADDRESS   the address to bind (default ${DEFAULT_HOST})
   --data-dir DIR   the data folder (default: the desktop app's, ${defaultDataDir()})
-  --allow-remote   allow binding an address other machines can reach (prints a warning)`;
+  --allow-remote   allow binding an address other machines can reach (prints a warning)
+  --new-token      replace the saved connection token with a new one`;
 
 function log(message: string): void {
   process.stderr.write(`tern serve: ${message}\n`);
@@ -32,9 +35,9 @@ function writeStdout(line: string): Promise<void> {
   return new Promise((done) => process.stdout.write(`${line}\n`, () => done()));
 }
 
-async function start(host: string, port: number, rendererDir: string, allowRemote: boolean): Promise<RunningHost> {
+async function start(host: string, port: number, rendererDir: string, allowRemote: boolean, token: string): Promise<RunningHost> {
   try {
-    return await startHost({ host, port, rendererDir, allowRemote, log });
+    return await startHost({ host, port, rendererDir, allowRemote, token, log });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new CliError(`port ${port} on ${host} is already in use; choose another with --port (0 picks a free one)`, 1);
@@ -89,6 +92,7 @@ export const serve: Command = {
       host: { type: 'string' },
       'data-dir': { type: 'string' },
       'allow-remote': { type: 'boolean' },
+      'new-token': { type: 'boolean' },
     });
     const port = intOption(values.port, 'port', DEFAULT_PORT, 0, 65535);
     const host = values.host ?? DEFAULT_HOST;
@@ -104,7 +108,8 @@ export const serve: Command = {
     if (!rendererDir) throw new CliError('the app is not built (out/renderer/index.html is missing): run `npm run build` first', 1);
     const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
 
-    const running = await start(host, port, rendererDir, allowRemote);
+    const token = persistentToken(dataDir, values['new-token'] === true);
+    const running = await start(host, port, rendererDir, allowRemote, token);
     let services: Services;
     try {
       services = openServices({ dataDir, host: 'headless', owner: `tern serve on ${running.pageUrl.replace(/\/\?.*$/, '')}`, log });

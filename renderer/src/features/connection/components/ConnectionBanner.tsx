@@ -20,7 +20,7 @@ export function ConnectionBanner() {
       <span className="banner-dot" aria-hidden="true" />
       <span>
         {reconnecting
-          ? 'Lost the connection to the Tern host. Reconnecting… Changes cannot be saved until it is back. If the host was restarted, open the new address it printed.'
+          ? 'Lost the connection to the Tern host. Reconnecting… Changes cannot be saved until it is back. If the host was restarted on another port, open the address it printed.'
           : 'Connecting to the Tern host…'}
       </span>
     </div>

@@ -181,6 +181,25 @@ int32_t tern_context_n_ctx(const tern_context * ctx);
 /* Forgets positions n_keep.. (the KV cache keeps the prefix 0..n_keep-1). */
 tern_status tern_context_truncate(tern_context * ctx, int32_t n_keep);
 
+/* ---- Synthetic models (tern synth) ---------------------------------------------------------
+ * Deterministic random ternary models laid out like Microsoft's 2B4T file; see
+ * native/src/synth/synth.h for the weights. The same parameters always give the same bytes. */
+
+typedef struct tern_synth_params {
+    const char * arch;        /* "bitnet-b1.58", "bitnet-25" (adds output.weight), "bitnet" */
+    const char * format;      /* "I2_S", "TQ1_0", "TQ2_0" */
+    int64_t n_embd, n_layer, n_head, n_head_kv, n_ff, n_vocab, n_ctx;
+    float rope_theta, rms_eps;
+    uint64_t seed;
+    const char * vocab_path;  /* NULL: a synthetic byte-level vocabulary; else copy this GGUF's tokenizer keys */
+    tern_progress_callback progress;
+    void * progress_user_data;
+} tern_synth_params;
+
+/* The fixtures' tiny shape: embd 256, 4 layers, 4/2 heads, ff 768, vocab 511, ctx 4096. */
+tern_synth_params tern_synth_default_params(void);
+tern_status tern_synth_write(const char * path, const tern_synth_params * params);
+
 #ifdef __cplusplus
 }
 #endif

@@ -91,6 +91,10 @@ tern_status load_common(const tern_model_params * params, tern_model ** out,
 
 }  // namespace
 
+namespace tern_api {
+void set_last_error(const std::string & message) { g_last_error = message; }
+}  // namespace tern_api
+
 extern "C" {
 
 const char * tern_status_name(tern_status status) {

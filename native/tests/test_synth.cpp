@@ -1,0 +1,157 @@
+// `tern synth`'s writer: files load and run in the engine, the bytes and the logits are
+// deterministic, the three formats hold identical weights (identical logits), the metadata keys
+// follow the official file's order, the I2_S tail is the scale then zeros, and a Llama 3
+// vocabulary is copied from the tokenizer fixture.
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "gguf/gguf.h"
+#include "tern.h"
+#include "test.h"
+
+static std::vector<char> slurp(const std::string & path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::vector<char>((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+static tern_synth_params tiny(const char * arch, const char * format) {
+    tern_synth_params p = tern_synth_default_params();
+    p.arch = arch;
+    p.format = format;
+    p.n_embd = 256;
+    p.n_layer = 2;
+    p.n_head = 4;
+    p.n_head_kv = 2;
+    p.n_ff = 512;
+    p.n_vocab = 300;
+    p.n_ctx = 128;
+    p.seed = 42;
+    return p;
+}
+
+static std::vector<float> logits_of(const std::string & path, const std::vector<int32_t> & ids, int threads) {
+    tern_model * m = nullptr;
+    std::vector<float> out;
+    if (tern_model_load(path.c_str(), nullptr, &m) != TERN_OK) {
+        std::fprintf(stderr, "%s: %s\n", path.c_str(), tern_last_error());
+        return out;
+    }
+    tern_context_params cp = tern_context_default_params();
+    cp.n_ctx = 64;
+    cp.n_threads = threads;
+    tern_context * c = nullptr;
+    if (tern_context_new(m, &cp, &c) == TERN_OK && tern_decode(c, ids.data(), static_cast<int32_t>(ids.size()), false) == TERN_OK) {
+        tern_model_info info;
+        tern_model_get_info(m, &info);
+        const float * l = tern_get_logits(c, -1);
+        out.assign(l, l + info.n_vocab);
+    }
+    tern_context_free(c);
+    tern_model_free(m);
+    return out;
+}
+
+TEST_CASE("every arch and format loads, runs, and is deterministic") {
+    const std::vector<int32_t> ids = {295, 10, 20, 30, 40};
+    for (const char * arch : {"bitnet-b1.58", "bitnet-25", "bitnet"}) {
+        std::vector<float> first;
+        for (const char * format : {"I2_S", "TQ1_0", "TQ2_0"}) {
+            const std::string path = std::string("synth_test_") + arch + "_" + format + ".gguf";
+            tern_synth_params p = tiny(arch, format);
+            const tern_status st = tern_synth_write(path.c_str(), &p);
+            CHECK_MSG(st == TERN_OK, tern_last_error());
+            REQUIRE(st == TERN_OK);
+            const std::vector<char> bytes1 = slurp(path);
+            REQUIRE(tern_synth_write(path.c_str(), &p) == TERN_OK);
+            CHECK_MSG(bytes1 == slurp(path), std::string(arch) + " " + format + ": bytes differ between two runs");
+            const std::vector<float> a = logits_of(path, ids, 1), b = logits_of(path, ids, 2);
+            REQUIRE(a.size() == 300);
+            CHECK(std::memcmp(a.data(), b.data(), a.size() * 4) == 0);
+            // Same seed: the three formats hold the same weights, so the logits are identical.
+            if (first.empty()) first = a;
+            else CHECK_MSG(std::memcmp(first.data(), a.data(), a.size() * 4) == 0, std::string(arch) + " " + format + " vs I2_S");
+            tern_model * m = nullptr;
+            REQUIRE(tern_model_load(path.c_str(), nullptr, &m) == TERN_OK);
+            tern_model_info info;
+            tern_model_get_info(m, &info);
+            CHECK(std::string(info.arch) == arch);
+            CHECK(std::string(info.weight_type) == format);
+            CHECK(info.tied_head == (std::string(arch) != "bitnet-25"));
+            tern_model_free(m);
+            std::remove(path.c_str());
+        }
+    }
+}
+
+TEST_CASE("a different seed gives different weights") {
+    tern_synth_params p = tiny("bitnet-b1.58", "I2_S");
+    REQUIRE(tern_synth_write("synth_seed_a.gguf", &p) == TERN_OK);
+    p.seed = 43;
+    REQUIRE(tern_synth_write("synth_seed_b.gguf", &p) == TERN_OK);
+    CHECK(slurp("synth_seed_a.gguf") != slurp("synth_seed_b.gguf"));
+    std::remove("synth_seed_a.gguf");
+    std::remove("synth_seed_b.gguf");
+}
+
+TEST_CASE("official layout: key order, I2_S tail, Llama 3 vocabulary copied") {
+    const std::string vocab = std::string(TERN_FIXTURES_DIR) + "/tokenizer/llama3-bitnet-b1.58-vocab-only.gguf";
+    tern_synth_params p = tiny("bitnet-b1.58", "I2_S");
+    p.n_embd = 128;
+    p.n_layer = 1;
+    p.n_head = 2;
+    p.n_head_kv = 1;
+    p.n_ff = 256;
+    p.n_vocab = 128256;
+    p.vocab_path = vocab.c_str();
+    const tern_status st = tern_synth_write("synth_llama3.gguf", &p);
+    CHECK_MSG(st == TERN_OK, tern_last_error());
+    REQUIRE(st == TERN_OK);
+    std::string err;
+    auto ours = tern::gguf::File::open("synth_llama3.gguf", &err);
+    auto ref = tern::gguf::File::open(vocab, &err);
+    REQUIRE(ours && ref);
+    // Same keys, same order, same types as the official file (whose keys the fixture copies).
+    REQUIRE(ours->metadata().size() == ref->metadata().size());
+    for (size_t i = 0; i < ref->metadata().size(); ++i) {
+        CHECK_MSG(ours->metadata()[i].key == ref->metadata()[i].key, std::string(ref->metadata()[i].key));
+        CHECK(ours->metadata()[i].value.type == ref->metadata()[i].value.type);
+    }
+    std::vector<std::string_view> a, b;
+    CHECK(ours->get_string_array("tokenizer.ggml.merges", &a) && ref->get_string_array("tokenizer.ggml.merges", &b) && a == b);
+    CHECK(ours->get_string_array("tokenizer.ggml.tokens", &a) && ref->get_string_array("tokenizer.ggml.tokens", &b) && a == b);
+    const auto * q = ours->find_tensor("blk.0.attn_q.weight");
+    REQUIRE(q != nullptr);
+    const uint64_t n = q->n_elements;
+    float scale;
+    std::memcpy(&scale, q->data + n / 4, 4);
+    CHECK(scale > 0.0f);
+    bool zeros = true;
+    for (int i = 4; i < 32; ++i) zeros &= q->data[n / 4 + i] == 0;
+    CHECK(zeros);
+    CHECK(ours->tensors().size() == 2 + 11 * 1);
+    const std::vector<float> l = logits_of("synth_llama3.gguf", {128000, 9906, 1917}, 2);
+    CHECK(l.size() == 128256);
+    std::remove("synth_llama3.gguf");
+}
+
+TEST_CASE("bad parameters are refused with a reason") {
+    tern_synth_params p = tiny("llama", "I2_S");
+    CHECK(tern_synth_write("x.gguf", &p) == TERN_ERR_INVALID_ARGUMENT);
+    CHECK(std::string(tern_last_error()).find("llama") != std::string::npos);
+    p = tiny("bitnet", "Q4_0");
+    CHECK(tern_synth_write("x.gguf", &p) == TERN_ERR_INVALID_ARGUMENT);
+    p = tiny("bitnet", "TQ2_0");
+    p.n_embd = 384;  // not a multiple of 256
+    CHECK(tern_synth_write("x.gguf", &p) == TERN_ERR_INVALID_ARGUMENT);
+    p = tiny("bitnet", "I2_S");
+    p.vocab_path = "/nonexistent.gguf";
+    CHECK(tern_synth_write("x.gguf", &p) == TERN_ERR_IO);
+    p = tiny("bitnet", "I2_S");
+    CHECK(tern_synth_write("/nonexistent-dir/x.gguf", &p) == TERN_ERR_IO);
+}
+
+TEST_MAIN("test_synth")

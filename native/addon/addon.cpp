@@ -3,6 +3,8 @@
 
 #include "tern.h"
 
+void TernRegisterEngine(Napi::Env env, Napi::Object exports);  // engine.cpp
+
 namespace {
 
 Napi::Value CpuInfo(const Napi::CallbackInfo & info) {
@@ -32,6 +34,7 @@ Napi::Value CpuInfo(const Napi::CallbackInfo & info) {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
     exports.Set("cpuInfo", Napi::Function::New(env, CpuInfo, "cpuInfo"));
+    TernRegisterEngine(env, exports);
     return exports;
 }
 

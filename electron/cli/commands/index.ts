@@ -1,7 +1,15 @@
 /** The registry of `tern` subcommands: add a line here for each command module. */
 import type { Command } from '../args';
+import { inspect } from './inspect';
+import { logits } from './logits';
+import { run } from './run';
 import { serve } from './serve';
+import { synth } from './synth';
 
 export const commands: Record<string, Command> = {
   serve,
+  inspect,
+  logits,
+  run,
+  synth,
 };

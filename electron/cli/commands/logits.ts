@@ -1,0 +1,56 @@
+/** `tern logits -m FILE --ids 1,2,3`: the last position's logits. */
+import { writeFileSync } from 'node:fs';
+import { CliError, type Command, idList, intOption, parse } from '../args';
+import { addon, argmaxTop, engineCall } from './engine-common';
+
+const help = `usage: tern logits -m FILE --ids 1,2,3 [--top K] [--dump OUT.f32] [-t THREADS] [--isa PATH] [--json]
+
+Evaluates the token ids from position 0 and prints the top K logits of the last position.
+
+options:
+  -m, --model FILE    the model
+  --ids LIST          comma-separated token ids
+  --top K             how many of the largest logits to print (default 10)
+  --dump OUT.f32      also write all n_vocab logits as float32 little-endian
+  -t, --threads N     threads (default: all)
+  --isa PATH          force a kernel path: scalar, avx2, avx512, neon
+  --json              print one JSON object`;
+
+export const logits: Command = {
+  summary: 'print the last-position logits for token ids',
+  help,
+  async run(argv) {
+    const { values } = parse(argv, {
+      model: { type: 'string', short: 'm' },
+      ids: { type: 'string' },
+      top: { type: 'string' },
+      dump: { type: 'string' },
+      threads: { type: 'string', short: 't' },
+      isa: { type: 'string' },
+      json: { type: 'boolean' },
+    });
+    if (!values.model) throw new CliError('tern logits needs -m FILE');
+    if (!values.ids) throw new CliError('tern logits needs --ids');
+    const ids = idList(values.ids, 'ids');
+    const top = intOption(values.top, 'top', 10, 1, 1 << 24);
+    const threads = intOption(values.threads, 'threads', 0, 0, 1024);
+    const native = addon();
+    const model = await engineCall(`cannot load ${values.model}`, () =>
+      native.Model.load(values.model as string, { threads, nCtx: ids.length, isa: values.isa }),
+    );
+    try {
+      const out = await engineCall('cannot compute logits', () => model.logits(ids));
+      if (values.dump) writeFileSync(values.dump, Buffer.from(out.buffer, out.byteOffset, out.byteLength));
+      const best = argmaxTop(out, top);
+      if (values.json) {
+        console.log(JSON.stringify({ model: values.model, isa: model.isa, ids, nVocab: out.length, top: best, dump: values.dump ?? null }));
+      } else {
+        console.log(`${values.model}: ${ids.length} ids, ${out.length} logits (${model.isa})`);
+        for (const [id, v] of best) console.log(`${String(id).padStart(8)}  ${v.toFixed(6)}`);
+      }
+      return 0;
+    } finally {
+      model.dispose();
+    }
+  },
+};

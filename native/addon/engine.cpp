@@ -1,0 +1,466 @@
+// Node-API bindings for the engine (the C API in tern.h): inspect(file, nCtx), the Model class
+// (Model.load, logits, run, setThreads, info, dispose) and synth(options). Every blocking call
+// runs off the JS thread in an AsyncWorker and returns a Promise; failures reject with an Error
+// whose `code` is the engine's status name ("FORMAT", "UNSUPPORTED", "CONTEXT_FULL", ...).
+// Arguments are checked on the JS thread (TypeError) and copied into plain C++ values before the
+// work is queued; Execute() touches only those.
+#include <napi.h>
+
+#include <atomic>
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tern.h"
+
+namespace tern_addon {
+
+namespace {
+
+Napi::Error engine_error(Napi::Env env, const std::string & code, const std::string & message) {
+    Napi::Error e = Napi::Error::New(env, message);
+    e.Set("code", Napi::String::New(env, code));
+    return e;
+}
+
+// Runs `work` on a worker thread; resolves with `done(env)`, or rejects with the status's code
+// and the engine's message.
+class Task : public Napi::AsyncWorker {
+public:
+    using Work = std::function<tern_status()>;
+    using Done = std::function<Napi::Value(Napi::Env)>;
+    using Finally = std::function<void()>;
+
+    // `finally` runs on the JS thread after either outcome.
+    static Napi::Promise queue(Napi::Env env, Work work, Done done, Finally finally = nullptr) {
+        Task * t = new Task(env, std::move(work), std::move(done));
+        t->finally_ = std::move(finally);
+        Napi::Promise p = t->deferred_.Promise();
+        t->Queue();
+        return p;
+    }
+
+private:
+    Task(Napi::Env env, Work work, Done done)
+        : Napi::AsyncWorker(env), deferred_(Napi::Promise::Deferred::New(env)), work_(std::move(work)), done_(std::move(done)) {}
+
+    void Execute() override {
+        status_ = work_();
+        if (status_ != TERN_OK) {
+            message_ = tern_last_error();
+            if (message_.empty()) message_ = tern_status_name(status_);
+            SetError(message_);
+        }
+    }
+    void OnOK() override {
+        Napi::Env env = Env();
+        Napi::HandleScope scope(env);
+        if (finally_) finally_();
+        try {
+            deferred_.Resolve(done_(env));
+        } catch (const Napi::Error & e) {
+            deferred_.Reject(e.Value());
+        }
+    }
+    void OnError(const Napi::Error &) override {
+        Napi::HandleScope scope(Env());
+        if (finally_) finally_();
+        deferred_.Reject(engine_error(Env(), tern_status_name(status_), message_).Value());
+    }
+
+    Napi::Promise::Deferred deferred_;
+    Work work_;
+    Done done_;
+    Finally finally_;
+    tern_status status_ = TERN_OK;
+    std::string message_;
+};
+
+int32_t int_option(const Napi::Object & o, const char * key, int32_t fallback, int32_t lo, int32_t hi) {
+    if (!o.Has(key) || o.Get(key).IsUndefined()) return fallback;
+    Napi::Value v = o.Get(key);
+    if (!v.IsNumber()) throw Napi::TypeError::New(o.Env(), std::string(key) + " must be a number");
+    const double d = v.As<Napi::Number>().DoubleValue();
+    if (!(d >= lo && d <= hi) || d != static_cast<double>(static_cast<int64_t>(d)))
+        throw Napi::TypeError::New(o.Env(), std::string(key) + " must be a whole number in [" + std::to_string(lo) + ", " +
+                                                std::to_string(hi) + "]");
+    return static_cast<int32_t>(d);
+}
+
+std::string string_arg(const Napi::CallbackInfo & info, size_t i, const char * what) {
+    if (info.Length() <= i || !info[i].IsString()) throw Napi::TypeError::New(info.Env(), std::string(what) + " must be a string");
+    return info[i].As<Napi::String>().Utf8Value();
+}
+
+std::vector<int32_t> ids_arg(const Napi::CallbackInfo & info, size_t i) {
+    if (info.Length() <= i || !(info[i].IsArray() || info[i].IsTypedArray()))
+        throw Napi::TypeError::New(info.Env(), "ids must be an array of token ids");
+    Napi::Object arr = info[i].As<Napi::Object>();
+    const uint32_t n = arr.Get("length").As<Napi::Number>().Uint32Value();
+    std::vector<int32_t> ids(n);
+    for (uint32_t k = 0; k < n; ++k) {
+        Napi::Value v = arr.Get(k);
+        if (!v.IsNumber()) throw Napi::TypeError::New(info.Env(), "ids must hold numbers");
+        const double d = v.As<Napi::Number>().DoubleValue();
+        if (!(d >= 0 && d <= 2147483647.0) || d != static_cast<double>(static_cast<int64_t>(d)))
+            throw Napi::TypeError::New(info.Env(), "token id " + std::to_string(d) + " is not a non-negative integer");
+        ids[k] = static_cast<int32_t>(d);
+    }
+    if (ids.empty()) throw Napi::TypeError::New(info.Env(), "ids must not be empty");
+    return ids;
+}
+
+// ---- model description (plain data, filled off the JS thread) ------------------------------
+
+struct TensorRow {
+    std::string name, type;
+    std::vector<int64_t> shape;
+    uint64_t offset, bytes;
+};
+
+struct Description {
+    tern_model_info info{};
+    std::string arch, name, weight_type, ffn_act, head_tensor;
+    std::vector<TensorRow> tensors;
+    std::vector<std::pair<std::string, std::string>> metadata;
+    tern_memory_estimate memory{};
+    int32_t n_ctx = 0;
+};
+
+void describe(const tern_model * m, int32_t n_ctx, Description * d) {
+    tern_model_get_info(m, &d->info);
+    d->arch = d->info.arch;
+    d->name = d->info.name;
+    d->weight_type = d->info.weight_type;
+    d->ffn_act = d->info.ffn_act;
+    d->head_tensor = d->info.head_tensor;
+    for (int64_t i = 0; i < tern_model_n_tensors(m); ++i) {
+        tern_tensor_info t;
+        tern_model_tensor(m, i, &t);
+        TensorRow row{std::string(t.name, t.name_len), t.type, {}, t.offset, t.n_bytes};
+        for (int k = 0; k < t.n_dims; ++k) row.shape.push_back(t.ne[k]);
+        d->tensors.push_back(std::move(row));
+    }
+    for (int64_t i = 0; i < tern_model_meta_count(m); ++i) {
+        std::string key(static_cast<size_t>(tern_model_meta_key(m, i, nullptr, 0)) + 1, '\0');
+        tern_model_meta_key(m, i, &key[0], key.size());
+        key.pop_back();
+        std::string val(static_cast<size_t>(tern_model_meta_value(m, i, nullptr, 0)) + 1, '\0');
+        tern_model_meta_value(m, i, &val[0], val.size());
+        val.pop_back();
+        d->metadata.emplace_back(std::move(key), std::move(val));
+    }
+    d->n_ctx = n_ctx > 0 ? n_ctx : static_cast<int32_t>(d->info.n_ctx_train);
+    tern_model_estimate_memory(m, d->n_ctx, 0, &d->memory);
+}
+
+Napi::Object description_object(Napi::Env env, const Description & d) {
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("arch", d.arch);
+    o.Set("name", d.name);
+    o.Set("weightType", d.weight_type);
+    o.Set("ffnAct", d.ffn_act);
+    o.Set("headTensor", d.head_tensor);
+    o.Set("tiedHead", d.info.tied_head);
+    o.Set("ggufVersion", d.info.gguf_version);
+    o.Set("fileBytes", static_cast<double>(d.info.file_bytes));
+    o.Set("nParams", static_cast<double>(d.info.n_params));
+    Napi::Object hp = Napi::Object::New(env);
+    hp.Set("nVocab", static_cast<double>(d.info.n_vocab));
+    hp.Set("nEmbd", static_cast<double>(d.info.n_embd));
+    hp.Set("nLayer", static_cast<double>(d.info.n_layer));
+    hp.Set("nHead", static_cast<double>(d.info.n_head));
+    hp.Set("nHeadKv", static_cast<double>(d.info.n_head_kv));
+    hp.Set("headDim", static_cast<double>(d.info.head_dim));
+    hp.Set("nRot", static_cast<double>(d.info.n_rot));
+    hp.Set("nFf", static_cast<double>(d.info.n_ff));
+    hp.Set("nCtxTrain", static_cast<double>(d.info.n_ctx_train));
+    hp.Set("rmsEps", d.info.rms_eps);
+    hp.Set("ropeTheta", d.info.rope_theta);
+    o.Set("hparams", hp);
+    Napi::Array tensors = Napi::Array::New(env, d.tensors.size());
+    for (size_t i = 0; i < d.tensors.size(); ++i) {
+        const TensorRow & t = d.tensors[i];
+        Napi::Object r = Napi::Object::New(env);
+        r.Set("name", t.name);
+        r.Set("type", t.type);
+        Napi::Array shape = Napi::Array::New(env, t.shape.size());
+        for (size_t k = 0; k < t.shape.size(); ++k) shape.Set(static_cast<uint32_t>(k), static_cast<double>(t.shape[k]));
+        r.Set("shape", shape);
+        r.Set("offset", static_cast<double>(t.offset));
+        r.Set("bytes", static_cast<double>(t.bytes));
+        tensors.Set(static_cast<uint32_t>(i), r);
+    }
+    o.Set("tensors", tensors);
+    Napi::Array meta = Napi::Array::New(env, d.metadata.size());
+    for (size_t i = 0; i < d.metadata.size(); ++i) {
+        Napi::Object kv = Napi::Object::New(env);
+        kv.Set("key", d.metadata[i].first);
+        kv.Set("value", d.metadata[i].second);
+        meta.Set(static_cast<uint32_t>(i), kv);
+    }
+    o.Set("metadata", meta);
+    Napi::Object mem = Napi::Object::New(env);
+    mem.Set("nCtx", d.n_ctx);
+    mem.Set("weights", static_cast<double>(d.memory.weights_bytes));
+    mem.Set("mapped", static_cast<double>(d.memory.mapped_bytes));
+    mem.Set("kvCache", static_cast<double>(d.memory.kv_cache_bytes));
+    mem.Set("scratch", static_cast<double>(d.memory.scratch_bytes));
+    mem.Set("total", static_cast<double>(d.memory.total_bytes));
+    o.Set("memory", mem);
+    return o;
+}
+
+// inspect(file: string, nCtx?: number): Promise<Description> — a metadata-only load.
+Napi::Value Inspect(const Napi::CallbackInfo & info) {
+    const std::string path = string_arg(info, 0, "file");
+    int32_t n_ctx = 0;
+    if (info.Length() > 1 && !info[1].IsUndefined()) {
+        if (!info[1].IsNumber() || info[1].As<Napi::Number>().Int32Value() < 0)
+            throw Napi::TypeError::New(info.Env(), "nCtx must be a non-negative number");
+        n_ctx = info[1].As<Napi::Number>().Int32Value();
+    }
+    auto d = std::make_shared<Description>();
+    return Task::queue(
+        info.Env(),
+        [path, n_ctx, d]() {
+            tern_model_params p = tern_model_default_params();
+            p.metadata_only = true;
+            tern_model * m = nullptr;
+            const tern_status st = tern_model_load(path.c_str(), &p, &m);
+            if (st != TERN_OK) return st;
+            describe(m, n_ctx, d.get());
+            tern_model_free(m);
+            return TERN_OK;
+        },
+        [d](Napi::Env env) -> Napi::Value { return description_object(env, *d); });
+}
+
+// ---- Model -----------------------------------------------------------------------------------
+
+struct Engine {
+    tern_model * model = nullptr;
+    tern_context * ctx = nullptr;
+    ~Engine() {
+        tern_context_free(ctx);
+        tern_model_free(model);
+    }
+};
+
+struct AddonData {
+    Napi::FunctionReference model_ctor;
+};
+
+int argmax(const float * x, int64_t n) {
+    int best = 0;
+    for (int64_t i = 1; i < n; ++i)
+        if (x[i] > x[best]) best = static_cast<int>(i);  // ties: the lowest id
+    return best;
+}
+
+class Model : public Napi::ObjectWrap<Model> {
+public:
+    static Napi::Function Define(Napi::Env env) {
+        return DefineClass(env, "Model",
+                           {StaticMethod("load", &Model::Load), InstanceMethod("info", &Model::Info),
+                            InstanceMethod("logits", &Model::Logits), InstanceMethod("run", &Model::Run),
+                            InstanceMethod("setThreads", &Model::SetThreads), InstanceMethod("dispose", &Model::Dispose),
+                            InstanceAccessor("isa", &Model::Isa, nullptr), InstanceAccessor("threads", &Model::Threads, nullptr)});
+    }
+
+    explicit Model(const Napi::CallbackInfo & info) : Napi::ObjectWrap<Model>(info) {
+        if (info.Length() != 1 || !info[0].IsExternal())
+            throw Napi::TypeError::New(info.Env(), "use Model.load(path, options) to create a model");
+        engine_.reset(info[0].As<Napi::External<Engine>>().Data());
+        describe(engine_->model, tern_context_n_ctx(engine_->ctx), &desc_);
+    }
+
+private:
+    // Model.load(path, { threads?, nCtx?, isa? }): Promise<Model>
+    static Napi::Value Load(const Napi::CallbackInfo & info) {
+        Napi::Env env = info.Env();
+        const std::string path = string_arg(info, 0, "path");
+        Napi::Object opts = info.Length() > 1 && info[1].IsObject() ? info[1].As<Napi::Object>() : Napi::Object::New(env);
+        const int32_t threads = int_option(opts, "threads", 0, 0, 1024);
+        const int32_t n_ctx = int_option(opts, "nCtx", 0, 0, 1 << 24);
+        std::string isa;
+        if (opts.Has("isa") && opts.Get("isa").IsString()) isa = opts.Get("isa").As<Napi::String>().Utf8Value();
+        auto holder = std::make_shared<std::unique_ptr<Engine>>(new Engine());
+        return Task::queue(
+            env,
+            [path, threads, n_ctx, isa, holder]() {
+                Engine & e = **holder;
+                tern_model_params mp = tern_model_default_params();
+                mp.n_threads = threads;
+                tern_status st = tern_model_load(path.c_str(), &mp, &e.model);
+                if (st != TERN_OK) return st;
+                tern_context_params cp = tern_context_default_params();
+                cp.n_threads = threads;
+                cp.n_ctx = n_ctx;
+                cp.isa = isa.empty() ? nullptr : isa.c_str();
+                return tern_context_new(e.model, &cp, &e.ctx);
+            },
+            [holder](Napi::Env env) -> Napi::Value {
+                AddonData * data = env.GetInstanceData<AddonData>();
+                Engine * e = holder->release();
+                return data->model_ctor.New({Napi::External<Engine>::New(env, e)});
+            });
+    }
+
+    Engine & engine(Napi::Env env) {
+        if (!engine_) throw engine_error(env, "DISPOSED", "the model was disposed");
+        if (busy_) throw engine_error(env, "BUSY", "the model is already running a request");
+        return *engine_;
+    }
+
+    Napi::Value Info(const Napi::CallbackInfo & info) {
+        if (!engine_) throw engine_error(info.Env(), "DISPOSED", "the model was disposed");
+        return description_object(info.Env(), desc_);
+    }
+
+    // logits(ids): Promise<Float32Array> — the last position's logits for ids from position 0.
+    Napi::Value Logits(const Napi::CallbackInfo & info) {
+        Napi::Env env = info.Env();
+        Engine & e = engine(env);
+        const std::vector<int32_t> ids = ids_arg(info, 0);
+        const int64_t n_vocab = desc_.info.n_vocab;
+        auto out = std::make_shared<std::vector<float>>();
+        return Queued(env, [&e, ids, n_vocab, out]() {
+            tern_context_truncate(e.ctx, 0);
+            const tern_status st = tern_decode(e.ctx, ids.data(), static_cast<int32_t>(ids.size()), false);
+            if (st != TERN_OK) return st;
+            const float * l = tern_get_logits(e.ctx, -1);
+            out->assign(l, l + n_vocab);
+            return TERN_OK;
+        }, [out](Napi::Env env2) -> Napi::Value {
+            Napi::Float32Array a = Napi::Float32Array::New(env2, out->size());
+            std::memcpy(a.Data(), out->data(), out->size() * sizeof(float));
+            return a;
+        });
+    }
+
+    // run(ids, n): Promise<number[]> — n greedy tokens after ids (argmax, ties to the lowest id).
+    Napi::Value Run(const Napi::CallbackInfo & info) {
+        Napi::Env env = info.Env();
+        Engine & e = engine(env);
+        const std::vector<int32_t> ids = ids_arg(info, 0);
+        if (info.Length() < 2 || !info[1].IsNumber() || info[1].As<Napi::Number>().Int32Value() < 0)
+            throw Napi::TypeError::New(env, "n must be a non-negative number");
+        const int32_t n = info[1].As<Napi::Number>().Int32Value();
+        const int64_t n_vocab = desc_.info.n_vocab;
+        auto out = std::make_shared<std::vector<int32_t>>();
+        return Queued(env, [&e, ids, n, n_vocab, out]() {
+            tern_context_truncate(e.ctx, 0);
+            tern_status st = tern_decode(e.ctx, ids.data(), static_cast<int32_t>(ids.size()), false);
+            for (int32_t k = 0; st == TERN_OK && k < n; ++k) {
+                const int32_t next = argmax(tern_get_logits(e.ctx, -1), n_vocab);
+                out->push_back(next);
+                if (k + 1 < n) st = tern_decode(e.ctx, &next, 1, false);
+            }
+            return st;
+        }, [out](Napi::Env env2) -> Napi::Value {
+            Napi::Array a = Napi::Array::New(env2, out->size());
+            for (size_t k = 0; k < out->size(); ++k) a.Set(static_cast<uint32_t>(k), (*out)[k]);
+            return a;
+        });
+    }
+
+    Napi::Value Queued(Napi::Env env, std::function<tern_status()> work, Task::Done done) {
+        busy_ = true;
+        auto self = std::make_shared<Napi::ObjectReference>(Napi::Persistent(Value()));
+        return Task::queue(env, std::move(work), std::move(done), [this, self]() { busy_ = false; });
+    }
+
+    Napi::Value SetThreads(const Napi::CallbackInfo & info) {
+        Engine & e = engine(info.Env());
+        if (info.Length() < 1 || !info[0].IsNumber() || info[0].As<Napi::Number>().Int32Value() < 0)
+            throw Napi::TypeError::New(info.Env(), "threads must be a non-negative number");
+        tern_context_set_threads(e.ctx, info[0].As<Napi::Number>().Int32Value());
+        return info.Env().Undefined();
+    }
+
+    Napi::Value Dispose(const Napi::CallbackInfo & info) {
+        if (busy_) throw engine_error(info.Env(), "BUSY", "cannot dispose while a request runs");
+        engine_.reset();
+        return info.Env().Undefined();
+    }
+
+    Napi::Value Isa(const Napi::CallbackInfo & info) {
+        return Napi::String::New(info.Env(), engine_ ? tern_context_isa(engine_->ctx) : "");
+    }
+    Napi::Value Threads(const Napi::CallbackInfo & info) {
+        return Napi::Number::New(info.Env(), engine_ ? tern_context_threads(engine_->ctx) : 0);
+    }
+
+    std::unique_ptr<Engine> engine_;
+    Description desc_;
+    std::atomic<bool> busy_{false};
+};
+
+}  // namespace
+
+// synth(path, { arch, format, nEmbd, nLayer, nHead, nHeadKv, nFf, nVocab, nCtx, ropeTheta, seed, vocabFrom? })
+Napi::Value Synth(const Napi::CallbackInfo & info) {
+    Napi::Env env = info.Env();
+    const std::string path = string_arg(info, 0, "path");
+    if (info.Length() < 2 || !info[1].IsObject()) throw Napi::TypeError::New(env, "options must be an object");
+    Napi::Object o = info[1].As<Napi::Object>();
+    auto str = [&](const char * key, bool required) -> std::string {
+        if (!o.Has(key) || o.Get(key).IsUndefined()) {
+            if (required) throw Napi::TypeError::New(env, std::string(key) + " is required");
+            return "";
+        }
+        if (!o.Get(key).IsString()) throw Napi::TypeError::New(env, std::string(key) + " must be a string");
+        return o.Get(key).As<Napi::String>().Utf8Value();
+    };
+    auto num = [&](const char * key, double fallback) -> double {
+        if (!o.Has(key) || o.Get(key).IsUndefined()) return fallback;
+        if (!o.Get(key).IsNumber()) throw Napi::TypeError::New(env, std::string(key) + " must be a number");
+        return o.Get(key).As<Napi::Number>().DoubleValue();
+    };
+    struct Args {
+        std::string arch, format, vocab;
+        tern_synth_params p;
+    };
+    auto a = std::make_shared<Args>();
+    a->arch = str("arch", true);
+    a->format = str("format", true);
+    a->vocab = str("vocabFrom", false);
+    a->p = tern_synth_default_params();
+    a->p.n_embd = static_cast<int64_t>(num("nEmbd", static_cast<double>(a->p.n_embd)));
+    a->p.n_layer = static_cast<int64_t>(num("nLayer", static_cast<double>(a->p.n_layer)));
+    a->p.n_head = static_cast<int64_t>(num("nHead", static_cast<double>(a->p.n_head)));
+    a->p.n_head_kv = static_cast<int64_t>(num("nHeadKv", static_cast<double>(a->p.n_head_kv)));
+    a->p.n_ff = static_cast<int64_t>(num("nFf", static_cast<double>(a->p.n_ff)));
+    a->p.n_vocab = static_cast<int64_t>(num("nVocab", static_cast<double>(a->p.n_vocab)));
+    a->p.n_ctx = static_cast<int64_t>(num("nCtx", static_cast<double>(a->p.n_ctx)));
+    a->p.rope_theta = static_cast<float>(num("ropeTheta", a->p.rope_theta));
+    const double seed = num("seed", 1);
+    if (!(seed >= 0 && seed <= 9007199254740991.0)) throw Napi::TypeError::New(env, "seed must be a non-negative integer");
+    a->p.seed = static_cast<uint64_t>(seed);
+    return Task::queue(
+        env,
+        [path, a]() {
+            a->p.arch = a->arch.c_str();
+            a->p.format = a->format.c_str();
+            a->p.vocab_path = a->vocab.empty() ? nullptr : a->vocab.c_str();
+            return tern_synth_write(path.c_str(), &a->p);
+        },
+        [](Napi::Env e) -> Napi::Value { return e.Undefined(); });
+}
+
+}  // namespace tern_addon
+
+// Called from addon.cpp's Init.
+void TernRegisterEngine(Napi::Env env, Napi::Object exports) {
+    using namespace tern_addon;
+    AddonData * data = new AddonData();
+    Napi::Function ctor = Model::Define(env);
+    data->model_ctor = Napi::Persistent(ctor);
+    env.SetInstanceData<AddonData>(data);
+    exports.Set("Model", ctor);
+    exports.Set("inspect", Napi::Function::New(env, Inspect, "inspect"));
+    exports.Set("synth", Napi::Function::New(env, Synth, "synth"));
+}

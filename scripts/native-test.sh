@@ -8,4 +8,5 @@ build="${TERN_NATIVE_TEST_DIR:-$root/build/native-tests}"
 jobs=$(nproc 2>/dev/null || echo 2)
 cmake -S "$root" -B "$build" -DTERN_BUILD_TESTS=ON -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-Release}" ${TERN_CMAKE_ARGS:-} >/dev/null
 cmake --build "$build" -j "$jobs"
-ctest --test-dir "$build" --output-on-failure -j "$jobs"
+# --no-tests=error: a build that registers no test is a failure, not a pass.
+ctest --test-dir "$build" --output-on-failure --no-tests=error -j "$jobs"

@@ -2,7 +2,8 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler, mimeType, resolveAppPath } from '../../../electron/main/protocol';
+import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler, resolveAppPath } from '../../../electron/main/protocol';
+import { mimeType } from '../../../electron/services/mime';
 import type { ProtocolHandler } from '../../../electron/main/ports';
 
 let base: string;

@@ -200,6 +200,141 @@ typedef struct tern_synth_params {
 tern_synth_params tern_synth_default_params(void);
 tern_status tern_synth_write(const char * path, const tern_synth_params * params);
 
+/* ---- Tokenizer -----------------------------------------------------------------------------
+ * Byte-level BPE read from the file's tokenizer.ggml.* keys (Llama 3 rules when the file names
+ * no pre-tokenizer, as bitnet.cpp's converter writes them). A vocabulary-only GGUF (tokenizer
+ * keys, no tensors) loads with metadata_only = true and serves these calls. Every call is
+ * thread-safe on a shared model. */
+
+/* Whether the file carries a tokenizer (the calls below fail or return -1 without one). */
+bool tern_model_has_tokenizer(const tern_model * model);
+/* Tokens in the vocabulary (0 without a tokenizer). */
+int32_t tern_model_n_tokens(const tern_model * model);
+/* BOS, EOS and EOT ids, -1 when the vocabulary has none. */
+int32_t tern_token_bos(const tern_model * model);
+int32_t tern_token_eos(const tern_model * model);
+int32_t tern_token_eot(const tern_model * model);
+/* Whether the file asks for BOS at the start of a prompt. */
+bool tern_model_add_bos(const tern_model * model);
+/* EOS or EOT: the model is done talking. */
+bool tern_token_is_eog(const tern_model * model, int32_t id);
+
+/* Text (len bytes, any bytes) to ids. add_bos: prepend BOS when the file asks for it (false:
+ * never). parse_special: the exact text of a special token becomes its id. *n_ids is always set
+ * to the number of ids; if it exceeds max_ids nothing is written and the call fails with
+ * TERN_ERR_INVALID_ARGUMENT (call again with a larger buffer). */
+tern_status tern_tokenize(const tern_model * model, const char * text, size_t len, bool add_bos, bool parse_special,
+                          int32_t * ids, int32_t max_ids, int32_t * n_ids);
+/* The bytes of one token (the text of a special token, empty when skip_special), which may be
+ * part of a UTF-8 character. Writes at most size - 1 bytes and a NUL; returns the full length,
+ * or -1 for a bad id or no tokenizer. */
+int32_t tern_token_to_piece(const tern_model * model, int32_t id, bool skip_special, char * buf, size_t size);
+/* Ids to bytes, concatenated (invalid UTF-8 if the ids split a character). Same buffer rules. */
+int32_t tern_detokenize(const tern_model * model, const int32_t * ids, int32_t n_ids, bool skip_special, char * buf,
+                        size_t size);
+
+/* Streaming detokenizer: push ids one at a time, get back only complete UTF-8 characters (the
+ * bytes of a character split across tokens are held until the rest arrives). */
+typedef struct tern_detokenizer tern_detokenizer;
+tern_status tern_detokenizer_new(const tern_model * model, bool skip_special, tern_detokenizer ** out);
+/* The text completed by this token (valid UTF-8; *len bytes, NUL-terminated), valid until the
+ * next call on d. NULL for a bad id. */
+const char * tern_detokenizer_push(tern_detokenizer * d, int32_t id, size_t * len);
+/* The end of the stream: U+FFFD if a character was left incomplete, else "". */
+const char * tern_detokenizer_flush(tern_detokenizer * d, size_t * len);
+void tern_detokenizer_free(tern_detokenizer * d);
+
+/* ---- Generation ------------------------------------------------------------------------------
+ * tern_generate runs one request on a context: the full token sequence (e.g. the whole chat so
+ * far). The context remembers the tokens its KV cache holds; the longest common prefix is kept
+ * and only the rest is evaluated (result.n_prompt_computed). Then tokens are sampled until a
+ * stop token (EOS/EOT), a stop string, max_tokens, the end of the context or a cancel, and each
+ * is passed to on_token with its text (valid UTF-8: never half a character; text that might
+ * begin a stop string is held back until it is decided) and timing.
+ *
+ * A request that cannot fit (n_prompt + max_tokens > n_ctx, or n_prompt >= n_ctx when
+ * max_tokens is -1) fails with TERN_ERR_CONTEXT_FULL and a message giving the numbers; trimming
+ * history is the caller's job. A cancel (abort returning true, on_token returning false, or the
+ * context's abort callback) is not an error: the call returns TERN_OK with stop_reason
+ * TERN_STOP_CANCELLED and the partial result. The abort callbacks are polled between layers
+ * (every micro-batch of the prompt, every token) and between tokens. */
+
+typedef struct tern_sampler_params {
+    float temperature;        /* <= 0: greedy (argmax, lowest id on ties); default 0.7 */
+    int32_t top_k;            /* <= 0: off; default 40 */
+    float top_p;              /* >= 1: off; default 0.9 */
+    float min_p;              /* <= 0: off; default 0.05 */
+    float repeat_penalty;     /* 1: off; default 1.05 */
+    int32_t repeat_last_n;    /* tokens the penalties look back over (prompt included); 0: off; default 64 */
+    float frequency_penalty;  /* 0: off */
+    float presence_penalty;   /* 0: off */
+    uint64_t seed;            /* the same seed gives the same tokens */
+} tern_sampler_params;
+
+tern_sampler_params tern_sampler_default_params(void);
+
+typedef enum tern_stop_reason {
+    TERN_STOP_NONE = 0,
+    TERN_STOP_END_OF_GENERATION = 1, /* EOS or EOT was sampled (it is the last id, its text is not shown) */
+    TERN_STOP_STRING = 2,            /* a stop string appeared (the text ends before it) */
+    TERN_STOP_MAX_TOKENS = 3,
+    TERN_STOP_CONTEXT_END = 4,       /* max_tokens -1 and the context is full */
+    TERN_STOP_CANCELLED = 5
+} tern_stop_reason;
+
+/* "none", "eog", "stop_string", "max_tokens", "context_end", "cancelled". Static storage. */
+const char * tern_stop_reason_name(tern_stop_reason reason);
+
+typedef struct tern_token_event {
+    int32_t id;           /* the sampled id; -1: text held back until the end, released (last event) */
+    int32_t index;        /* 0-based among the generated tokens */
+    const char * text;    /* valid UTF-8, text_len bytes (NUL-terminated), possibly empty; valid during the call */
+    size_t text_len;
+    double ms;            /* since the previous token; for the first, since the request began (time to first token) */
+    double elapsed_ms;    /* since the request began */
+} tern_token_event;
+
+/* Return false to stop (stop_reason TERN_STOP_CANCELLED). Called on the generating thread. */
+typedef bool (*tern_token_callback)(const tern_token_event * event, void * user_data);
+
+typedef struct tern_generate_params {
+    tern_sampler_params sampler;
+    int32_t max_tokens;                /* -1 (default): until the context is full */
+    const char * const * stop_strings; /* n_stop_strings NUL-terminated strings */
+    int32_t n_stop_strings;
+    bool ignore_eog;                   /* do not stop on EOS / EOT */
+    tern_token_callback on_token;
+    void * on_token_user_data;
+    tern_abort_callback abort;         /* return true to cancel */
+    void * abort_user_data;
+} tern_generate_params;
+
+tern_generate_params tern_generate_default_params(void);
+
+typedef struct tern_generate_result {
+    int32_t n_prompt;            /* ids in the request */
+    int32_t n_prompt_reused;     /* of them, already in the KV cache */
+    int32_t n_prompt_computed;   /* of them, evaluated by this call */
+    int32_t n_generated;         /* sampled ids (a stop token included) */
+    double ttft_ms;              /* request start to the first sampled token */
+    double prefill_ms;
+    double decode_ms;            /* first token to the end */
+    double total_ms;
+    double prefill_tokens_per_s;
+    double decode_tokens_per_s;
+    tern_stop_reason stop_reason;
+} tern_generate_result;
+
+tern_status tern_generate(tern_context * ctx, const int32_t * prompt, int32_t n_prompt, const tern_generate_params * params,
+                          tern_generate_result * out);
+
+/* The tokens whose keys and values the context holds (what the next request can reuse). Writes
+ * up to max ids; returns how many there are. */
+int32_t tern_context_tokens(const tern_context * ctx, int32_t * out, int32_t max);
+
+/* Bytes a context uses (its KV cache and scratch as allocated) plus the model's weights. */
+tern_status tern_context_memory(const tern_context * ctx, tern_memory_estimate * out);
+
 #ifdef __cplusplus
 }
 #endif

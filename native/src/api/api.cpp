@@ -7,21 +7,12 @@
 #include <new>
 #include <string>
 
+#include "api/api_internal.h"
 #include "kernels/kernels.h"
 #include "model/context.h"
 #include "model/model.h"
 #include "tern.h"
 #include "threads/thread_pool.h"
-
-struct tern_model {
-    std::unique_ptr<tern::Model> m;
-    std::string name;
-};
-
-struct tern_context {
-    tern_model * model;
-    std::unique_ptr<tern::Context> ctx;
-};
 
 namespace {
 
@@ -255,12 +246,16 @@ tern_status tern_context_new(tern_model * model, const tern_context_params * par
         std::unique_ptr<tern_context> c(new tern_context());
         c->model = model;
         c->ctx.reset(new tern::Context(*model->m, o));
+        c->session.reset(new tern::Session(*model->m, *c->ctx));
         *out = c.release();
         return TERN_OK;
     });
 }
 
-void tern_context_free(tern_context * ctx) { delete ctx; }
+void tern_context_free(tern_context * ctx) {
+    if (ctx) ctx->session.reset();  // before the context it points to
+    delete ctx;
+}
 
 tern_status tern_context_set_threads(tern_context * ctx, int32_t n_threads) {
     return guarded([&] {
@@ -275,14 +270,14 @@ int32_t tern_context_threads(const tern_context * ctx) { return ctx ? ctx->ctx->
 const char * tern_context_isa(const tern_context * ctx) { return ctx ? ctx->ctx->kernel_table().name : ""; }
 
 void tern_context_set_abort(tern_context * ctx, tern_abort_callback callback, void * user_data) {
-    if (ctx) ctx->ctx->set_abort(callback, user_data);
+    if (ctx) ctx->session->set_abort(callback, user_data);
 }
 
 tern_status tern_decode(tern_context * ctx, const int32_t * ids, int32_t n_ids, bool all_logits) {
     return guarded([&] {
         if (!ctx) return fail(TERN_ERR_INVALID_ARGUMENT, "tern_decode: ctx is NULL");
         std::string why;
-        switch (ctx->ctx->decode(ids, n_ids, all_logits, &why)) {
+        switch (ctx->session->decode(ids, n_ids, all_logits, &why)) {
             case tern::DecodeError::None: return TERN_OK;
             case tern::DecodeError::InvalidArgument: return fail(TERN_ERR_INVALID_ARGUMENT, why);
             case tern::DecodeError::ContextFull: return fail(TERN_ERR_CONTEXT_FULL, why);
@@ -304,7 +299,7 @@ int32_t tern_context_n_ctx(const tern_context * ctx) { return ctx ? static_cast<
 
 tern_status tern_context_truncate(tern_context * ctx, int32_t n_keep) {
     if (!ctx || n_keep < 0) return fail(TERN_ERR_INVALID_ARGUMENT, "tern_context_truncate: bad argument");
-    ctx->ctx->truncate(n_keep);
+    ctx->session->truncate(n_keep);
     return TERN_OK;
 }
 

@@ -14,6 +14,7 @@
 
 #include "formats/formats.h"
 #include "kernels/kernels.h"
+#include "model/vocab.h"
 #include "threads/thread_pool.h"
 
 namespace tern {
@@ -341,7 +342,27 @@ std::unique_ptr<Model> finish(std::unique_ptr<gguf::File> file, const std::strin
     m->file = std::move(file);
     Loader loader{*m->file, *m, opts, kind, error};
     try {
-        if (!loader.load()) return nullptr;
+        // A vocabulary-only file (tokenizer keys, no tensors) loads metadata-only, for tokenizing.
+        m->vocab_only = opts.metadata_only && m->file->tensors().empty() && m->file->find("tokenizer.ggml.tokens");
+        if (m->vocab_only) {
+            m->file->get_string("general.architecture", &m->hp.arch);
+        } else if (!loader.load()) {
+            return nullptr;
+        }
+        switch (load_vocab(*m->file, &m->tokenizer, error)) {
+            case VocabResult::Ok:
+                if (!m->vocab_only && m->tokenizer->n_tokens() > m->hp.n_vocab) {
+                    *kind = LoadError::Format;
+                    *error = "the tokenizer has " + std::to_string(m->tokenizer->n_tokens()) + " tokens but the model only " +
+                             std::to_string(m->hp.n_vocab) + " rows of token_embd.weight";
+                    return nullptr;
+                }
+                if (m->vocab_only) m->hp.n_vocab = m->tokenizer->n_tokens();
+                break;
+            case VocabResult::Absent: break;
+            case VocabResult::Unsupported: *kind = LoadError::Unsupported; return nullptr;
+            case VocabResult::Format: *kind = LoadError::Format; return nullptr;
+        }
     } catch (const std::bad_alloc &) {
         *kind = LoadError::OutOfMemory;
         *error = "out of memory while loading the weights";

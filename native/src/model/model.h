@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "gguf/gguf.h"
+#include "tokenizer/tokenizer.h"
 
 namespace tern {
 
@@ -79,6 +80,8 @@ struct Model {
     std::string path;
     std::unique_ptr<gguf::File> file;
     bool weights_loaded = false;       // false for a metadata-only load
+    bool vocab_only = false;           // a file with a tokenizer and no tensors (metadata-only load)
+    std::unique_ptr<Tokenizer> tokenizer;  // from tokenizer.ggml.*; null when the file has none
 
     const uint16_t * token_embd = nullptr;  // [n_vocab][n_embd] F16 (mapped, or token_embd_owned)
     std::vector<uint16_t> token_embd_owned;

@@ -1,0 +1,42 @@
+#include "runtime/text_stream.h"
+
+#include <utility>
+
+namespace tern {
+
+TextStream::TextStream(const Tokenizer * tokenizer, std::vector<int32_t> stop_ids, std::vector<std::string> stop_strings)
+    : tok_(tokenizer), stop_(std::move(stop_ids), std::move(stop_strings)) {}
+
+TextStream::Step TextStream::push(int32_t id) {
+    Step out;
+    if (stop_.is_stop_id(id)) {
+        // The end: a character left incomplete before the stop token is shown as U+FFFD.
+        const std::string rest = utf8_.flush();
+        if (!rest.empty()) {
+            StopStep s = stop_.push(-1, rest);
+            out.text = std::move(s.text);
+            if (s.reason != StopReason::none) {
+                out.reason = s.reason;
+                return out;
+            }
+        }
+    }
+    const std::string bytes = tok_ ? tok_->token_bytes(id) : std::string();
+    StopStep s = stop_.push(id, stop_.is_stop_id(id) ? std::string() : utf8_.push(bytes));
+    out.text += s.text;
+    out.reason = s.reason;
+    return out;
+}
+
+std::string TextStream::finish() {
+    const std::string rest = utf8_.flush();
+    std::string out;
+    if (!rest.empty()) {
+        StopStep s = stop_.push(-1, rest);
+        out = std::move(s.text);
+        if (s.reason != StopReason::none) return out;
+    }
+    return out + stop_.finish();
+}
+
+}  // namespace tern

@@ -93,6 +93,10 @@ typedef struct tern_model_params {
     bool metadata_only;     /* check the file and read its metadata, but do not load weights */
     tern_progress_callback progress;
     void * progress_user_data;
+    /* The LM head's format in memory: NULL or "" for the default ("q8_0"), "q8_0", "q6_k" or
+     * "f16" (the file's table as is). A quantized head is requantized from the file's F16/F32
+     * table at load; the head's activations are then quantized per block to match. */
+    const char * head_type;
 } tern_model_params;
 
 tern_model_params tern_model_default_params(void);
@@ -115,6 +119,8 @@ typedef struct tern_model_info {
     float rms_eps, rope_theta;
     uint64_t file_bytes;
     uint64_t n_params;           /* elements of every tensor in the file */
+    const char * head_type;      /* the head's format in memory: "f16", "q8_0" or "q6_k" */
+    uint64_t head_bytes;         /* bytes of the head read per token */
 } tern_model_info;
 
 /* Strings point into the model and live as long as it does. */
@@ -180,6 +186,38 @@ int32_t tern_context_n_past(const tern_context * ctx);
 int32_t tern_context_n_ctx(const tern_context * ctx);
 /* Forgets positions n_keep.. (the KV cache keeps the prefix 0..n_keep-1). */
 tern_status tern_context_truncate(tern_context * ctx, int32_t n_keep);
+
+/* ---- Benchmark (tern bench) ----------------------------------------------------------------
+ * One llama-bench-style repetition on a loaded model: a fresh context of n_prompt + n_gen
+ * positions, the prompt evaluated in one call (prefill), then n_gen tokens generated one at a
+ * time (greedy) after it (decode). Prompt ids are deterministic (seed). */
+
+typedef struct tern_bench_params {
+    int32_t n_threads;       /* 0: all hardware threads */
+    int32_t n_prompt;        /* prompt tokens (0: no prefill measurement; decode starts from one token) */
+    int32_t n_gen;           /* generated tokens */
+    const char * isa;        /* NULL: tern_isa_name() */
+    uint64_t seed;
+} tern_bench_params;
+
+typedef struct tern_bench_result {
+    double prefill_seconds;      /* the n_prompt-token decode call */
+    double first_token_seconds;  /* prefill + choosing the first token (time to first token) */
+    double decode_seconds;       /* the n_gen single-token decode calls */
+    int32_t n_prompt, n_gen;
+    const char * isa;            /* the kernel path that ran (static storage) */
+} tern_bench_result;
+
+tern_bench_params tern_bench_default_params(void);
+tern_status tern_bench_run(tern_model * model, const tern_bench_params * params, tern_bench_result * out);
+
+/* This process's resident memory (VmRSS) and its high-water mark (VmHWM), 0 where the OS does
+ * not say. */
+typedef struct tern_memory_usage {
+    uint64_t rss_bytes;
+    uint64_t peak_rss_bytes;
+} tern_memory_usage;
+tern_status tern_process_memory(tern_memory_usage * out);
 
 /* ---- Synthetic models (tern synth) ---------------------------------------------------------
  * Deterministic random ternary models laid out like Microsoft's 2B4T file; see

@@ -68,6 +68,7 @@ tern_status load_common(const tern_model_params * params, tern_model ** out,
     opts.metadata_only = p.metadata_only;
     opts.progress = p.progress;
     opts.progress_user = p.progress_user_data;
+    opts.head_type = p.head_type ? p.head_type : "";
     tern::LoadError kind = tern::LoadError::None;
     std::string why;
     std::unique_ptr<tern::Model> m = load(opts, &kind, &why);
@@ -111,6 +112,7 @@ tern_model_params tern_model_default_params(void) {
     p.metadata_only = false;
     p.progress = nullptr;
     p.progress_user_data = nullptr;
+    p.head_type = nullptr;
     return p;
 }
 
@@ -159,6 +161,8 @@ tern_status tern_model_get_info(const tern_model * model, tern_model_info * out)
     out->rope_theta = hp.rope_theta;
     out->file_bytes = m.file->file_size();
     out->n_params = m.n_params;
+    out->head_type = tern::head_type_name(m.head_type);
+    out->head_bytes = m.head_bytes;
     return TERN_OK;
 }
 

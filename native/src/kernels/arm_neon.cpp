@@ -230,6 +230,36 @@ void f32_to_f16_row_neon(const float * f, uint16_t * h, int64_t n) {
     }
 }
 
+// ---- Q8_0 head ---------------------------------------------------------------------------------
+// One block of 32 per step: two sdot into an int32x4, scaled by w_scale * x_scale and
+// accumulated in float, block b into accumulator b % 2.
+
+float q8_row_dot(const int8_t * w, const uint16_t * ws, int64_t cols, const int8_t * x, const float * xs) {
+    float32x4_t acc[2] = {vdupq_n_f32(0.0f), vdupq_n_f32(0.0f)};
+    for (int64_t b = 0; b < cols / kQ8Block; ++b) {
+        const int8_t * wb = w + b * kQ8Block;
+        const int8_t * xb = x + b * kQ8Block;
+        int32x4_t s = vdotq_s32(vdupq_n_s32(0), vld1q_s8(wb), vld1q_s8(xb));
+        s = vdotq_s32(s, vld1q_s8(wb + 16), vld1q_s8(xb + 16));
+        const float d = vgetq_lane_f32(vcvt_f32_f16(vreinterpret_f16_u16(vdup_n_u16(ws[b]))), 0) * xs[b];
+        acc[b % 2] = vfmaq_n_f32(acc[b % 2], vcvtq_f32_s32(s), d);
+    }
+    return vaddvq_f32(vaddq_f32(acc[0], acc[1]));
+}
+
+void q8_gemm_neon(const int8_t * w, const uint16_t * ws, int64_t rows, int64_t cols, const int8_t * x, const float * xs,
+                  int64_t n, float * y, size_t y_stride) {
+    const int64_t nb = cols / kQ8Block;
+    for (int64_t r = 0; r < rows; ++r)
+        for (int64_t t = 0; t < n; ++t)
+            y[t * y_stride + r] = q8_row_dot(w + r * cols, ws + r * nb, cols, x + t * cols, xs + t * nb);
+}
+
+void q8_gemv_neon(const int8_t * w, const uint16_t * ws, int64_t rows, int64_t cols, const int8_t * x, const float * xs,
+                  float * y) {
+    q8_gemm_neon(w, ws, rows, cols, x, xs, 1, y, 0);
+}
+
 }  // namespace
 
 const KernelTable & kernels_neon() {
@@ -244,6 +274,8 @@ const KernelTable & kernels_neon() {
         axpy_f32_neon,
         f16_to_f32_row_neon,
         f32_to_f16_row_neon,
+        q8_gemv_neon,
+        q8_gemm_neon,
     };
     return table;
 }

@@ -56,7 +56,27 @@ struct KernelTable {
     // f16_to_f32 / f32_to_f16 on every path (round to nearest even, NaN stays NaN and quiet).
     void (*f16_to_f32_row)(const uint16_t * h, float * f, int64_t n);
     void (*f32_to_f16_row)(const float * f, uint16_t * h, int64_t n);
+
+    // Q8_0 LM head (README.md, "The Q8_0 head"): `cols` (a multiple of kQ8Block) int8 weights
+    // per row, row r at w + r * cols, in blocks of 32 with one IEEE-half scale each (row r's at
+    // w_scale + r * cols/32); activations quantized the same way by quantize_q8_blocks (token
+    // t at x + t * cols, scales at x_scale + t * cols/32). Each block's integer dot product is
+    // exact; blocks are combined in float in one fixed order per path, so gemm == gemv per
+    // output and any row split gives the same bits.
+    void (*q8_gemv)(const int8_t * w, const uint16_t * w_scale, int64_t rows, int64_t cols,
+                    const int8_t * x, const float * x_scale, float * y);
+    void (*q8_gemm)(const int8_t * w, const uint16_t * w_scale, int64_t rows, int64_t cols,
+                    const int8_t * x, const float * x_scale, int64_t n, float * y, size_t y_stride);
 };
+
+// Q8_0 blocks: 32 values, one scale.
+constexpr int64_t kQ8Block = 32;
+// Activations for the Q8_0 head, the same on every path: per block of 32, d = max|x| / 127,
+// q = round_half_away(x / d) (all zero when d is 0); writes n/32 scales (n a multiple of 32).
+void quantize_q8_blocks(const float * x, int64_t n, int8_t * q, float * scales);
+// Weights for the Q8_0 head (at load): the same with d stored as IEEE half and q computed from
+// that rounded d, so the stored pair reproduces the row as closely as the half allows.
+void quantize_q8_weights(const float * x, int64_t n, int8_t * q, uint16_t * scales);
 
 // The scalar reference table (always present).
 const KernelTable & kernels_scalar();

@@ -195,7 +195,65 @@ void f32_to_f16_row_scalar(const float * f, uint16_t * h, int64_t n) {
     for (int64_t i = 0; i < n; ++i) h[i] = f32_to_f16(f[i]);
 }
 
+// One Q8_0 row: per block an exact int32 dot product, then the blocks summed in float in order.
+float q8_dot_scalar(const int8_t * w, const uint16_t * ws, int64_t cols, const int8_t * x, const float * xs) {
+    float acc = 0.0f;
+    for (int64_t b = 0; b < cols / kQ8Block; ++b) {
+        int32_t sum = 0;
+        for (int64_t k = b * kQ8Block; k < (b + 1) * kQ8Block; ++k) sum += w[k] * x[k];
+        acc += static_cast<float>(sum) * (f16_to_f32(ws[b]) * xs[b]);
+    }
+    return acc;
+}
+
+void q8_gemv_scalar(const int8_t * w, const uint16_t * ws, int64_t rows, int64_t cols, const int8_t * x, const float * xs,
+                    float * y) {
+    const int64_t nb = cols / kQ8Block;
+    for (int64_t r = 0; r < rows; ++r) y[r] = q8_dot_scalar(w + r * cols, ws + r * nb, cols, x, xs);
+}
+
+void q8_gemm_scalar(const int8_t * w, const uint16_t * ws, int64_t rows, int64_t cols, const int8_t * x, const float * xs,
+                    int64_t n, float * y, size_t y_stride) {
+    const int64_t nb = cols / kQ8Block;
+    for (int64_t r = 0; r < rows; ++r)
+        for (int64_t t = 0; t < n; ++t)
+            y[t * y_stride + r] = q8_dot_scalar(w + r * cols, ws + r * nb, cols, x + t * cols, xs + t * nb);
+}
+
 }  // namespace
+
+void quantize_q8_blocks(const float * x, int64_t n, int8_t * q, float * scales) {
+    for (int64_t b = 0; b < n / kQ8Block; ++b) {
+        const float * xb = x + b * kQ8Block;
+        float amax = 0.0f;
+        for (int64_t k = 0; k < kQ8Block; ++k) amax = std::fmax(amax, std::fabs(xb[k]));
+        const float d = amax / 127.0f;
+        const float id = d > 0.0f ? 1.0f / d : 0.0f;
+        for (int64_t k = 0; k < kQ8Block; ++k) {
+            float v = std::round(xb[k] * id);
+            v = v > 127.0f ? 127.0f : (v < -127.0f ? -127.0f : v);
+            q[b * kQ8Block + k] = static_cast<int8_t>(v);
+        }
+        scales[b] = d;
+    }
+}
+
+void quantize_q8_weights(const float * x, int64_t n, int8_t * q, uint16_t * scales) {
+    for (int64_t b = 0; b < n / kQ8Block; ++b) {
+        const float * xb = x + b * kQ8Block;
+        float amax = 0.0f;
+        for (int64_t k = 0; k < kQ8Block; ++k) amax = std::fmax(amax, std::fabs(xb[k]));
+        const uint16_t dh = f32_to_f16(amax / 127.0f);
+        const float d = f16_to_f32(dh);
+        const float id = d > 0.0f ? 1.0f / d : 0.0f;
+        for (int64_t k = 0; k < kQ8Block; ++k) {
+            float v = std::round(xb[k] * id);
+            v = v > 127.0f ? 127.0f : (v < -127.0f ? -127.0f : v);
+            q[b * kQ8Block + k] = static_cast<int8_t>(v);
+        }
+        scales[b] = dh;
+    }
+}
 
 const KernelTable & kernels_scalar() {
     static const KernelTable table = {
@@ -209,6 +267,8 @@ const KernelTable & kernels_scalar() {
         axpy_f32_scalar,
         f16_to_f32_row_scalar,
         f32_to_f16_row_scalar,
+        q8_gemv_scalar,
+        q8_gemm_scalar,
     };
     return table;
 }

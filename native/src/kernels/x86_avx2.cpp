@@ -289,6 +289,42 @@ void f32_to_f16_row_avx2(const float * f, uint16_t * h, int64_t n) {
     }
 }
 
+// ---- Q8_0 head ---------------------------------------------------------------------------------
+// One block of 32 per step: vpmaddubsw takes |w| (unsigned) times x with w's sign applied
+// (|w|, |x| <= 127, so a pair sum stays within int16), vpmaddwd widens; each block's int32 sum
+// is scaled by w_scale * x_scale and accumulated in float, block b into accumulator b % 2.
+
+float q8_row_dot(const int8_t * w, const uint16_t * ws, int64_t cols, const int8_t * x, const float * xs) {
+    const __m256i ones = _mm256_set1_epi16(1);
+    __m256 acc[2] = {_mm256_setzero_ps(), _mm256_setzero_ps()};
+    for (int64_t b = 0; b < cols / kQ8Block; ++b) {
+        const __m256i wv = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(w + b * kQ8Block));
+        const __m256i xv = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(x + b * kQ8Block));
+        const __m256i p = _mm256_maddubs_epi16(_mm256_sign_epi8(wv, wv), _mm256_sign_epi8(xv, wv));
+        const __m256i s = _mm256_madd_epi16(p, ones);
+        const float d = _cvtsh_ss(ws[b]) * xs[b];
+        acc[b % 2] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s), _mm256_set1_ps(d), acc[b % 2]);
+    }
+    const __m256 v = _mm256_add_ps(acc[0], acc[1]);
+    __m128 h = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    h = _mm_add_ps(h, _mm_movehl_ps(h, h));
+    h = _mm_add_ss(h, _mm_movehdup_ps(h));
+    return _mm_cvtss_f32(h);
+}
+
+void q8_gemm_avx2(const int8_t * w, const uint16_t * ws, int64_t rows, int64_t cols, const int8_t * x, const float * xs,
+                  int64_t n, float * y, size_t y_stride) {
+    const int64_t nb = cols / kQ8Block;
+    for (int64_t r = 0; r < rows; ++r)
+        for (int64_t t = 0; t < n; ++t)
+            y[t * y_stride + r] = q8_row_dot(w + r * cols, ws + r * nb, cols, x + t * cols, xs + t * nb);
+}
+
+void q8_gemv_avx2(const int8_t * w, const uint16_t * ws, int64_t rows, int64_t cols, const int8_t * x, const float * xs,
+                  float * y) {
+    q8_gemm_avx2(w, ws, rows, cols, x, xs, 1, y, 0);
+}
+
 }  // namespace
 
 const KernelTable & kernels_avx2() {
@@ -303,6 +339,8 @@ const KernelTable & kernels_avx2() {
         axpy_f32_avx2,
         f16_to_f32_row_avx2,
         f32_to_f16_row_avx2,
+        q8_gemv_avx2,
+        q8_gemm_avx2,
     };
     return table;
 }

@@ -353,6 +353,84 @@ void f32_to_f16_row_avx512(const float * f, uint16_t * h, int64_t n) {
     }
 }
 
+// ---- Q8_0 head ---------------------------------------------------------------------------------
+//
+// 64 columns (two blocks) per step. vpdpbusd is unsigned x signed, so the weights go in as
+// w + 128 (one xor) and the excess 128 * sum x is removed by starting each lane's sum at
+// -128 * (its four x values), precomputed once per token (q8_prepare). Lane j of a step belongs
+// to block j / 8: its int32 sum is scaled by w_scale[block] * x_scale[block] and accumulated in
+// float, step s into accumulator s % 2, then a fixed reduction.
+
+struct Q8Act {
+    __m512i corr;   // -128 * (x[4j] + .. + x[4j+3]) per lane j
+    __m512 scale;   // x_scale of lane j's block
+};
+
+// 64-byte mask of the valid columns of step c (the last step may hold one block).
+inline __mmask64 q8_mask(int64_t cols, int64_t c) { return cols - c * 64 >= 64 ? ~__mmask64(0) : __mmask64(0xffffffffu); }
+
+void q8_prepare(const int8_t * x, const float * xs, int64_t cols, Q8Act * out) {
+    const int64_t nb = cols / kQ8Block, steps = (cols + 63) / 64;
+    const __m512i k128 = _mm512_set1_epi8(static_cast<char>(0x80));
+    for (int64_t c = 0; c < steps; ++c) {
+        const __m512i xv = _mm512_maskz_loadu_epi8(q8_mask(cols, c), x + c * 64);
+        out[c].corr = _mm512_sub_epi32(_mm512_setzero_si512(), _mm512_dpbusd_epi32(_mm512_setzero_si512(), k128, xv));
+        const float s0 = xs[2 * c], s1 = 2 * c + 1 < nb ? xs[2 * c + 1] : 0.0f;
+        out[c].scale = _mm512_mask_blend_ps(0xff00, _mm512_set1_ps(s0), _mm512_set1_ps(s1));
+    }
+}
+
+float q8_row_dot(const int8_t * w, const uint16_t * ws, int64_t cols, const int8_t * x, const Q8Act * a) {
+    const int64_t nb = cols / kQ8Block, steps = (cols + 63) / 64;
+    const __m512i k128 = _mm512_set1_epi8(static_cast<char>(0x80));
+    const __m512i hi = _mm512_set_epi32(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0);
+    __m512 acc[2] = {_mm512_setzero_ps(), _mm512_setzero_ps()};
+    __m512 wsc = _mm512_setzero_ps();
+    for (int64_t c = 0; c < steps; ++c) {
+        if (c % 8 == 0) {  // the next 16 block scales
+            const int64_t left = nb - 2 * c;
+            const __mmask16 m = left >= 16 ? __mmask16(0xffff) : static_cast<__mmask16>((1u << left) - 1);
+            wsc = _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(m, ws + 2 * c));
+        }
+        const __mmask64 m = q8_mask(cols, c);
+        const __m512i wv = _mm512_xor_si512(_mm512_maskz_loadu_epi8(m, w + c * 64), k128);
+        const __m512i xv = _mm512_maskz_loadu_epi8(m, x + c * 64);
+        const __m512i iv = _mm512_dpbusd_epi32(a[c].corr, wv, xv);
+        const __m512i idx = _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(2 * (c % 8))), hi);
+        const __m512 sc = _mm512_mul_ps(_mm512_permutexvar_ps(idx, wsc), a[c].scale);
+        acc[c % 2] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(iv), sc, acc[c % 2]);
+    }
+    return _mm512_reduce_add_ps(_mm512_add_ps(acc[0], acc[1]));
+}
+
+// Per-thread scratch for the prepared activations of n tokens.
+Q8Act * q8_scratch(size_t n) {
+    thread_local Q8Act * buf = nullptr;
+    thread_local size_t cap = 0;
+    if (n > cap) {
+        std::free(buf);
+        buf = static_cast<Q8Act *>(std::aligned_alloc(64, n * sizeof(Q8Act)));
+        cap = buf ? n : 0;
+    }
+    return buf;
+}
+
+void q8_gemm_avx512(const int8_t * w, const uint16_t * ws, int64_t rows, int64_t cols, const int8_t * x, const float * xs,
+                    int64_t n, float * y, size_t y_stride) {
+    const int64_t nb = cols / kQ8Block, steps = (cols + 63) / 64;
+    Q8Act * a = q8_scratch(static_cast<size_t>(n * steps));
+    if (a == nullptr) std::abort();  // a few kB per token
+    for (int64_t t = 0; t < n; ++t) q8_prepare(x + t * cols, xs + t * nb, cols, a + t * steps);
+    for (int64_t r = 0; r < rows; ++r)
+        for (int64_t t = 0; t < n; ++t)
+            y[t * y_stride + r] = q8_row_dot(w + r * cols, ws + r * nb, cols, x + t * cols, a + t * steps);
+}
+
+void q8_gemv_avx512(const int8_t * w, const uint16_t * ws, int64_t rows, int64_t cols, const int8_t * x, const float * xs,
+                    float * y) {
+    q8_gemm_avx512(w, ws, rows, cols, x, xs, 1, y, 0);
+}
+
 }  // namespace
 
 const KernelTable & kernels_avx512() {
@@ -367,6 +445,8 @@ const KernelTable & kernels_avx512() {
         axpy_f32_avx512,
         f16_to_f32_row_avx512,
         f32_to_f16_row_avx512,
+        q8_gemv_avx512,
+        q8_gemm_avx512,
     };
     return table;
 }

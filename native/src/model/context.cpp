@@ -72,6 +72,10 @@ Context::Context(const Model & model, const ContextOptions & opts)
     gu_.resize(T * 2 * F);
     ff_.resize(T * F);
     hn_.resize(T * E);
+    if (m_.head_type == HeadType::Q8_0) {
+        hq_.resize(T * E);
+        hqs_.resize(T * E / kQ8Block);
+    }
     inv_freq_.resize(static_cast<size_t>(hp.n_rot / 2));
     for (int64_t i = 0; i < hp.n_rot / 2; ++i)
         inv_freq_[static_cast<size_t>(i)] =
@@ -267,6 +271,24 @@ void Context::forward(const int32_t * ids, int64_t T, int64_t pos, bool all_logi
     for (int64_t k = 0; k < count; ++k) rmsnorm(hn + k * E, x + (first + k) * E, m_.output_norm.data(), E, hp.rms_eps);
     float * out = logits_.data() + static_cast<size_t>(out_base) * static_cast<size_t>(V);  // [count][V]
     const int64_t chunk = std::max<int64_t>(64, (V / (pool_.threads() * 8) + 63) / 64 * 64);
+    if (m_.head_type == HeadType::Q8_0) {
+        // Q8_0 head: the normed rows quantized per block of 32, then int8 dot products.
+        const int64_t nb = E / kQ8Block;
+        int8_t * hq = hq_.data();
+        float * hqs = hqs_.data();
+        for (int64_t k = 0; k < count; ++k) quantize_q8_blocks(hn + k * E, E, hq + k * E, hqs + k * nb);
+        const int8_t * wq = reinterpret_cast<const int8_t *>(m_.head_q.data());
+        pool_.run((V + chunk - 1) / chunk, [&](int64_t task, int) {
+            const int64_t r0 = task * chunk, nr = std::min(chunk, V - r0);
+            const int8_t * w = wq + static_cast<size_t>(r0) * static_cast<size_t>(E);
+            const uint16_t * ws = m_.head_scale.data() + static_cast<size_t>(r0) * static_cast<size_t>(nb);
+            if (count == 1)
+                kt_->q8_gemv(w, ws, nr, E, hq, hqs, out + r0);
+            else
+                kt_->q8_gemm(w, ws, nr, E, hq, hqs, count, out + r0, static_cast<size_t>(V));
+        });
+        return;
+    }
     pool_.run((V + chunk - 1) / chunk, [&](int64_t task, int) {
         const int64_t r0 = task * chunk, nr = std::min(chunk, V - r0);
         const uint16_t * w = m_.output + static_cast<size_t>(r0) * static_cast<size_t>(E);

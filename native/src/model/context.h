@@ -79,6 +79,8 @@ private:
     std::vector<float> ff_;       // [T][n_ff]  act(gate) * up
     std::vector<float> scores_;   // [threads][n_ctx]  attention weights of one (token, head)
     std::vector<float> hn_;       // [T][n_embd]  final-normed rows that need logits
+    std::vector<int8_t> hq_;      // [T][n_embd]  their Q8_0 blocks (quantized head)
+    std::vector<float> hqs_;      // [T][n_embd / 32]  the blocks' scales
     std::vector<float> logits_;   // [n_out][n_vocab]
     int64_t n_out_ = 0;
     std::vector<double> inv_freq_;  // [n_rot/2] RoPE: theta^(-2i/n_rot)

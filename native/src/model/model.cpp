@@ -8,6 +8,7 @@
 #include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
+#include <algorithm>
 #include <cstring>
 #include <mutex>
 #include <new>
@@ -54,6 +55,8 @@ AlignedBytes & AlignedBytes::operator=(AlignedBytes && o) noexcept {
     }
     return *this;
 }
+
+const char * head_type_name(HeadType t) { return t == HeadType::Q8_0 ? "q8_0" : "f16"; }
 
 // ---- Loader --------------------------------------------------------------------------------
 
@@ -267,6 +270,35 @@ struct Loader {
         return true;
     }
 
+    // The head requantized to Q8_0 from the F16 table, rows in parallel; the table's file pages
+    // are released chunk by chunk behind it (the embedding lookup faults in only the rows it reads).
+    bool requantize_head_q8(const gguf::TensorInfo & t, ThreadPool & pool) {
+        const int64_t V = m.hp.n_vocab, E = m.hp.n_embd, nb = E / kQ8Block;
+        m.head_q = AlignedBytes(static_cast<size_t>(V * E));
+        m.head_scale.assign(static_cast<size_t>(V * nb), 0);
+        const bool mapped = m.output == reinterpret_cast<const uint16_t *>(t.data);
+        const int64_t chunk = 4096;  // rows per released range
+        for (int64_t r0 = 0; r0 < V; r0 += chunk) {
+            const int64_t n = std::min(chunk, V - r0);
+            pool.run((n + 63) / 64, [&](int64_t task, int) {
+                thread_local std::vector<float> row;
+                row.resize(static_cast<size_t>(E));
+                for (int64_t r = r0 + task * 64; r < std::min(r0 + n, r0 + (task + 1) * 64); ++r) {
+                    for (int64_t c = 0; c < E; ++c) row[static_cast<size_t>(c)] = f16_to_f32(m.output[r * E + c]);
+                    quantize_q8_weights(row.data(), E, reinterpret_cast<int8_t *>(m.head_q.data()) + r * E,
+                                        m.head_scale.data() + r * nb);
+                }
+            });
+            if (mapped) {
+                gguf::TensorInfo range = t;  // release only these rows' bytes
+                range.data = t.data + static_cast<size_t>(r0 * E) * 2;
+                range.n_bytes = static_cast<uint64_t>(n * E) * 2;
+                f.release(range);
+            }
+        }
+        return true;
+    }
+
     bool load() {
         if (!read_hparams()) return false;
         const Hparams & hp = m.hp;
@@ -330,6 +362,29 @@ struct Loader {
                 !repack({t.gate, t.up}, &L.w_gate_up, pool, &done, total) || !repack({t.down}, &L.w_down, pool, &done, total))
                 return false;
         }
+
+        // The head's format: Q8_0 by default when rows split into blocks of 32.
+        const bool q8_ok = hp.n_embd % kQ8Block == 0;
+        if (opts.head_type.empty()) {
+            m.head_type = q8_ok ? HeadType::Q8_0 : HeadType::F16;
+        } else if (opts.head_type == "q8_0") {
+            if (!q8_ok)
+                return fail(LoadError::Unsupported, format("a q8_0 head needs embedding_length a multiple of 32 (it is %" PRId64 ")", hp.n_embd));
+            m.head_type = HeadType::Q8_0;
+        } else if (opts.head_type == "f16") {
+            m.head_type = HeadType::F16;
+        } else {
+            return fail(LoadError::Unsupported, "unknown head type '" + opts.head_type.substr(0, 32) + "' (use q8_0 or f16)");
+        }
+        const uint64_t VE = static_cast<uint64_t>(hp.n_vocab) * static_cast<uint64_t>(hp.n_embd);
+        m.head_bytes = m.head_type == HeadType::Q8_0 ? VE + VE / kQ8Block * 2 : VE * 2;
+        if (!opts.metadata_only && m.head_type == HeadType::Q8_0) {
+            if (!requantize_head_q8(head ? *head : *embd, pool)) return false;
+            // The F16 head is no longer read (a tied one stays the embedding, for row lookups).
+            m.output = nullptr;
+            m.output_owned = std::vector<uint16_t>();
+        }
+
         m.weights_loaded = !opts.metadata_only;
         return true;
     }
@@ -404,6 +459,10 @@ MemoryEstimate estimate_memory(const Model & m, int64_t n_ctx, int n_threads, in
     e.weights += m.output_norm.size() * 4;
     const uint64_t table = static_cast<uint64_t>(hp.n_vocab) * static_cast<uint64_t>(hp.n_embd) * 2;
     e.mapped = (m.token_embd_owned.empty() ? table : 0) + (!m.tied_head && m.output_owned.empty() ? table : 0);
+    if (m.head_type == HeadType::Q8_0) {  // the head lives in memory; the embedding is only looked up by row
+        e.weights += m.head_bytes;
+        e.mapped = 0;
+    }
     e.kv_cache = 2ull * static_cast<uint64_t>(hp.n_layer) * static_cast<uint64_t>(n_ctx) * static_cast<uint64_t>(hp.kv_dim()) * 2;
     const uint64_t per_token = 4ull * static_cast<uint64_t>(4 * hp.n_embd + 2 * hp.kv_dim() + 4 * hp.n_ff) * 2;
     e.scratch = static_cast<uint64_t>(n_batch) * per_token + static_cast<uint64_t>(hp.n_vocab) * 4 +

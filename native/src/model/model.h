@@ -75,6 +75,11 @@ struct Layer {
     TernaryMatrix w_down;              // [n_embd][n_ff]
 };
 
+// The LM head's format in memory. F16: the file's table (mapped). Q8_0: requantized at load
+// into head_q / head_scale (kernels.h, q8_gemv), blocks of 32 with a half scale (8.5 bits).
+enum class HeadType { F16, Q8_0 };
+const char * head_type_name(HeadType t);  // "f16", "q8_0"
+
 struct Model {
     Hparams hp;
     std::string path;
@@ -89,6 +94,10 @@ struct Model {
     std::vector<uint16_t> output_owned;
     bool tied_head = true;
     std::string head_tensor;                // "token_embd.weight" or "output.weight"
+    HeadType head_type = HeadType::F16;
+    AlignedBytes head_q;                    // Q8_0: [n_vocab][n_embd] int8
+    std::vector<uint16_t> head_scale;       // Q8_0: [n_vocab][n_embd / 32] IEEE half
+    uint64_t head_bytes = 0;                // bytes of the head read per token
     std::string weight_type;                // type of the ternary projections in the file, e.g. "I2_S"
     std::vector<float> output_norm;         // [n_embd]
     std::vector<Layer> layers;              // [n_layer]
@@ -102,6 +111,7 @@ typedef bool (*LoadProgress)(float progress, void * user);
 struct LoadOptions {
     int n_threads = 1;
     bool metadata_only = false;  // parse and check everything, skip repacking the weights
+    std::string head_type;       // "" (default: q8_0 when n_embd allows), "q8_0", "f16"
     LoadProgress progress = nullptr;
     void * progress_user = nullptr;
 };

@@ -13,17 +13,12 @@
 #include <string>
 #include <vector>
 
+#include "runtime.h"
 #include "tern.h"
 
 namespace tern_addon {
 
 namespace {
-
-Napi::Error engine_error(Napi::Env env, const std::string & code, const std::string & message) {
-    Napi::Error e = Napi::Error::New(env, message);
-    e.Set("code", Napi::String::New(env, code));
-    return e;
-}
 
 // Runs `work` on a worker thread; resolves with `done(env)`, or rejects with the status's code
 // and the engine's message.
@@ -67,7 +62,7 @@ private:
     void OnError(const Napi::Error &) override {
         Napi::HandleScope scope(Env());
         if (finally_) finally_();
-        deferred_.Reject(engine_error(Env(), tern_status_name(status_), message_).Value());
+        deferred_.Reject(engine_error(Env(), status_code(status_), message_).Value());
     }
 
     Napi::Promise::Deferred deferred_;
@@ -251,6 +246,8 @@ struct Engine {
 
 struct AddonData {
     Napi::FunctionReference model_ctor;
+    Napi::FunctionReference error_class;
+    Napi::FunctionReference cancel_token_ctor;
 };
 
 int argmax(const float * x, int64_t n) {
@@ -267,6 +264,9 @@ public:
                            {StaticMethod("load", &Model::Load), InstanceMethod("info", &Model::Info),
                             InstanceMethod("logits", &Model::Logits), InstanceMethod("run", &Model::Run),
                             InstanceMethod("setThreads", &Model::SetThreads), InstanceMethod("dispose", &Model::Dispose),
+                            InstanceMethod("tokenize", &Model::Tokenize), InstanceMethod("detokenize", &Model::Detokenize),
+                            InstanceMethod("generate", &Model::Generate), InstanceMethod("cancel", &Model::Cancel),
+                            InstanceMethod("memory", &Model::Memory),
                             InstanceAccessor("isa", &Model::Isa, nullptr), InstanceAccessor("threads", &Model::Threads, nullptr)});
     }
 
@@ -278,46 +278,72 @@ public:
     }
 
 private:
-    // Model.load(path, { threads?, nCtx?, isa? }): Promise<Model>
+    // Model.load(path, { threads?, nCtx?, nBatch?, isa?, metadataOnly?, onProgress?, cancel? }): Promise<Model>
+    // onProgress(p) gets the load progress in [0, 1]; cancel is a CancelToken. metadataOnly: no
+    // weights and no context (tokenize/detokenize/info only; a vocabulary-only file loads so).
     static Napi::Value Load(const Napi::CallbackInfo & info) {
         Napi::Env env = info.Env();
-        const std::string path = string_arg(info, 0, "path");
+        LoadArgs args;
+        args.path = string_arg(info, 0, "path");
         Napi::Object opts = info.Length() > 1 && info[1].IsObject() ? info[1].As<Napi::Object>() : Napi::Object::New(env);
-        const int32_t threads = int_option(opts, "threads", 0, 0, 1024);
-        const int32_t n_ctx = int_option(opts, "nCtx", 0, 0, 1 << 24);
-        std::string isa;
-        if (opts.Has("isa") && opts.Get("isa").IsString()) isa = opts.Get("isa").As<Napi::String>().Utf8Value();
-        auto holder = std::make_shared<std::unique_ptr<Engine>>(new Engine());
-        return Task::queue(
-            env,
-            [path, threads, n_ctx, isa, holder]() {
-                Engine & e = **holder;
-                tern_model_params mp = tern_model_default_params();
-                mp.n_threads = threads;
-                tern_status st = tern_model_load(path.c_str(), &mp, &e.model);
-                if (st != TERN_OK) return st;
-                tern_context_params cp = tern_context_default_params();
-                cp.n_threads = threads;
-                cp.n_ctx = n_ctx;
-                cp.isa = isa.empty() ? nullptr : isa.c_str();
-                return tern_context_new(e.model, &cp, &e.ctx);
-            },
-            [holder](Napi::Env env) -> Napi::Value {
-                AddonData * data = env.GetInstanceData<AddonData>();
-                Engine * e = holder->release();
-                return data->model_ctor.New({Napi::External<Engine>::New(env, e)});
-            });
+        args.threads = int_option(opts, "threads", 0, 0, 1024);
+        args.n_ctx = int_option(opts, "nCtx", 0, 0, 1 << 24);
+        args.n_batch = int_option(opts, "nBatch", 0, 0, 1 << 16);
+        if (opts.Has("isa") && opts.Get("isa").IsString()) args.isa = opts.Get("isa").As<Napi::String>().Utf8Value();
+        args.metadata_only = opts.Has("metadataOnly") && opts.Get("metadataOnly").ToBoolean().Value();
+        CancelFlag cancel;
+        if (opts.Has("cancel") && !opts.Get("cancel").IsUndefined()) {
+            Napi::Value c = opts.Get("cancel");
+            AddonData * data = env.GetInstanceData<AddonData>();
+            if (!c.IsObject() || !c.As<Napi::Object>().InstanceOf(data->cancel_token_ctor.Value()))
+                throw Napi::TypeError::New(env, "cancel must be a CancelToken");
+            cancel = CancelToken::Unwrap(c.As<Napi::Object>())->flag();
+        }
+        Napi::Value on_progress = opts.Has("onProgress") ? opts.Get("onProgress") : env.Undefined();
+        if (!on_progress.IsUndefined() && !on_progress.IsFunction()) throw Napi::TypeError::New(env, "onProgress must be a function");
+        LoadWorker * w = new LoadWorker(env, std::move(args), cancel, on_progress,
+                                        [](Napi::Env env2, tern_model * m, tern_context * c) -> Napi::Value {
+                                            AddonData * data = env2.GetInstanceData<AddonData>();
+                                            Engine * e = new Engine();
+                                            e->model = m;
+                                            e->ctx = c;
+                                            return data->model_ctor.New({Napi::External<Engine>::New(env2, e)});
+                                        });
+        Napi::Promise p = w->promise();
+        w->Queue();
+        return p;
     }
 
     Engine & engine(Napi::Env env) {
-        if (!engine_) throw engine_error(env, "DISPOSED", "the model was disposed");
+        if (!engine_ || disposing_) throw engine_error(env, "DISPOSED", "the model was disposed");
         if (busy_) throw engine_error(env, "BUSY", "the model is already running a request");
+        if (!engine_->ctx) throw engine_error(env, "UNSUPPORTED", "the model was loaded metadata-only (no weights); load it fully to run it");
         return *engine_;
+    }
+
+    // For calls that only read the model (tokenizer): allowed while a generation runs.
+    tern_model * model_for_reading(Napi::Env env) {
+        if (!engine_ || disposing_) throw engine_error(env, "DISPOSED", "the model was disposed");
+        if (!tern_model_has_tokenizer(engine_->model))
+            throw engine_error(env, "UNSUPPORTED", "the model file has no tokenizer (tokenizer.ggml.tokens)");
+        return engine_->model;
     }
 
     Napi::Value Info(const Napi::CallbackInfo & info) {
         if (!engine_) throw engine_error(info.Env(), "DISPOSED", "the model was disposed");
-        return description_object(info.Env(), desc_);
+        Napi::Object o = description_object(info.Env(), desc_);
+        Napi::Object tok = Napi::Object::New(info.Env());
+        const tern_model * m = engine_->model;
+        tok.Set("present", tern_model_has_tokenizer(m));
+        tok.Set("nTokens", tern_model_n_tokens(m));
+        tok.Set("bos", tern_token_bos(m));
+        tok.Set("eos", tern_token_eos(m));
+        tok.Set("eot", tern_token_eot(m));
+        tok.Set("addBos", tern_model_add_bos(m));
+        o.Set("tokenizer", tok);
+        o.Set("nCtx", tern_context_n_ctx(engine_->ctx));
+        o.Set("weightsLoaded", engine_->ctx != nullptr);
+        return o;
     }
 
     // logits(ids): Promise<Float32Array> — the last position's logits for ids from position 0.
@@ -367,10 +393,156 @@ private:
         });
     }
 
-    Napi::Value Queued(Napi::Env env, std::function<tern_status()> work, Task::Done done) {
-        busy_ = true;
+    Napi::Value Queued(Napi::Env env, std::function<tern_status()> work, Task::Done done, bool uses_context = true) {
+        if (uses_context) busy_ = true;
+        ++in_flight_;
         auto self = std::make_shared<Napi::ObjectReference>(Napi::Persistent(Value()));
-        return Task::queue(env, std::move(work), std::move(done), [this, self]() { busy_ = false; });
+        return Task::queue(env, std::move(work), std::move(done), [this, self, uses_context]() {
+            if (uses_context) busy_ = false;
+            Settled();
+        });
+    }
+
+    // A queued call finished (JS thread): a pending dispose frees the engine once nothing runs.
+    void Settled() {
+        --in_flight_;
+        if (disposing_ && in_flight_ == 0) FreeEngine();
+    }
+
+    // Frees the model and context off the JS thread, then resolves every dispose() promise.
+    void FreeEngine() {
+        auto holder = std::make_shared<std::unique_ptr<Engine>>(std::move(engine_));
+        auto waiters = std::make_shared<std::vector<Napi::Promise::Deferred>>(std::move(dispose_waiters_));
+        dispose_waiters_.clear();
+        Task::queue(Env(), [holder]() { holder->reset(); return TERN_OK; },
+                    [waiters](Napi::Env env) -> Napi::Value {
+                        for (auto & d : *waiters) d.Resolve(env.Undefined());
+                        return env.Undefined();
+                    });
+    }
+
+    // tokenize(text, { addBos = true, special = false }): Promise<number[]>
+    Napi::Value Tokenize(const Napi::CallbackInfo & info) {
+        Napi::Env env = info.Env();
+        tern_model * m = model_for_reading(env);
+        const std::string text = string_arg(info, 0, "text");
+        bool add_bos = true, special = false;
+        if (info.Length() > 1 && info[1].IsObject()) {
+            Napi::Object o = info[1].As<Napi::Object>();
+            if (o.Has("addBos") && !o.Get("addBos").IsUndefined()) add_bos = o.Get("addBos").ToBoolean().Value();
+            if (o.Has("special") && !o.Get("special").IsUndefined()) special = o.Get("special").ToBoolean().Value();
+        }
+        auto out = std::make_shared<std::vector<int32_t>>();
+        return Queued(env, [m, text, add_bos, special, out]() {
+            int32_t n = 0;
+            tern_tokenize(m, text.data(), text.size(), add_bos, special, nullptr, 0, &n);
+            out->resize(static_cast<size_t>(n));
+            return tern_tokenize(m, text.data(), text.size(), add_bos, special, out->data(), n, &n);
+        }, [out](Napi::Env env2) -> Napi::Value {
+            Napi::Array a = Napi::Array::New(env2, out->size());
+            for (size_t k = 0; k < out->size(); ++k) a.Set(static_cast<uint32_t>(k), (*out)[k]);
+            return a;
+        }, false);
+    }
+
+    // detokenize(ids, { skipSpecial = false, stream = false }): Promise<string | string[]>.
+    // stream: one piece per id as a streaming decoder gives them (never half a UTF-8 character;
+    // the flush, if any, is a last extra piece).
+    Napi::Value Detokenize(const Napi::CallbackInfo & info) {
+        Napi::Env env = info.Env();
+        tern_model * m = model_for_reading(env);
+        if (info.Length() < 1 || !(info[0].IsArray() || info[0].IsTypedArray()))
+            throw Napi::TypeError::New(env, "ids must be an array of token ids");
+        std::vector<int32_t> ids;
+        if (info[0].As<Napi::Object>().Get("length").As<Napi::Number>().Uint32Value() > 0) ids = ids_arg(info, 0);
+        bool skip = false, stream = false;
+        if (info.Length() > 1 && info[1].IsObject()) {
+            Napi::Object o = info[1].As<Napi::Object>();
+            if (o.Has("skipSpecial") && !o.Get("skipSpecial").IsUndefined()) skip = o.Get("skipSpecial").ToBoolean().Value();
+            if (o.Has("stream") && !o.Get("stream").IsUndefined()) stream = o.Get("stream").ToBoolean().Value();
+        }
+        const int32_t n_tokens = tern_model_n_tokens(m);
+        for (int32_t id : ids)
+            if (id >= n_tokens)
+                throw engine_error(env, "INVALID_ARGUMENT", "token id " + std::to_string(id) + " is outside the vocabulary (0.." +
+                                                                std::to_string(n_tokens - 1) + ")");
+        auto out = std::make_shared<std::vector<std::string>>();
+        return Queued(env, [m, ids, skip, stream, out]() {
+            if (!stream) {
+                const int32_t len = tern_detokenize(m, ids.data(), static_cast<int32_t>(ids.size()), skip, nullptr, 0);
+                std::string s(static_cast<size_t>(len) + 1, '\0');
+                tern_detokenize(m, ids.data(), static_cast<int32_t>(ids.size()), skip, &s[0], s.size());
+                s.pop_back();
+                out->push_back(std::move(s));
+                return TERN_OK;
+            }
+            tern_detokenizer * d = nullptr;
+            const tern_status st = tern_detokenizer_new(m, skip, &d);
+            if (st != TERN_OK) return st;
+            size_t len = 0;
+            for (int32_t id : ids) {
+                const char * piece = tern_detokenizer_push(d, id, &len);
+                out->emplace_back(piece ? piece : "", piece ? len : 0);
+            }
+            const char * rest = tern_detokenizer_flush(d, &len);
+            if (len > 0) out->emplace_back(rest, len);
+            tern_detokenizer_free(d);
+            return TERN_OK;
+        }, [out, stream](Napi::Env env2) -> Napi::Value {
+            if (!stream) return Napi::String::New(env2, (*out)[0]);
+            Napi::Array a = Napi::Array::New(env2, out->size());
+            for (size_t k = 0; k < out->size(); ++k) a.Set(static_cast<uint32_t>(k), Napi::String::New(env2, (*out)[k]));
+            return a;
+        }, false);
+    }
+
+    // generate(ids, options, onToken?): Promise<GenerateResult>. ids: the full request (the
+    // whole conversation); the cached prefix is reused. onToken({ id, index, text, ms, elapsedMs })
+    // runs on the JS thread for every token, in order, before the promise settles.
+    Napi::Value Generate(const Napi::CallbackInfo & info) {
+        Napi::Env env = info.Env();
+        Engine & e = engine(env);
+        GenerateArgs args = generate_args(env, ids_arg(info, 0), info.Length() > 1 ? info[1] : env.Undefined());
+        Napi::Function on_token;
+        if (info.Length() > 2 && !info[2].IsUndefined()) {
+            if (!info[2].IsFunction()) throw Napi::TypeError::New(env, "onToken must be a function");
+            on_token = info[2].As<Napi::Function>();
+        }
+        busy_ = true;
+        ++in_flight_;
+        cancel_ = std::make_shared<std::atomic<bool>>(false);
+        auto self = std::make_shared<Napi::ObjectReference>(Napi::Persistent(Value()));
+        GenerateWorker * w = new GenerateWorker(env, e.ctx, std::move(args), cancel_, on_token, [this, self]() {
+            busy_ = false;
+            Settled();
+        });
+        Napi::Promise p = w->promise();
+        w->Queue();
+        return p;
+    }
+
+    // cancel(): stops the running generation (its promise resolves with stopReason "cancelled").
+    Napi::Value Cancel(const Napi::CallbackInfo & info) {
+        if (cancel_) cancel_->store(true);
+        return info.Env().Undefined();
+    }
+
+    // memory(): bytes this model and its context hold (weights, mapped tables, KV cache, scratch).
+    Napi::Value Memory(const Napi::CallbackInfo & info) {
+        Napi::Env env = info.Env();
+        if (!engine_ || disposing_) throw engine_error(env, "DISPOSED", "the model was disposed");
+        tern_memory_estimate m{};
+        if (engine_->ctx) tern_context_memory(engine_->ctx, &m);
+        else tern_model_estimate_memory(engine_->model, 0, 1, &m);
+        Napi::Object o = Napi::Object::New(env);
+        o.Set("weights", static_cast<double>(m.weights_bytes));
+        o.Set("mapped", static_cast<double>(m.mapped_bytes));
+        o.Set("kvCache", static_cast<double>(engine_->ctx ? m.kv_cache_bytes : 0));
+        o.Set("scratch", static_cast<double>(engine_->ctx ? m.scratch_bytes : 0));
+        o.Set("total", static_cast<double>(engine_->ctx ? m.total_bytes : m.weights_bytes + m.mapped_bytes));
+        o.Set("nCtx", tern_context_n_ctx(engine_->ctx));
+        o.Set("nPast", engine_->ctx ? tern_context_tokens(engine_->ctx, nullptr, 0) : 0);
+        return o;
     }
 
     Napi::Value SetThreads(const Napi::CallbackInfo & info) {
@@ -381,10 +553,22 @@ private:
         return info.Env().Undefined();
     }
 
+    // dispose(): Promise<void>. Safe at any time: a running generation is cancelled, and the
+    // model is freed (off the JS thread) once every queued call has finished.
     Napi::Value Dispose(const Napi::CallbackInfo & info) {
-        if (busy_) throw engine_error(info.Env(), "BUSY", "cannot dispose while a request runs");
-        engine_.reset();
-        return info.Env().Undefined();
+        Napi::Env env = info.Env();
+        Napi::Promise::Deferred d = Napi::Promise::Deferred::New(env);
+        if (!engine_) {
+            d.Resolve(env.Undefined());
+            return d.Promise();
+        }
+        dispose_waiters_.push_back(d);
+        if (cancel_) cancel_->store(true);
+        if (!disposing_) {
+            disposing_ = true;
+            if (in_flight_ == 0) FreeEngine();
+        }
+        return d.Promise();
     }
 
     Napi::Value Isa(const Napi::CallbackInfo & info) {
@@ -397,6 +581,10 @@ private:
     std::unique_ptr<Engine> engine_;
     Description desc_;
     std::atomic<bool> busy_{false};
+    bool disposing_ = false;
+    int in_flight_ = 0;                                   // queued calls not yet settled (JS thread)
+    std::vector<Napi::Promise::Deferred> dispose_waiters_;
+    CancelFlag cancel_;                                   // of the current generation
 };
 
 }  // namespace
@@ -453,6 +641,10 @@ Napi::Value Synth(const Napi::CallbackInfo & info) {
 
 }  // namespace tern_addon
 
+namespace tern_addon {
+Napi::FunctionReference & error_class(Napi::Env env) { return env.GetInstanceData<AddonData>()->error_class; }
+}  // namespace tern_addon
+
 // Called from addon.cpp's Init.
 void TernRegisterEngine(Napi::Env env, Napi::Object exports) {
     using namespace tern_addon;
@@ -461,6 +653,10 @@ void TernRegisterEngine(Napi::Env env, Napi::Object exports) {
     data->model_ctor = Napi::Persistent(ctor);
     env.SetInstanceData<AddonData>(data);
     exports.Set("Model", ctor);
+    Napi::Function cancel_token = CancelToken::Define(env);
+    data->cancel_token_ctor = Napi::Persistent(cancel_token);
+    exports.Set("CancelToken", cancel_token);
+    exports.Set("setErrorClass", Napi::Function::New(env, SetErrorClass, "setErrorClass"));
     exports.Set("inspect", Napi::Function::New(env, Inspect, "inspect"));
     exports.Set("synth", Napi::Function::New(env, Synth, "synth"));
 }

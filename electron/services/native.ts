@@ -6,6 +6,9 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { CpuInfo } from '../common/contract';
+import { EngineError } from './engine-errors';
+
+export { EngineError } from './engine-errors';
 
 /** A model file described without loading its weights (inspect) or as loaded (Model.info). */
 export interface ModelDescription {
@@ -44,21 +47,126 @@ export interface ModelLoadOptions {
   threads?: number;
   /** KV cache positions; 0 or absent: the model's training context. */
   nCtx?: number;
+  /** Tokens per internal micro-batch of a prompt (memory and cancel granularity, not results). */
+  nBatch?: number;
   /** Force a kernel path: scalar, avx2, avx512, neon. */
   isa?: string;
+  /** Read the metadata and tokenizer only (no weights, no context): tokenize/detokenize/info. */
+  metadataOnly?: boolean;
+  /** Load progress in [0, 1], on the JS thread. */
+  onProgress?: (progress: number) => void;
+  /** Cancels the load (it rejects with code CANCELLED). */
+  cancel?: NativeCancelToken;
+}
+
+export interface NativeCancelToken {
+  cancel(): void;
+  readonly cancelled: boolean;
+}
+
+export interface TokenizeOptions {
+  /** Prepend BOS when the file asks for it (default true). */
+  addBos?: boolean;
+  /** Parse special-token text into its id (default false). */
+  special?: boolean;
+}
+
+export interface DetokenizeOptions {
+  skipSpecial?: boolean;
+}
+
+/** Sampler and stop settings of one request; absent fields take the engine's defaults. */
+export interface GenerateOptions {
+  /** -1 (default): until the context is full. */
+  maxTokens?: number;
+  /** <= 0: greedy. Default 0.7. */
+  temperature?: number;
+  topK?: number;
+  topP?: number;
+  minP?: number;
+  repeatPenalty?: number;
+  repeatLastN?: number;
+  frequencyPenalty?: number;
+  presencePenalty?: number;
+  seed?: number;
+  /** Generation ends before the first of these strings. */
+  stop?: string[];
+  /** Keep going after EOS / EOT. */
+  ignoreEog?: boolean;
+}
+
+/** One generated token (id -1: text held back until the end, released as the last event). */
+export interface TokenEvent {
+  id: number;
+  index: number;
+  /** Valid UTF-8 text, possibly empty (never half a character; a possible stop string is held back). */
+  text: string;
+  /** Since the previous token; for the first, since the request began (time to first token). */
+  ms: number;
+  elapsedMs: number;
+}
+
+export type StopReason = 'eog' | 'stop_string' | 'max_tokens' | 'context_end' | 'cancelled' | 'none';
+
+export interface GenerateResult {
+  promptTokens: number;
+  /** Prompt tokens already in the KV cache (a previous turn). */
+  promptTokensReused: number;
+  /** Prompt tokens evaluated by this request. */
+  promptTokensComputed: number;
+  generatedTokens: number;
+  ttftMs: number;
+  prefillMs: number;
+  decodeMs: number;
+  totalMs: number;
+  prefillTokensPerSecond: number;
+  decodeTokensPerSecond: number;
+  stopReason: StopReason;
+  ids: number[];
+  text: string;
+}
+
+export interface MemoryInUse {
+  weights: number;
+  mapped: number;
+  kvCache: number;
+  scratch: number;
+  total: number;
+  nCtx: number;
+  /** Positions the KV cache holds. */
+  nPast: number;
+}
+
+export interface TokenizerInfo {
+  present: boolean;
+  nTokens: number;
+  bos: number;
+  eos: number;
+  eot: number;
+  addBos: boolean;
 }
 
 /** A loaded model with its context. Calls reject with an Error carrying `code`. */
 export interface NativeModel {
   readonly isa: string;
   readonly threads: number;
-  info(): ModelDescription;
+  info(): ModelDescription & { tokenizer: TokenizerInfo; nCtx: number; weightsLoaded: boolean };
   /** Logits of the last position for ids evaluated from position 0. */
   logits(ids: number[]): Promise<Float32Array>;
   /** n greedy token ids after ids (argmax, ties to the lowest id). */
   run(ids: number[], n: number): Promise<number[]>;
   setThreads(n: number): void;
-  dispose(): void;
+  tokenize(text: string, options?: TokenizeOptions): Promise<number[]>;
+  detokenize(ids: number[], options?: DetokenizeOptions & { stream?: false }): Promise<string>;
+  /** One piece per id as a streaming decoder gives them (plus a last flush piece if any). */
+  detokenize(ids: number[], options: DetokenizeOptions & { stream: true }): Promise<string[]>;
+  /** ids: the full request (the whole conversation); the cached prefix is reused. */
+  generate(ids: number[], options?: GenerateOptions, onToken?: (event: TokenEvent) => void): Promise<GenerateResult>;
+  /** Stops the running generation: its promise resolves with stopReason 'cancelled'. */
+  cancel(): void;
+  memory(): MemoryInUse;
+  /** Cancels what runs, waits for it, frees the model. */
+  dispose(): Promise<void>;
 }
 
 export interface SynthOptions {
@@ -77,16 +185,13 @@ export interface SynthOptions {
   vocabFrom?: string;
 }
 
-/** Engine errors: `code` is the engine's status (FORMAT, UNSUPPORTED, IO, CONTEXT_FULL, ...). */
-export interface EngineError extends Error {
-  code: string;
-}
-
 /** The addon's surface, as the C++ side exports it. */
 export interface NativeAddon {
   cpuInfo(): CpuInfo;
   inspect(file: string, nCtx?: number): Promise<ModelDescription>;
   Model: { load(path: string, options?: ModelLoadOptions): Promise<NativeModel> };
+  CancelToken: new () => NativeCancelToken;
+  setErrorClass(cls: new (message: string, code: string) => Error): void;
   synth(path: string, options: SynthOptions): Promise<void>;
 }
 
@@ -119,6 +224,8 @@ export function loadAddon(): NativeAddon {
     );
   }
   const require = createRequire(__filename);
-  cached = require(path) as NativeAddon;
+  const addon = require(path) as NativeAddon;
+  addon.setErrorClass(EngineError);
+  cached = addon;
   return cached;
 }

@@ -1,5 +1,5 @@
-/** Helpers shared by the engine commands (inspect, logits, run, synth). */
-import { CliError } from '../args';
+/** Helpers shared by the engine commands (inspect, tokenize, logits, run, synth). */
+import { CliError, idList } from '../args';
 import { type NativeAddon, loadAddon } from '../../services/native';
 
 export function addon(): NativeAddon {
@@ -33,4 +33,26 @@ export function bytes(n: number): string {
   if (n >= 1 << 20) return `${(n / (1 << 20)).toFixed(1)} MiB`;
   if (n >= 1 << 10) return `${(n / (1 << 10)).toFixed(1)} KiB`;
   return `${n} B`;
+}
+
+/** The prompt of logits/run: --ids as given, or -p TEXT tokenized with the file's vocabulary (BOS per the file unless --no-bos; --special parses special tokens). */
+export async function promptIds(
+  path: string,
+  values: { ids?: string; prompt?: string; special?: boolean; 'no-bos'?: boolean },
+  command: string,
+): Promise<number[]> {
+  if (values.ids !== undefined && values.prompt !== undefined) throw new CliError(`tern ${command} takes --ids or -p, not both`);
+  if (values.ids !== undefined) return idList(values.ids, 'ids');
+  if (values.prompt === undefined) throw new CliError(`tern ${command} needs --ids or -p TEXT`);
+  const text = values.prompt;
+  const vocab = await engineCall(`cannot load ${path}`, () => addon().Model.load(path, { metadataOnly: true }));
+  try {
+    const ids = await engineCall('cannot tokenize the prompt', () =>
+      vocab.tokenize(text, { addBos: !values['no-bos'], special: values.special === true }),
+    );
+    if (ids.length === 0) throw new CliError('the prompt gives no tokens');
+    return ids;
+  } finally {
+    await vocab.dispose();
+  }
 }

@@ -5,6 +5,7 @@ import { logits } from './logits';
 import { run } from './run';
 import { serve } from './serve';
 import { synth } from './synth';
+import { tokenize } from './tokenize';
 
 export const commands: Record<string, Command> = {
   serve,
@@ -12,4 +13,5 @@ export const commands: Record<string, Command> = {
   logits,
   run,
   synth,
+  tokenize,
 };

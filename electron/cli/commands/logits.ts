@@ -1,15 +1,19 @@
-/** `tern logits -m FILE --ids 1,2,3`: the last position's logits. */
+/** `tern logits -m FILE --ids 1,2,3 | -p TEXT`: the last position's logits. */
 import { writeFileSync } from 'node:fs';
-import { CliError, type Command, idList, intOption, parse } from '../args';
-import { addon, argmaxTop, engineCall } from './engine-common';
+import { CliError, type Command, intOption, parse } from '../args';
+import { addon, argmaxTop, engineCall, promptIds } from './engine-common';
 
-const help = `usage: tern logits -m FILE --ids 1,2,3 [--top K] [--dump OUT.f32] [-t THREADS] [--isa PATH] [--json]
+const help = `usage: tern logits -m FILE (--ids 1,2,3 | -p TEXT [--special] [--no-bos]) [--top K] [--dump OUT.f32] [-t THREADS] [--isa PATH] [--json]
 
-Evaluates the token ids from position 0 and prints the top K logits of the last position.
+Evaluates the token ids (or the tokens of TEXT) from position 0 and prints the top K logits of
+the last position.
 
 options:
   -m, --model FILE    the model
   --ids LIST          comma-separated token ids
+  -p, --prompt TEXT   the text, tokenized with the file's vocabulary (BOS when the file asks for it)
+  --special           parse special-token text in TEXT into its id
+  --no-bos            do not prepend BOS to TEXT
   --top K             how many of the largest logits to print (default 10)
   --dump OUT.f32      also write all n_vocab logits as float32 little-endian
   -t, --threads N     threads (default: all)
@@ -23,6 +27,9 @@ export const logits: Command = {
     const { values } = parse(argv, {
       model: { type: 'string', short: 'm' },
       ids: { type: 'string' },
+      prompt: { type: 'string', short: 'p' },
+      special: { type: 'boolean' },
+      'no-bos': { type: 'boolean' },
       top: { type: 'string' },
       dump: { type: 'string' },
       threads: { type: 'string', short: 't' },
@@ -30,10 +37,9 @@ export const logits: Command = {
       json: { type: 'boolean' },
     });
     if (!values.model) throw new CliError('tern logits needs -m FILE');
-    if (!values.ids) throw new CliError('tern logits needs --ids');
-    const ids = idList(values.ids, 'ids');
     const top = intOption(values.top, 'top', 10, 1, 1 << 24);
     const threads = intOption(values.threads, 'threads', 0, 0, 1024);
+    const ids = await promptIds(values.model, values, 'logits');
     const native = addon();
     const model = await engineCall(`cannot load ${values.model}`, () =>
       native.Model.load(values.model as string, { threads, nCtx: ids.length, isa: values.isa }),
@@ -50,7 +56,7 @@ export const logits: Command = {
       }
       return 0;
     } finally {
-      model.dispose();
+      await model.dispose();
     }
   },
 };

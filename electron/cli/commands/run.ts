@@ -1,56 +1,115 @@
-/** `tern run -m FILE --ids ... -n N --temp 0`: greedy continuation, ids out. */
-import { CliError, type Command, idList, intOption, parse } from '../args';
-import { addon, engineCall } from './engine-common';
+/** `tern run -m FILE (--ids ... | -p TEXT) -n N [sampler settings]`: generate, ids and text out. */
+import { CliError, type Command, intOption, parse } from '../args';
+import type { GenerateOptions } from '../../services/native';
+import { addon, engineCall, promptIds } from './engine-common';
 
-const help = `usage: tern run -m FILE --ids LIST -n N [--temp 0] [-t THREADS] [--isa PATH] [--json]
+const help = `usage: tern run -m FILE (--ids LIST | -p TEXT [--special] [--no-bos]) [-n N] [sampler settings] [--stop S]...
+                [-t THREADS] [--isa PATH] [--json]
 
-Evaluates the ids, then generates N tokens greedily (argmax, ties to the lowest id) and prints
-their ids. Only --temp 0 is supported here; sampling comes with the tokenizer and sampler.
+Evaluates the prompt, then generates up to N tokens, streaming their text to stdout as it comes,
+then prints the ids. Stops early on the model's end-of-generation tokens (EOS, EOT) unless
+--ignore-eos, and before any --stop string.
 
 options:
-  -m, --model FILE    the model
-  --ids LIST          comma-separated prompt token ids
-  -n N                tokens to generate (default 16)
-  --temp T            temperature (only 0)
-  -t, --threads N     threads (default: all)
-  --isa PATH          force a kernel path: scalar, avx2, avx512, neon
-  --json              print one JSON object`;
+  -m, --model FILE          the model
+  --ids LIST                comma-separated prompt token ids
+  -p, --prompt TEXT         the prompt text, tokenized with the model's vocabulary (BOS when the file asks for it)
+  --special                 parse special-token text in TEXT into its id
+  --no-bos                  do not prepend BOS to TEXT
+  -n N                      tokens to generate at most (default 16)
+  --temp T                  temperature; 0: greedy (argmax, lowest id on ties) (default 0.7)
+  --top-k K                 keep the K most likely tokens; 0: off (default 40)
+  --top-p P                 nucleus sampling; 1: off (default 0.9)
+  --min-p P                 drop tokens below P x the best probability; 0: off (default 0.05)
+  --repeat-penalty R        penalise tokens of the last --repeat-last-n; 1: off (default 1, off)
+  --repeat-last-n N         window of the penalties (default 64)
+  --frequency-penalty F     minus F x count (default 0)
+  --presence-penalty P      minus P once seen (default 0)
+  --seed S                  random seed; the same seed gives the same text (default 0)
+  --stop STRING             stop before this text (repeatable)
+  --ignore-eos              do not stop on EOS / EOT
+  -t, --threads N           threads (default: all)
+  --isa PATH                force a kernel path: scalar, avx2, avx512, neon
+  --json                    print one JSON object (ids, text, stop reason, timings) instead`;
+
+function num(value: string | undefined, name: string, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n)) throw new CliError(`--${name} must be a number, got '${value}'`);
+  if (n < min || n > max) throw new CliError(`--${name} must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
 
 export const run: Command = {
-  summary: 'generate token ids greedily after a prompt of ids',
+  summary: 'generate tokens after a prompt (ids or text), streaming the text',
   help,
   async run(argv) {
     const { values } = parse(argv, {
       model: { type: 'string', short: 'm' },
       ids: { type: 'string' },
+      prompt: { type: 'string', short: 'p' },
+      special: { type: 'boolean' },
+      'no-bos': { type: 'boolean' },
       n: { type: 'string', short: 'n' },
       temp: { type: 'string' },
+      'top-k': { type: 'string' },
+      'top-p': { type: 'string' },
+      'min-p': { type: 'string' },
+      'repeat-penalty': { type: 'string' },
+      'repeat-last-n': { type: 'string' },
+      'frequency-penalty': { type: 'string' },
+      'presence-penalty': { type: 'string' },
+      seed: { type: 'string' },
+      stop: { type: 'string', multiple: true },
+      'ignore-eos': { type: 'boolean' },
       threads: { type: 'string', short: 't' },
       isa: { type: 'string' },
       json: { type: 'boolean' },
     });
     if (!values.model) throw new CliError('tern run needs -m FILE');
-    if (!values.ids) throw new CliError('tern run needs --ids');
-    if (values.temp !== undefined && Number(values.temp) !== 0) throw new CliError('tern run supports only --temp 0 (greedy) for now');
-    const ids = idList(values.ids, 'ids');
     const n = intOption(values.n, 'n', 16, 0, 1 << 20);
     const threads = intOption(values.threads, 'threads', 0, 0, 1024);
+    const settings: GenerateOptions = {
+      maxTokens: n,
+      temperature: num(values.temp, 'temp', 0.7, 0, 1e6),
+      topK: intOption(values['top-k'], 'top-k', 40, 0, 1 << 30),
+      topP: num(values['top-p'], 'top-p', 0.9, 0, 1),
+      minP: num(values['min-p'], 'min-p', 0.05, 0, 1),
+      repeatPenalty: num(values['repeat-penalty'], 'repeat-penalty', 1, 0, 1e6),
+      repeatLastN: intOption(values['repeat-last-n'], 'repeat-last-n', 64, 0, 1 << 24),
+      frequencyPenalty: num(values['frequency-penalty'], 'frequency-penalty', 0, -1e6, 1e6),
+      presencePenalty: num(values['presence-penalty'], 'presence-penalty', 0, -1e6, 1e6),
+      seed: intOption(values.seed, 'seed', 0, 0, Number.MAX_SAFE_INTEGER),
+      stop: values.stop ?? [],
+      ignoreEog: values['ignore-eos'] === true,
+    };
+    const modelPath = values.model;
+    const ids = await promptIds(modelPath, values, 'run');
     const native = addon();
-    const model = await engineCall(`cannot load ${values.model}`, () =>
-      native.Model.load(values.model as string, { threads, nCtx: ids.length + n, isa: values.isa }),
+    const model = await engineCall(`cannot load ${modelPath}`, () =>
+      native.Model.load(modelPath, { threads, nCtx: ids.length + Math.max(n, 1), isa: values.isa }),
     );
     try {
       const started = process.hrtime.bigint();
-      const out = await engineCall('generation failed', () => model.run(ids, n));
+      const stream = values.json ? undefined : (event: { text: string }) => process.stdout.write(event.text);
+      const out = await engineCall('generation failed', () => model.generate(ids, settings, stream));
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       if (values.json) {
-        console.log(JSON.stringify({ model: values.model, isa: model.isa, threads: model.threads, prompt: ids, ids: out, seconds }));
+        const { ids: generated, text, ...stats } = out;
+        console.log(
+          JSON.stringify({ model: modelPath, isa: model.isa, threads: model.threads, prompt: ids, ids: generated, text, ...stats, seconds }),
+        );
       } else {
-        console.log(out.join(','));
+        process.stdout.write('\n');
+        console.log(out.ids.join(','));
+        console.error(
+          `${out.promptTokens} prompt tokens (${out.prefillTokensPerSecond.toFixed(1)} tok/s), ${out.generatedTokens} generated ` +
+            `(${out.decodeTokensPerSecond.toFixed(1)} tok/s), first token after ${out.ttftMs.toFixed(1)} ms, stop: ${out.stopReason}`,
+        );
       }
       return 0;
     } finally {
-      model.dispose();
+      await model.dispose();
     }
   },
 };

@@ -82,7 +82,7 @@ describe.skipIf(!built)('tern engine commands', () => {
         const n = p.greedy_checked_prefix_len;
         if (n === 0) continue;
         for (const t of ['1', '2']) {
-          const j = JSON.parse(tern(['run', '-m', join(fixtures, ref.model), '--ids', p.prompt_ids.join(','), '-n', String(n), '--temp', '0', '-t', t, '--json']));
+          const j = JSON.parse(tern(['run', '-m', join(fixtures, ref.model), '--ids', p.prompt_ids.join(','), '-n', String(n), '--temp', '0', '--ignore-eos', '-t', t, '--json']));
           expect(j.ids).toEqual(p.peer.greedy_ids.slice(0, n));
         }
       }
@@ -100,8 +100,8 @@ describe.skipIf(!built)('tern engine commands', () => {
     expect(d.arch).toBe('bitnet-25');
     expect(d.weightType).toBe('TQ2_0');
     expect(d.tiedHead).toBe(false);
-    const r1 = JSON.parse(tern(['run', '-m', a, '--ids', '295,1,2', '-n', '5', '--json']));
-    const r2 = JSON.parse(tern(['run', '-m', b, '--ids', '295,1,2', '-n', '5', '-t', '1', '--json']));
+    const r1 = JSON.parse(tern(['run', '-m', a, '--ids', '295,1,2', '-n', '5', '--ignore-eos', '--json']));
+    const r2 = JSON.parse(tern(['run', '-m', b, '--ids', '295,1,2', '-n', '5', '-t', '1', '--ignore-eos', '--json']));
     expect(r1.ids).toHaveLength(5);
     expect(r1.ids).toEqual(r2.ids);
   });

@@ -23,7 +23,7 @@ namespace {
 // The paths to test: every one this build contains and this CPU runs.
 std::vector<const KernelTable *> paths() {
     std::vector<const KernelTable *> out;
-    for (const char * name : {"scalar", "avx2", "avx512", "neon"})
+    for (const char * name : {"scalar", "avx2", "avx512", "amx", "neon"})
         if (const KernelTable * k = kernels_for(name)) out.push_back(k);
     return out;
 }
@@ -498,7 +498,10 @@ TEST_CASE("f32 -> f16: round to nearest even at every halfway point, paths agree
 // ---- dispatch ------------------------------------------------------------------------------------
 
 TEST_CASE("dispatch: kernels() is the chosen path, unknown names are refused") {
-    CHECK(std::string(kernels().name) == tern_isa_name());
+    // The chosen table is tern_isa_name()'s, or "amx" (AVX-512 plus AMX tile GEMM) on an
+    // AVX-512 CPU that has AMX, unless TERN_ISA names a path.
+    const std::string chosen = kernels().name, isa = tern_isa_name();
+    CHECK(chosen == isa || (chosen == "amx" && isa == "avx512"));
     CHECK(kernels_for("scalar") == &kernels_scalar());
     CHECK(kernels_for("sse9") == nullptr);
     CHECK(kernels_for(nullptr) == nullptr);

@@ -4,6 +4,7 @@
 #include "kernels/kernels_isa.h"
 #include "tern.h"
 
+#include <cstdlib>
 #include <cstring>
 
 namespace tern {
@@ -15,11 +16,9 @@ const KernelTable * kernels_for(const char * isa) {
 #if defined(TERN_HAVE_X86)
     if (std::strcmp(isa, "avx2") == 0)
         return f.avx2 && f.fma && f.f16c ? &kernels_avx2() : nullptr;
-    if (std::strcmp(isa, "avx512") == 0)
-        return f.avx2 && f.fma && f.f16c && f.avx512f && f.avx512bw && f.avx512vl && f.avx512dq &&
-                       f.avx512vnni
-                   ? &kernels_avx512()
-                   : nullptr;
+    const bool avx512 = f.avx2 && f.fma && f.f16c && f.avx512f && f.avx512bw && f.avx512vl && f.avx512dq && f.avx512vnni;
+    if (std::strcmp(isa, "avx512") == 0) return avx512 ? &kernels_avx512() : nullptr;
+    if (std::strcmp(isa, "amx") == 0) return avx512 ? kernels_amx() : nullptr;
 #endif
 #if defined(TERN_HAVE_ARM)
     if (std::strcmp(isa, "neon") == 0) return f.neon && f.dotprod ? &kernels_neon() : nullptr;
@@ -30,6 +29,12 @@ const KernelTable * kernels_for(const char * isa) {
 
 const KernelTable & kernels() {
     static const KernelTable * const chosen = [] {
+        // AVX-512 machines with AMX take the amx table (AVX-512 plus tile GEMM), unless TERN_ISA
+        // names a path; TERN_ISA=amx asks for it explicitly.
+        const char * forced = std::getenv("TERN_ISA");
+        const bool unforced = forced == nullptr || *forced == '\0' || std::strcmp(forced, "amx") == 0;
+        if (unforced && std::strcmp(tern_isa_name(), "avx512") == 0)
+            if (const KernelTable * amx = kernels_for("amx")) return amx;
         const KernelTable * table = kernels_for(tern_isa_name());
         return table ? table : &kernels_scalar();
     }();

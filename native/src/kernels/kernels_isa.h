@@ -10,6 +10,8 @@ namespace tern {
 #if defined(TERN_HAVE_X86)
 const KernelTable & kernels_avx2();
 const KernelTable & kernels_avx512();
+// AVX-512 plus AMX-INT8 tile GEMM for prefill; nullptr when the CPU or OS does not allow AMX.
+const KernelTable * kernels_amx();
 #endif
 #if defined(TERN_HAVE_ARM)
 const KernelTable & kernels_neon();

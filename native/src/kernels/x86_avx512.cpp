@@ -211,8 +211,122 @@ void ternary_gemm_tiles(const uint8_t * w, size_t w_stride, int64_t rows, int64_
     }
 }
 
+// Prefill GEMM for many tokens: a panel of up to kPanelRows rows is decoded once into digits
+// (column order, one byte each, in a per-thread scratch that stays in L1), then a register
+// tile of R rows x T tokens runs over it: per 64 columns R digit loads, T activation loads and
+// R*T vpdpbusd, so the decode is paid once per panel instead of once per token tile and every
+// activation load feeds R products. The sums are the same exact integers as every other path.
+constexpr int kPanelRows = 4;
+constexpr int kPanelTokens = 6;
+
+void decode_panel(const uint8_t * w, size_t w_stride, int rows, int64_t cols, uint8_t * panel) {
+    const int64_t blocks = (cols + kBlockCols - 1) / kBlockCols;
+    for (int r = 0; r < rows; ++r) {
+        const uint8_t * row = w + r * w_stride;
+        uint8_t * out = panel + r * cols;
+        for (int64_t b = 0; b < blocks; ++b) {
+            const int64_t left = (cols - b * kBlockCols) / kPlaneCols;
+            const int planes = left >= kDigits ? kDigits : static_cast<int>(left);
+            __m512i q = _mm512_loadu_si512(row + b * kBlockBytes);
+            for (int i = 0; i < planes; ++i) {
+                _mm512_storeu_si512(out + b * kBlockCols + i * kPlaneCols, digits(q));
+                q = times3(q);
+            }
+        }
+    }
+}
+
+// The register tile: 4 rows x 6 tokens (24 accumulators, 4 digit and 1 activation register).
+// Named variables rather than arrays: GCC keeps an array of vector registers on the stack.
+#define TERN_P_ACC4(t) __m512i c0##t = _mm512_setzero_si512(), c1##t = c0##t, c2##t = c0##t, c3##t = c0##t;
+#define TERN_P_STEP4(t)                                                       \
+    {                                                                         \
+        const __m512i xv = _mm512_loadu_si512(x + (t) * x_stride + k);       \
+        c0##t = _mm512_dpbusd_epi32(c0##t, w0, xv);                           \
+        c1##t = _mm512_dpbusd_epi32(c1##t, w1, xv);                           \
+        c2##t = _mm512_dpbusd_epi32(c2##t, w2, xv);                           \
+        c3##t = _mm512_dpbusd_epi32(c3##t, w3, xv);                           \
+    }
+#define TERN_P_OUT4(t)                                                        \
+    y[(t) * y_stride + 0] = _mm512_reduce_add_epi32(c0##t) - sx[t];           \
+    y[(t) * y_stride + 1] = _mm512_reduce_add_epi32(c1##t) - sx[t];           \
+    y[(t) * y_stride + 2] = _mm512_reduce_add_epi32(c2##t) - sx[t];           \
+    y[(t) * y_stride + 3] = _mm512_reduce_add_epi32(c3##t) - sx[t];
+
+void panel_4x6(const uint8_t * panel, int64_t cols, const int8_t * x, size_t x_stride, const int32_t * sx, int32_t * y,
+               size_t y_stride) {
+    TERN_P_ACC4(0) TERN_P_ACC4(1) TERN_P_ACC4(2) TERN_P_ACC4(3) TERN_P_ACC4(4) TERN_P_ACC4(5)
+    for (int64_t k = 0; k < cols; k += kPlaneCols) {
+        const __m512i w0 = _mm512_loadu_si512(panel + k), w1 = _mm512_loadu_si512(panel + cols + k),
+                      w2 = _mm512_loadu_si512(panel + 2 * cols + k), w3 = _mm512_loadu_si512(panel + 3 * cols + k);
+        TERN_P_STEP4(0) TERN_P_STEP4(1) TERN_P_STEP4(2) TERN_P_STEP4(3) TERN_P_STEP4(4) TERN_P_STEP4(5)
+    }
+    TERN_P_OUT4(0) TERN_P_OUT4(1) TERN_P_OUT4(2) TERN_P_OUT4(3) TERN_P_OUT4(4) TERN_P_OUT4(5)
+}
+
+// 4 rows x 1 token (the tokens left over after the 6-token tiles).
+void panel_4x1(const uint8_t * panel, int64_t cols, const int8_t * x, size_t x_stride, const int32_t * sx, int32_t * y,
+               size_t y_stride) {
+    TERN_P_ACC4(0)
+    for (int64_t k = 0; k < cols; k += kPlaneCols) {
+        const __m512i w0 = _mm512_loadu_si512(panel + k), w1 = _mm512_loadu_si512(panel + cols + k),
+                      w2 = _mm512_loadu_si512(panel + 2 * cols + k), w3 = _mm512_loadu_si512(panel + 3 * cols + k);
+        TERN_P_STEP4(0)
+    }
+    TERN_P_OUT4(0)
+}
+#undef TERN_P_ACC4
+#undef TERN_P_STEP4
+#undef TERN_P_OUT4
+
+// 1 row x 1 token (rows left over after the 4-row panels).
+void panel_1x1(const uint8_t * panel, int64_t cols, const int8_t * x, int32_t sx, int32_t * y) {
+    __m512i c = _mm512_setzero_si512();
+    for (int64_t k = 0; k < cols; k += kPlaneCols)
+        c = _mm512_dpbusd_epi32(c, _mm512_loadu_si512(panel + k), _mm512_loadu_si512(x + k));
+    *y = _mm512_reduce_add_epi32(c) - sx;
+}
+
+// Returns false when the scratch cannot be had (the caller falls back to the tiles).
+bool ternary_gemm_panels(const uint8_t * w, size_t w_stride, int64_t rows, int64_t cols, const int8_t * x, size_t x_stride,
+                         int64_t n, int32_t * y, size_t y_stride) {
+    thread_local uint8_t * panel = nullptr;
+    thread_local size_t panel_cap = 0;
+    thread_local int32_t * sums = nullptr;
+    thread_local size_t sums_cap = 0;
+    const size_t need = static_cast<size_t>(kPanelRows * cols);
+    if (need > panel_cap) {
+        std::free(panel);
+        panel = static_cast<uint8_t *>(std::aligned_alloc(64, (need + 63) / 64 * 64));
+        panel_cap = panel ? need : 0;
+    }
+    if (static_cast<size_t>(n) > sums_cap) {
+        std::free(sums);
+        sums = static_cast<int32_t *>(std::malloc(static_cast<size_t>(n) * sizeof(int32_t)));
+        sums_cap = sums ? static_cast<size_t>(n) : 0;
+    }
+    if (!panel || !sums) return false;
+    for (int64_t t = 0; t < n; ++t) sums[t] = sum_i8(x + t * x_stride, cols);
+    for (int64_t r = 0; r < rows; r += kPanelRows) {
+        const int nr = rows - r >= kPanelRows ? kPanelRows : static_cast<int>(rows - r);
+        decode_panel(w + r * w_stride, w_stride, nr, cols, panel);
+        if (nr == kPanelRows) {
+            int64_t t = 0;
+            for (; t + kPanelTokens <= n; t += kPanelTokens)
+                panel_4x6(panel, cols, x + t * x_stride, x_stride, sums + t, y + t * y_stride + r, y_stride);
+            for (; t < n; ++t) panel_4x1(panel, cols, x + t * x_stride, x_stride, sums + t, y + t * y_stride + r, y_stride);
+        } else {
+            for (int i = 0; i < nr; ++i)
+                for (int64_t t = 0; t < n; ++t)
+                    panel_1x1(panel + i * cols, cols, x + t * x_stride, sums[t], y + t * y_stride + r + i);
+        }
+    }
+    return true;
+}
+
 void ternary_gemm_avx512(const uint8_t * w, size_t w_stride, int64_t rows, int64_t cols,
                          const int8_t * x, size_t x_stride, int64_t n, int32_t * y, size_t y_stride) {
+    if (n >= 8 && ternary_gemm_panels(w, w_stride, rows, cols, x, x_stride, n, y, y_stride)) return;
     int64_t t = 0;
     for (; t + 16 <= n; t += 16)
         ternary_gemm_tiles<16>(w, w_stride, rows, cols, x + t * x_stride, x_stride, y + t * y_stride, y_stride);

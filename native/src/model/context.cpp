@@ -163,21 +163,23 @@ void Context::attention(int64_t layer, const float * qkv, int64_t n, int64_t pos
     const int64_t H = hp.n_head, D = hp.head_dim, KV = hp.kv_dim(), E = hp.n_embd, W = E + 2 * KV;
     const int64_t group = hp.n_head / hp.n_head_kv;
     const float scale = 1.0f / std::sqrt(static_cast<float>(D));
-    const float * h2f = f16_table();
     const uint16_t * K = k_cache_.data() + static_cast<size_t>(layer) * static_cast<size_t>(n_ctx_ * KV);
     const uint16_t * V = v_cache_.data() + static_cast<size_t>(layer) * static_cast<size_t>(n_ctx_ * KV);
-    scores_.resize(static_cast<size_t>(pool_.threads()) * static_cast<size_t>(n_ctx_));
+    // Per thread: the scores of one (token, head) and one V row in float.
+    const size_t per_thread = static_cast<size_t>(n_ctx_ + D);
+    scores_.resize(static_cast<size_t>(pool_.threads()) * per_thread);
     pool_.run(n * H, [&](int64_t task, int thread) {
         const int64_t t = task / H, h = task % H, g = h / group;
         const int64_t n_keys = pos + t + 1;  // causal: positions 0..pos+t
         const float * q = qkv + t * W + h * D;
-        float * s = scores_.data() + static_cast<size_t>(thread) * static_cast<size_t>(n_ctx_);
+        float * s = scores_.data() + static_cast<size_t>(thread) * per_thread;
+        float * vrow = s + n_ctx_;
+        // s[j] = q . K[j] for every key: one f16 GEMV over the cached keys (row stride KV), whose
+        // per-output summation order depends only on D, so the scores do not depend on n.
+        kt_->f16_gemv(K + g * D, static_cast<size_t>(KV), n_keys, D, q, s);
         float max = -INFINITY;
         for (int64_t j = 0; j < n_keys; ++j) {
-            const uint16_t * k = K + j * KV + g * D;
-            float dot = 0.0f;
-            for (int64_t d = 0; d < D; ++d) dot += q[d] * h2f[k[d]];
-            s[j] = dot * scale;
+            s[j] *= scale;
             max = std::max(max, s[j]);
         }
         float sum = 0.0f;
@@ -185,12 +187,12 @@ void Context::attention(int64_t layer, const float * qkv, int64_t n, int64_t pos
             s[j] = std::exp(s[j] - max);
             sum += s[j];
         }
+        // o = sum_j (s[j] / sum) V[j], keys in order (axpy is elementwise).
         float * o = out + t * E + h * D;
         std::fill(o, o + D, 0.0f);
         for (int64_t j = 0; j < n_keys; ++j) {
-            const float wj = s[j] / sum;
-            const uint16_t * v = V + j * KV + g * D;
-            for (int64_t d = 0; d < D; ++d) o[d] += wj * h2f[v[d]];
+            kt_->f16_to_f32_row(V + j * KV + g * D, vrow, D);
+            kt_->axpy_f32(s[j] / sum, vrow, o, D);
         }
     });
 }

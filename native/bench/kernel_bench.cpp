@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <new>
 #include <random>
 #include <string>
 #include <thread>
@@ -25,6 +26,25 @@ using namespace tern;
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// Activations on 64-byte boundaries, as the engine keeps them (a split cache line per load
+// would measure something the engine never does).
+template <typename T>
+struct Aligned64 {
+    using value_type = T;
+    Aligned64() = default;
+    template <typename U>
+    Aligned64(const Aligned64<U> &) {}
+    T * allocate(size_t n) {
+        void * p = std::aligned_alloc(64, (n * sizeof(T) + 63) / 64 * 64);
+        if (!p) throw std::bad_alloc();
+        return static_cast<T *>(p);
+    }
+    void deallocate(T * p, size_t) { std::free(p); }
+    bool operator==(const Aligned64 &) const { return true; }
+    bool operator!=(const Aligned64 &) const { return false; }
+};
+using ActVec = std::vector<int8_t, Aligned64<int8_t>>;
 
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
@@ -92,7 +112,7 @@ double ternary_gemv_gbs(const KernelTable & k, TernaryShape shape, int threads) 
         ternary_pack_row(trits.data(), shape.cols, &w[r * row_bytes]);
     }
     for (size_t c = 1; c < copies; ++c) std::memcpy(&w[c * matrix_bytes], w.data(), matrix_bytes);
-    std::vector<int8_t> x(shape.cols);
+    ActVec x(shape.cols);
     for (auto & v : x) v = static_cast<int8_t>(static_cast<int>(rng() % 256) - 128);
     std::vector<int32_t> y(shape.rows);
     const int reps = 1;
@@ -116,7 +136,7 @@ double ternary_gemm_gops(const KernelTable & k, TernaryShape shape, int64_t n, i
         for (auto & t : trits) t = static_cast<int8_t>(static_cast<int>(rng() % 3) - 1);
         ternary_pack_row(trits.data(), shape.cols, &w[r * row_bytes]);
     }
-    std::vector<int8_t> x(shape.cols * n);
+    ActVec x(shape.cols * n);
     for (auto & v : x) v = static_cast<int8_t>(static_cast<int>(rng() % 256) - 128);
     std::vector<int32_t> y(shape.rows * n);
     const int reps = 2;
@@ -146,6 +166,25 @@ double f16_gemv_gbs(const KernelTable & k, int64_t rows, int64_t cols, int threa
     return static_cast<double>(matrix) * 2 * copies * reps / s / 1e9;
 }
 
+// Q8_0 GEMV (the default head's kernel) over copies totalling the working set; GB/s of weights
+// and scales (8.5 bits per weight).
+double q8_gemv_gbs(const KernelTable & k, int64_t rows, int64_t cols, int threads) {
+    const size_t matrix = static_cast<size_t>(rows * cols), nb = static_cast<size_t>(cols / kQ8Block);
+    const size_t copies = std::max<size_t>(1, working_set_bytes() / (matrix + matrix / kQ8Block * 2));
+    std::vector<int8_t> w(matrix * copies, 3);
+    std::vector<uint16_t> ws(static_cast<size_t>(rows) * nb * copies, f32_to_f16(0.01f));
+    ActVec x(cols, 5);
+    std::vector<float> xs(nb, 0.1f), y(rows);
+    auto body = [&](int t, int n) {
+        const int64_t lo = rows * t / n, hi = rows * (t + 1) / n;
+        for (size_t c = 0; c < copies; ++c)
+            k.q8_gemv(&w[c * matrix + lo * cols], &ws[(c * rows + lo) * nb], hi - lo, cols, x.data(), xs.data(), &y[lo]);
+    };
+    body(0, 1);
+    const double s = run_threads(threads, body);
+    return static_cast<double>(matrix + matrix / kQ8Block * 2) * copies / s / 1e9;
+}
+
 }  // namespace
 
 int main(int argc, char ** argv) {
@@ -160,7 +199,7 @@ int main(int argc, char ** argv) {
             paths.push_back(k);
         }
     } else {
-        for (const char * name : {"scalar", "avx2", "avx512", "neon"})
+        for (const char * name : {"scalar", "avx2", "avx512", "amx", "neon"})
             if (const KernelTable * k = kernels_for(name)) paths.push_back(k);
     }
     std::printf("CPU: %s; working set %zu MB per measurement\n", tern_cpu_name(), working_set_bytes() >> 20);
@@ -193,5 +232,10 @@ int main(int argc, char ** argv) {
     std::printf("%-8s %10s %10s\n", "path", "1 thread", "2 threads");
     for (const KernelTable * k : paths)
         std::printf("%-8s %10.1f %10.1f\n", k->name, f16_gemv_gbs(*k, 16384, 2560, 1), f16_gemv_gbs(*k, 16384, 2560, 2));
+
+    std::printf("\nq8_0 GEMV 16384x2560 (the default head), GB/s of weights and scales\n");
+    std::printf("%-8s %10s %10s\n", "path", "1 thread", "2 threads");
+    for (const KernelTable * k : paths)
+        std::printf("%-8s %10.1f %10.1f\n", k->name, q8_gemv_gbs(*k, 16384, 2560, 1), q8_gemv_gbs(*k, 16384, 2560, 2));
     return 0;
 }

@@ -104,6 +104,11 @@ void row_dot_offset_mul(const uint8_t * row, int64_t cols, const int8_t * const 
     }
 }
 
+// Software prefetch distance for the weight streams of GEMV (bytes ahead of the current load):
+// the hardware prefetcher alone leaves the loads and the arithmetic serialised (measured: 6 GB/s
+// per core without, 8+ with 4 kB; 2-16 kB all help).
+constexpr int64_t kPrefetchBytes = 4096;
+constexpr int64_t g_pf = kPrefetchBytes;
 // The same for one token (GEMV), written out with one accumulator pair per plane: GCC keeps
 // named registers in place, where it shuffles an array of them every iteration.
 int32_t row_dot_offset_mul1(const uint8_t * row, int64_t cols, const int8_t * x) {
@@ -112,6 +117,7 @@ int32_t row_dot_offset_mul1(const uint8_t * row, int64_t cols, const int8_t * x)
     const int64_t full = cols / kBlockCols;
     for (int64_t blk = 0; blk < full; ++blk) {
         const int8_t * xb = x + blk * kBlockCols;
+        _mm_prefetch(reinterpret_cast<const char *>(row + blk * kBlockBytes + g_pf), _MM_HINT_T0);
         const __m512i m0 = _mm512_loadu_si512(row + blk * kBlockBytes);
         const __m512i m1 = times3(m0), m2 = times3(m1), m3 = times3(m2), m4 = times3(m3), m5 = times3(m4);
         const __m512i x0 = _mm512_loadu_si512(xb), x1 = _mm512_loadu_si512(xb + 64),
@@ -507,6 +513,7 @@ float q8_row_dot(const int8_t * w, const uint16_t * ws, int64_t cols, const int8
             wsc = _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(m, ws + 2 * c));
         }
         const __mmask64 m = q8_mask(cols, c);
+        _mm_prefetch(reinterpret_cast<const char *>(w + c * 64 + g_pf), _MM_HINT_T0);
         const __m512i wv = _mm512_xor_si512(_mm512_maskz_loadu_epi8(m, w + c * 64), k128);
         const __m512i xv = _mm512_maskz_loadu_epi8(m, x + c * 64);
         const __m512i iv = _mm512_dpbusd_epi32(a[c].corr, wv, xv);

@@ -63,7 +63,7 @@ Context::Context(const Model & model, const ContextOptions & opts)
     const size_t max_rows = std::max({E + 2 * KV, E, 2 * F});
     x_.resize(T * E);
     xn_.resize(T * wide);
-    xq_.resize(T * wide);
+    xq_ = AlignedBytes(T * wide);
     xs_.resize(T);
     acc_.resize(T * max_rows);
     qkv_.resize(T * (E + 2 * KV));
@@ -73,7 +73,7 @@ Context::Context(const Model & model, const ContextOptions & opts)
     ff_.resize(T * F);
     hn_.resize(T * E);
     if (m_.head_type == HeadType::Q8_0) {
-        hq_.resize(T * E);
+        hq_ = AlignedBytes(T * E);
         hqs_.resize(T * E / kQ8Block);
     }
     inv_freq_.resize(static_cast<size_t>(hp.n_rot / 2));
@@ -204,7 +204,7 @@ void Context::forward(const int32_t * ids, int64_t T, int64_t pos, bool all_logi
 
     float * x = x_.data();       // [T][E]
     float * xn = xn_.data();     // [T][E] or [T][F]
-    int8_t * xq = xq_.data();    // [T][E] or [T][F]
+    int8_t * xq = reinterpret_cast<int8_t *>(xq_.data());  // [T][E] or [T][F]
     float * xs = xs_.data();     // [T]
     float * qkv = qkv_.data();   // [T][W]: q [E], k [KV], v [KV]
     float * att = att_.data();   // [T][E]
@@ -276,7 +276,7 @@ void Context::forward(const int32_t * ids, int64_t T, int64_t pos, bool all_logi
     if (m_.head_type == HeadType::Q8_0) {
         // Q8_0 head: the normed rows quantized per block of 32, then int8 dot products.
         const int64_t nb = E / kQ8Block;
-        int8_t * hq = hq_.data();
+        int8_t * hq = reinterpret_cast<int8_t *>(hq_.data());
         float * hqs = hqs_.data();
         for (int64_t k = 0; k < count; ++k) quantize_q8_blocks(hn + k * E, E, hq + k * E, hqs + k * nb);
         const int8_t * wq = reinterpret_cast<const int8_t *>(m_.head_q.data());

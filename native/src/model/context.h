@@ -69,7 +69,8 @@ private:
     // Scratch for one micro-batch of up to n_batch tokens (T below).
     std::vector<float> x_;        // [T][n_embd]  residual stream
     std::vector<float> xn_;       // [T][max(n_embd, n_ff)]  normed input of a projection
-    std::vector<int8_t> xq_;      // [T][max(n_embd, n_ff)]  its int8 quantization
+    AlignedBytes xq_;             // [T][max(n_embd, n_ff)]  its int8 quantization (64-byte rows: the
+                                  // kernels' activation loads must not split cache lines)
     std::vector<float> xs_;       // [T]  the quantization scales
     std::vector<int32_t> acc_;    // [T][max rows]  exact ternary sums
     std::vector<float> qkv_;      // [T][n_embd + 2*kv_dim]
@@ -79,7 +80,7 @@ private:
     std::vector<float> ff_;       // [T][n_ff]  act(gate) * up
     std::vector<float> scores_;   // [threads][n_ctx]  attention weights of one (token, head)
     std::vector<float> hn_;       // [T][n_embd]  final-normed rows that need logits
-    std::vector<int8_t> hq_;      // [T][n_embd]  their Q8_0 blocks (quantized head)
+    AlignedBytes hq_;             // [T][n_embd]  their Q8_0 blocks (quantized head)
     std::vector<float> hqs_;      // [T][n_embd / 32]  the blocks' scales
     std::vector<float> logits_;   // [n_out][n_vocab]
     int64_t n_out_ = 0;

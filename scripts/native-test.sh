@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the engine and its C++ tests with plain CMake (no Node) and runs them with CTest.
+# Builds the engine and its C++ tests with plain CMake (no Node) and runs them with CTest; then
+# the ARM build of them under qemu when the cross tools are installed (scripts/arm-test.sh).
 #   scripts/native-test.sh            # Release build in build/native-tests
 #   BUILD_TYPE=Debug scripts/native-test.sh
 set -euo pipefail
@@ -10,3 +11,10 @@ cmake -S "$root" -B "$build" -DTERN_BUILD_TESTS=ON -DCMAKE_BUILD_TYPE="${BUILD_T
 cmake --build "$build" -j "$jobs"
 # --no-tests=error: a build that registers no test is a failure, not a pass.
 ctest --test-dir "$build" --output-on-failure --no-tests=error -j "$jobs"
+
+# The NEON path, cross-compiled and run under qemu, where the tools are installed (CI installs them).
+if command -v aarch64-linux-gnu-g++ >/dev/null && command -v qemu-aarch64 >/dev/null; then
+  bash "$root/scripts/arm-test.sh"
+else
+  echo "native-test: ARM (NEON) tests not run: install g++-aarch64-linux-gnu and qemu-user to run them"
+fi

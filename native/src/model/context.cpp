@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <new>
@@ -31,13 +32,20 @@ void rmsnorm(float * out, const float * x, const float * w, int64_t n, float eps
     for (int64_t i = 0; i < n; ++i) out[i] = x[i] * inv * w[i];
 }
 
+// The rotation of one position: cs[2i] = cos, cs[2i+1] = sin of pos * inv_freq[i], i < n_rot/2.
+void rope_angles(float * cs, int64_t n_rot, int64_t pos, const double * inv_freq) {
+    for (int64_t i = 0; i < n_rot / 2; ++i) {
+        const double angle = static_cast<double>(pos) * inv_freq[i];
+        cs[2 * i] = static_cast<float>(std::cos(angle));
+        cs[2 * i + 1] = static_cast<float>(std::sin(angle));
+    }
+}
+
 // NEOX ("rotate half") RoPE on one head vector: dimension i pairs with i + n_rot/2.
-void rope_neox(float * v, int64_t n_rot, int64_t pos, const double * inv_freq) {
+void rope_neox(float * v, int64_t n_rot, const float * cs) {
     const int64_t half = n_rot / 2;
     for (int64_t i = 0; i < half; ++i) {
-        const double angle = static_cast<double>(pos) * inv_freq[i];
-        const float c = static_cast<float>(std::cos(angle));
-        const float s = static_cast<float>(std::sin(angle));
+        const float c = cs[2 * i], s = cs[2 * i + 1];
         const float x0 = v[i], x1 = v[i + half];
         v[i] = x0 * c - x1 * s;
         v[i + half] = x0 * s + x1 * c;
@@ -132,15 +140,15 @@ DecodeError Context::decode(const int32_t * ids, int64_t n, bool all_logits, std
     return DecodeError::None;
 }
 
-void Context::quantize_rows(const float * x, int64_t n, int64_t cols, int8_t * q, float * scales) {
-    for (int64_t t = 0; t < n; ++t) scales[t] = kt_->quantize_i8(x + t * cols, cols, q + t * cols);
-}
-
 // y[t][r] = acc[t][r] / act_scale[t] * w.scale[r], with acc = W xq exact in int32.
 // Work is split by output rows only.
 void Context::ternary_matmul(const TernaryMatrix & w, const int8_t * xq, const float * act_scale, int64_t n, float * y) {
     const int64_t rows = w.rows, cols = w.cols;
-    const int64_t chunk = std::max<int64_t>(16, (rows / (pool_.threads() * 4) + 15) / 16 * 16);
+    // Tasks per thread: decode (one token) in fine slices so that no thread waits long for the
+    // last one (measured ~5% faster than 4 per thread); prefill in coarser ones (each GEMM call
+    // repacks its tokens).
+    const int64_t split = n == 1 ? 16 : 4;
+    const int64_t chunk = std::max<int64_t>(16, (rows / (pool_.threads() * split) + 15) / 16 * 16);
     const int64_t n_tasks = (rows + chunk - 1) / chunk;
     int32_t * acc = acc_.data();
     pool_.run(n_tasks, [&](int64_t task, int) {
@@ -214,35 +222,50 @@ void Context::forward(const int32_t * ids, int64_t T, int64_t pos, bool all_logi
 
     // x = token_embd[id]
     for (int64_t t = 0; t < T; ++t) kt_->f16_to_f32_row(m_.token_embd + static_cast<size_t>(ids[t]) * E, x + t * E, E);
+    // RoPE rotations of these positions, once for every layer and head.
+    const int64_t R = hp.n_rot;
+    rope_cs_.resize(static_cast<size_t>(T * R));
+    float * cs = rope_cs_.data();
+    for (int64_t t = 0; t < T; ++t) rope_angles(cs + t * R, R, pos + t, inv_freq_.data());
+
+    // The per-token stages (norms, quantization, RoPE, activations, residuals) run one task per
+    // token: each token's values are computed by one thread in a fixed order, as before.
+    auto per_token = [&](const ThreadPool::Fn & fn) { pool_.run(T, fn); };
 
     for (int64_t l = 0; l < hp.n_layer; ++l) {
         const Layer & L = m_.layers[static_cast<size_t>(l)];
 
         // ---- attention ----
-        for (int64_t t = 0; t < T; ++t) rmsnorm(xn + t * E, x + t * E, L.attn_norm.data(), E, hp.rms_eps);
-        quantize_rows(xn, T, E, xq, xs);
+        per_token([&](int64_t t, int) {
+            rmsnorm(xn + t * E, x + t * E, L.attn_norm.data(), E, hp.rms_eps);
+            xs[t] = kt_->quantize_i8(xn + t * E, E, xq + t * E);
+        });
         ternary_matmul(L.wqkv, xq, xs, T, qkv);  // qkv [T][W]
-        for (int64_t t = 0; t < T; ++t) {
+        per_token([&](int64_t t, int) {
             float * q = qkv + t * W;
             float * k = q + E;
             const float * v = k + KV;
-            for (int64_t h = 0; h < H; ++h) rope_neox(q + h * D, hp.n_rot, pos + t, inv_freq_.data());
-            for (int64_t g = 0; g < G; ++g) rope_neox(k + g * D, hp.n_rot, pos + t, inv_freq_.data());
+            for (int64_t h = 0; h < H; ++h) rope_neox(q + h * D, R, cs + t * R);
+            for (int64_t g = 0; g < G; ++g) rope_neox(k + g * D, R, cs + t * R);
             const size_t at = (static_cast<size_t>(l) * static_cast<size_t>(n_ctx_) + static_cast<size_t>(pos + t)) * static_cast<size_t>(KV);
             kt_->f32_to_f16_row(k, k_cache_.data() + at, KV);
             kt_->f32_to_f16_row(v, v_cache_.data() + at, KV);
-        }
+        });
         attention(l, qkv, T, pos, att);  // att [T][E]
-        for (int64_t t = 0; t < T; ++t) rmsnorm(xn + t * E, att + t * E, L.attn_sub_norm.data(), E, hp.rms_eps);
-        quantize_rows(xn, T, E, xq, xs);
+        per_token([&](int64_t t, int) {
+            rmsnorm(xn + t * E, att + t * E, L.attn_sub_norm.data(), E, hp.rms_eps);
+            xs[t] = kt_->quantize_i8(xn + t * E, E, xq + t * E);
+        });
         ternary_matmul(L.wo, xq, xs, T, proj);  // proj [T][E]
-        for (int64_t i = 0; i < T * E; ++i) x[i] += proj[i];
 
         // ---- feed-forward ----
-        for (int64_t t = 0; t < T; ++t) rmsnorm(xn + t * E, x + t * E, L.ffn_norm.data(), E, hp.rms_eps);
-        quantize_rows(xn, T, E, xq, xs);
+        per_token([&](int64_t t, int) {
+            for (int64_t i = t * E; i < (t + 1) * E; ++i) x[i] += proj[i];
+            rmsnorm(xn + t * E, x + t * E, L.ffn_norm.data(), E, hp.rms_eps);
+            xs[t] = kt_->quantize_i8(xn + t * E, E, xq + t * E);
+        });
         ternary_matmul(L.w_gate_up, xq, xs, T, gu);  // gu [T][2F]
-        for (int64_t t = 0; t < T; ++t) {
+        per_token([&](int64_t t, int) {
             const float * gate = gu + t * 2 * F;
             const float * up = gate + F;
             float * o = ff + t * F;
@@ -254,11 +277,13 @@ void Context::forward(const int32_t * ids, int64_t T, int64_t pos, bool all_logi
             } else {
                 for (int64_t i = 0; i < F; ++i) o[i] = silu(gate[i]) * up[i];
             }
-        }
-        for (int64_t t = 0; t < T; ++t) rmsnorm(xn + t * F, ff + t * F, L.ffn_sub_norm.data(), F, hp.rms_eps);
-        quantize_rows(xn, T, F, xq, xs);
+            rmsnorm(xn + t * F, ff + t * F, L.ffn_sub_norm.data(), F, hp.rms_eps);
+            xs[t] = kt_->quantize_i8(xn + t * F, F, xq + t * F);
+        });
         ternary_matmul(L.w_down, xq, xs, T, proj);  // proj [T][E]
-        for (int64_t i = 0; i < T * E; ++i) x[i] += proj[i];
+        per_token([&](int64_t t, int) {
+            for (int64_t i = t * E; i < (t + 1) * E; ++i) x[i] += proj[i];
+        });
 
         if (abort_ && abort_(abort_user_)) {
             aborted_ = true;

@@ -50,7 +50,6 @@ public:
 private:
     void forward(const int32_t * ids, int64_t n, int64_t pos, bool all_logits, int64_t out_base);
     void ternary_matmul(const TernaryMatrix & w, const int8_t * xq, const float * act_scale, int64_t n, float * y);
-    void quantize_rows(const float * x, int64_t n, int64_t cols, int8_t * q, float * scales);
     void attention(int64_t layer, const float * q, int64_t n, int64_t pos, float * out);
 
     const Model & m_;
@@ -85,6 +84,7 @@ private:
     std::vector<float> logits_;   // [n_out][n_vocab]
     int64_t n_out_ = 0;
     std::vector<double> inv_freq_;  // [n_rot/2] RoPE: theta^(-2i/n_rot)
+    std::vector<float> rope_cs_;    // [T][n_rot/2][2] cos, sin of the micro-batch's positions
 };
 
 }  // namespace tern

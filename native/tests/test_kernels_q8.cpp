@@ -171,4 +171,90 @@ TEST_CASE("q8 gemm: same bits for any batch size (1..12 tokens)") {
     }
 }
 
+struct Q6Rows {
+    int64_t rows, cols;
+    std::vector<uint8_t> ql, qh;
+    std::vector<int8_t> sc;
+    std::vector<uint16_t> d;
+    Q6Matrix view() const { return {ql.data(), qh.data(), sc.data(), d.data()}; }
+};
+
+Q6Rows make_q6(std::mt19937 & rng, int64_t rows, int64_t cols, std::vector<float> * w_out = nullptr) {
+    Q6Rows m{rows, cols, std::vector<uint8_t>(static_cast<size_t>(rows * cols / 2)), std::vector<uint8_t>(static_cast<size_t>(rows * cols / 4)),
+             std::vector<int8_t>(static_cast<size_t>(rows * cols / 16)), std::vector<uint16_t>(static_cast<size_t>(rows * cols / kQ6Super))};
+    const std::vector<float> w = random_floats(rng, static_cast<size_t>(rows * cols));
+    for (int64_t r = 0; r < rows; ++r)
+        quantize_q6_row(&w[r * cols], cols, &m.ql[r * cols / 2], &m.qh[r * cols / 4], &m.sc[r * cols / 16], &m.d[r * cols / kQ6Super]);
+    if (w_out) *w_out = w;
+    return m;
+}
+
+TEST_CASE("quantize_q6_row: codes in 0..63, dequantized within half a sub-block step, zero sub-blocks") {
+    std::mt19937 rng(5);
+    const int64_t cols = 256 * 3;
+    std::vector<float> w;
+    const Q6Rows m = make_q6(rng, 1, cols, &w);
+    bool ok = true;
+    for (int64_t k = 0; k < cols; ++k) {
+        const int u = q6_code(m.ql.data(), m.qh.data(), k);
+        const float step = f16_to_f32(m.d[k / 256]) * m.sc[k / 16];
+        const float deq = step * static_cast<float>(u - 32);
+        ok = ok && u >= 0 && u <= 63 && m.sc[k / 16] >= 0 && std::fabs(deq - w[k]) <= 0.5f * step * 1.01f + 1e-7f;
+    }
+    CHECK_MSG(ok, "q6 round trip");
+    bool zero = true;  // random_floats zeroes elements 32..63: sub-blocks 2 and 3
+    for (int64_t k = 32; k < 64; ++k) zero = zero && q6_code(m.ql.data(), m.qh.data(), k) == 32;
+    CHECK_MSG(zero, "a zero sub-block codes 32");
+}
+
+TEST_CASE("q6 gemv/gemm: every path near the exact sum, gemm == gemv bitwise, row offsets and splits, guards") {
+    std::mt19937 rng(37);
+    for (const KernelTable * k : paths()) {
+        for (int64_t cols : {256, 512, 2560}) {
+            const int64_t rows = 9, n = 5, nb = cols / kQ8Block;
+            const Q6Rows m = make_q6(rng, rows, cols);
+            const Q6Matrix w = m.view();
+            const std::vector<float> xf = random_floats(rng, static_cast<size_t>(n * cols));
+            std::vector<int8_t> x(static_cast<size_t>(n * cols));
+            std::vector<float> xs(static_cast<size_t>(n * nb));
+            for (int64_t t = 0; t < n; ++t) quantize_q8_blocks(&xf[t * cols], cols, &x[t * cols], &xs[t * nb]);
+            const size_t y_stride = static_cast<size_t>(rows) + 2;
+            Guarded<float> y(y_stride * n);
+            k->q6_gemm(w, 0, rows, cols, x.data(), xs.data(), n, y.data(), y_stride);
+            CHECK_MSG(y.untouched_outside(y_stride * n, [&](size_t i) { return static_cast<int64_t>(i % y_stride) < rows; }),
+                      where(k, "q6 gemm guards"));
+            bool close = true, same = true, split = true;
+            for (int64_t t = 0; t < n; ++t) {
+                Guarded<float> yv(static_cast<size_t>(rows)), ys(static_cast<size_t>(rows));
+                k->q6_gemv(w, 0, rows, cols, &x[t * cols], &xs[t * nb], yv.data());
+                k->q6_gemv(w, 0, 4, cols, &x[t * cols], &xs[t * nb], ys.data());
+                k->q6_gemv(w, 4, rows - 4, cols, &x[t * cols], &xs[t * nb], ys.data() + 4);
+                CHECK_MSG(yv.untouched_outside(static_cast<size_t>(rows), [](size_t) { return true; }), where(k, "q6 gemv guards"));
+                for (int64_t r = 0; r < rows; ++r) {
+                    double exact = 0, mag = 0;
+                    for (int64_t s = 0; s < cols / 16; ++s) {
+                        int64_t sum = 0, a = 0;
+                        for (int64_t c = s * 16; c < (s + 1) * 16; ++c) {
+                            const int q = q6_code(&m.ql[r * cols / 2], &m.qh[r * cols / 4], c) - 32;
+                            sum += q * x[t * cols + c];
+                            a += std::abs(q * x[t * cols + c]);
+                        }
+                        const double dd = static_cast<double>(f16_to_f32(m.d[r * cols / 256 + s / 16])) * m.sc[r * cols / 16 + s] * xs[t * nb + s / 2];
+                        exact += static_cast<double>(sum) * dd;
+                        mag += static_cast<double>(a) * std::fabs(dd);
+                    }
+                    const float g = y[t * y_stride + r];
+                    close = close && close_to(g, exact, mag);
+                    same = same && std::memcmp(&g, &yv[r], sizeof g) == 0;
+                    split = split && std::memcmp(&ys[r], &yv[r], sizeof g) == 0;
+                }
+            }
+            const std::string note = "cols " + std::to_string(cols);
+            CHECK_MSG(close, where(k, "q6 vs exact, " + note));
+            CHECK_MSG(same, where(k, "q6 gemm == gemv bitwise, " + note));
+            CHECK_MSG(split, where(k, "q6 gemv row offset split, " + note));
+        }
+    }
+}
+
 TEST_MAIN("test_kernels_q8")

@@ -260,6 +260,49 @@ void q8_gemv_neon(const int8_t * w, const uint16_t * ws, int64_t rows, int64_t c
     q8_gemm_neon(w, ws, rows, cols, x, xs, 1, y, 0);
 }
 
+// ---- Q6_K head -----------------------------------------------------------------------------------
+// One 64-weight group per step: codes rebuilt from the planes, s = u - 32 (signed), one sdot per
+// 16 weights = one sub-block, scaled by d * sc * x_scale and accumulated in float, sub-block s
+// into accumulator s % 2.
+
+float q6_row_dot(const Q6Matrix & w, int64_t r, int64_t cols, const int8_t * x, const float * xs) {
+    const uint8_t * ql = w.ql + r * cols / 2;
+    const uint8_t * qh = w.qh + r * cols / 4;
+    const int8_t * sc = w.sc + r * cols / 16;
+    const uint16_t * d = w.d + r * cols / kQ6Super;
+    const uint8x16_t low4 = vdupq_n_u8(0x0f), three = vdupq_n_u8(3), k32 = vdupq_n_u8(32);
+    float32x4_t acc[2] = {vdupq_n_f32(0.0f), vdupq_n_f32(0.0f)};
+    for (int64_t g = 0; g < cols / 64; ++g) {
+        const float db = vgetq_lane_f32(vcvt_f32_f16(vreinterpret_f16_u16(vdup_n_u16(d[g / 4]))), 0);
+        const uint8x16_t q0 = vld1q_u8(ql + g * 32), q1 = vld1q_u8(ql + g * 32 + 16);
+        const uint8x16_t h = vld1q_u8(qh + g * 16);
+        // weights 16k .. 16k+15 of the group: low nibble (k < 2) or high nibble (k >= 2) of
+        // q[k % 2], high bits at shift 2k of h.
+        const uint8x16_t lo[4] = {vandq_u8(q0, low4), vandq_u8(q1, low4), vshrq_n_u8(q0, 4), vshrq_n_u8(q1, 4)};
+        const uint8x16_t hb[4] = {vandq_u8(h, three), vandq_u8(vshrq_n_u8(h, 2), three), vandq_u8(vshrq_n_u8(h, 4), three),
+                                  vshrq_n_u8(h, 6)};
+        for (int k = 0; k < 4; ++k) {
+            const int8x16_t s = vreinterpretq_s8_u8(vsubq_u8(vorrq_u8(lo[k], vshlq_n_u8(hb[k], 4)), k32));
+            const int32x4_t sum = vdotq_s32(vdupq_n_s32(0), s, vld1q_s8(x + g * 64 + k * 16));
+            const int64_t sub = g * 4 + k;
+            const float scale = db * static_cast<float>(sc[sub]) * xs[sub / 2];
+            acc[k % 2] = vfmaq_n_f32(acc[k % 2], vcvtq_f32_s32(sum), scale);
+        }
+    }
+    return vaddvq_f32(vaddq_f32(acc[0], acc[1]));
+}
+
+void q6_gemm_neon(const Q6Matrix & w, int64_t r0, int64_t rows, int64_t cols, const int8_t * x, const float * xs, int64_t n,
+                  float * y, size_t y_stride) {
+    const int64_t nb = cols / kQ8Block;
+    for (int64_t r = 0; r < rows; ++r)
+        for (int64_t t = 0; t < n; ++t) y[t * y_stride + r] = q6_row_dot(w, r0 + r, cols, x + t * cols, xs + t * nb);
+}
+
+void q6_gemv_neon(const Q6Matrix & w, int64_t r0, int64_t rows, int64_t cols, const int8_t * x, const float * xs, float * y) {
+    q6_gemm_neon(w, r0, rows, cols, x, xs, 1, y, 0);
+}
+
 }  // namespace
 
 const KernelTable & kernels_neon() {
@@ -276,6 +319,8 @@ const KernelTable & kernels_neon() {
         f32_to_f16_row_neon,
         q8_gemv_neon,
         q8_gemm_neon,
+        q6_gemv_neon,
+        q6_gemm_neon,
     };
     return table;
 }

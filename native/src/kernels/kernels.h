@@ -26,6 +26,21 @@ void ternary_pack_row(const int8_t * trits, int64_t cols, uint8_t * out);
 // The inverse, for tests and tools.
 void ternary_unpack_row(const uint8_t * packed, int64_t cols, int8_t * trits);
 
+// A Q6_K head (README.md, "The Q6_K head"): rows of `cols` (a multiple of kQ6Super) weights,
+// each 256-weight superblock = 16 sub-blocks of 16 with an int8 scale each, one IEEE-half scale
+// d, and 6-bit codes u in [0, 63]: w = d * sc[sub] * (u - 32). The codes are split into planes:
+// per 64-weight group g of a superblock, ql byte 32g + (j % 32) holds weight j's low 4 bits
+// (low nibble for j < 32, high nibble for j >= 32) and qh byte 16g + (j % 16) its high 2 bits
+// at bit 2 * (j / 16). Row r's planes start at ql + r*cols/2, qh + r*cols/4, sc + r*cols/16,
+// d + r*cols/256. 6.5625 bits per weight.
+struct Q6Matrix {
+    const uint8_t * ql;
+    const uint8_t * qh;
+    const int8_t * sc;
+    const uint16_t * d;
+};
+constexpr int64_t kQ6Super = 256;
+
 struct KernelTable {
     const char * name;  // "scalar", "avx2", "avx512", "neon"
 
@@ -67,6 +82,14 @@ struct KernelTable {
                     const int8_t * x, const float * x_scale, float * y);
     void (*q8_gemm)(const int8_t * w, const uint16_t * w_scale, int64_t rows, int64_t cols,
                     const int8_t * x, const float * x_scale, int64_t n, float * y, size_t y_stride);
+
+    // Q6_K head, rows [r0, r0 + rows) of w; activations as for q8 (quantize_q8_blocks). The
+    // same contract: exact integer sums per 16-weight sub-block, combined in float in one fixed
+    // order per path; gemm == gemv per output.
+    void (*q6_gemv)(const Q6Matrix & w, int64_t r0, int64_t rows, int64_t cols, const int8_t * x, const float * x_scale,
+                    float * y);
+    void (*q6_gemm)(const Q6Matrix & w, int64_t r0, int64_t rows, int64_t cols, const int8_t * x, const float * x_scale,
+                    int64_t n, float * y, size_t y_stride);
 };
 
 // Q8_0 blocks: 32 values, one scale.
@@ -77,6 +100,10 @@ void quantize_q8_blocks(const float * x, int64_t n, int8_t * q, float * scales);
 // Weights for the Q8_0 head (at load): the same with d stored as IEEE half and q computed from
 // that rounded d, so the stored pair reproduces the row as closely as the half allows.
 void quantize_q8_weights(const float * x, int64_t n, int8_t * q, uint16_t * scales);
+// One row of n (a multiple of 256) weights into the Q6_K planes (ql n/2, qh n/4, sc n/16, d n/256).
+void quantize_q6_row(const float * x, int64_t n, uint8_t * ql, uint8_t * qh, int8_t * sc, uint16_t * d);
+// The 6-bit code u (0..63) of weight k of a Q6_K row (tests and the scalar kernels).
+int q6_code(const uint8_t * ql, const uint8_t * qh, int64_t k);
 
 // The scalar reference table (always present).
 const KernelTable & kernels_scalar();

@@ -220,7 +220,79 @@ void q8_gemm_scalar(const int8_t * w, const uint16_t * ws, int64_t rows, int64_t
             y[t * y_stride + r] = q8_dot_scalar(w + r * cols, ws + r * nb, cols, x + t * cols, xs + t * nb);
 }
 
+// One Q6_K row: per 16-weight sub-block an exact int32 sum of (u - 32) * x, then the
+// sub-blocks summed in float in order, each scaled by d * sc * x_scale.
+float q6_dot_scalar(const Q6Matrix & w, int64_t r, int64_t cols, const int8_t * x, const float * xs) {
+    const uint8_t * ql = w.ql + r * cols / 2;
+    const uint8_t * qh = w.qh + r * cols / 4;
+    const int8_t * sc = w.sc + r * cols / 16;
+    const uint16_t * d = w.d + r * cols / kQ6Super;
+    float acc = 0.0f;
+    for (int64_t s = 0; s < cols / 16; ++s) {
+        int32_t sum = 0;
+        for (int64_t k = s * 16; k < (s + 1) * 16; ++k) sum += (q6_code(ql, qh, k) - 32) * x[k];
+        acc += static_cast<float>(sum) * (f16_to_f32(d[s / 16]) * static_cast<float>(sc[s]) * xs[s / 2]);
+    }
+    return acc;
+}
+
+void q6_gemv_scalar(const Q6Matrix & w, int64_t r0, int64_t rows, int64_t cols, const int8_t * x, const float * xs, float * y) {
+    for (int64_t r = 0; r < rows; ++r) y[r] = q6_dot_scalar(w, r0 + r, cols, x, xs);
+}
+
+void q6_gemm_scalar(const Q6Matrix & w, int64_t r0, int64_t rows, int64_t cols, const int8_t * x, const float * xs, int64_t n,
+                    float * y, size_t y_stride) {
+    const int64_t nb = cols / kQ8Block;
+    for (int64_t r = 0; r < rows; ++r)
+        for (int64_t t = 0; t < n; ++t) y[t * y_stride + r] = q6_dot_scalar(w, r0 + r, cols, x + t * cols, xs + t * nb);
+}
+
 }  // namespace
+
+int q6_code(const uint8_t * ql, const uint8_t * qh, int64_t k) {
+    const int64_t g = k / 64, j = k % 64;
+    const int lo = (ql[g * 32 + j % 32] >> (j < 32 ? 0 : 4)) & 0xf;
+    const int hi = (qh[g * 16 + j % 16] >> (2 * (j / 16))) & 0x3;
+    return lo | (hi << 4);
+}
+
+void quantize_q6_row(const float * x, int64_t n, uint8_t * ql, uint8_t * qh, int8_t * sc, uint16_t * d) {
+    std::memset(ql, 0, static_cast<size_t>(n / 2));
+    std::memset(qh, 0, static_cast<size_t>(n / 4));
+    for (int64_t b = 0; b < n / kQ6Super; ++b) {
+        const float * xb = x + b * kQ6Super;
+        // Sub-block scales so that the largest magnitude maps to 31 (codes -32..31), then the
+        // superblock scale so that the largest sub-block scale maps to 127.
+        float sub[16], smax = 0.0f;
+        for (int s = 0; s < 16; ++s) {
+            float amax = 0.0f;
+            for (int k = 0; k < 16; ++k) amax = std::fmax(amax, std::fabs(xb[s * 16 + k]));
+            sub[s] = amax / 31.0f;
+            smax = std::fmax(smax, sub[s]);
+        }
+        // Both scales are rounded up (the half d, then sc = ceil), so a sub-block's step never
+        // falls below amax / 31 and no code is clipped: the error stays within half a step.
+        uint16_t dh = f32_to_f16(smax / 127.0f);
+        if (f16_to_f32(dh) < smax / 127.0f) ++dh;  // positive finite half: the next one up
+        const float db = f16_to_f32(dh);
+        d[b] = dh;
+        for (int s = 0; s < 16; ++s) {
+            float q = db > 0.0f ? std::ceil(sub[s] / db) : 0.0f;
+            q = q > 127.0f ? 127.0f : q;
+            sc[b * 16 + s] = static_cast<int8_t>(q);
+            const float step = db * q;
+            const float inv = step > 0.0f ? 1.0f / step : 0.0f;
+            for (int k = 0; k < 16; ++k) {
+                float v = std::round(xb[s * 16 + k] * inv);
+                v = v > 31.0f ? 31.0f : (v < -32.0f ? -32.0f : v);
+                const int u = static_cast<int>(v) + 32;
+                const int64_t e = b * kQ6Super + s * 16 + k, g = e / 64, j = e % 64;
+                ql[g * 32 + j % 32] |= static_cast<uint8_t>((u & 0xf) << (j < 32 ? 0 : 4));
+                qh[g * 16 + j % 16] |= static_cast<uint8_t>((u >> 4) << (2 * (j / 16)));
+            }
+        }
+    }
+}
 
 void quantize_q8_blocks(const float * x, int64_t n, int8_t * q, float * scales) {
     for (int64_t b = 0; b < n / kQ8Block; ++b) {
@@ -269,6 +341,8 @@ const KernelTable & kernels_scalar() {
         f32_to_f16_row_scalar,
         q8_gemv_scalar,
         q8_gemm_scalar,
+        q6_gemv_scalar,
+        q6_gemm_scalar,
     };
     return table;
 }

@@ -325,6 +325,59 @@ void q8_gemv_avx2(const int8_t * w, const uint16_t * ws, int64_t rows, int64_t c
     q8_gemm_avx2(w, ws, rows, cols, x, xs, 1, y, 0);
 }
 
+// ---- Q6_K head -----------------------------------------------------------------------------------
+// One 64-weight group per step: codes rebuilt from the planes, s = u - 32 in [-32, 31];
+// vpmaddubsw takes |s| times x with s's sign (pair sums stay within int16), vpmaddwd widens to
+// lanes of four weights; lanes 0-3 / 4-7 of each 32 weights are the two sub-blocks. Float
+// accumulation: 32-weight half h of group g into accumulator h.
+
+float q6_row_dot(const Q6Matrix & w, int64_t r, int64_t cols, const int8_t * x, const float * xs) {
+    const uint8_t * ql = w.ql + r * cols / 2;
+    const uint8_t * qh = w.qh + r * cols / 4;
+    const int8_t * sc = w.sc + r * cols / 16;
+    const uint16_t * d = w.d + r * cols / kQ6Super;
+    const __m256i low4 = _mm256_set1_epi8(0x0f), three = _mm256_set1_epi8(3);
+    const __m256i k32 = _mm256_set1_epi8(32), ones = _mm256_set1_epi16(1);
+    __m256 acc[2] = {_mm256_setzero_ps(), _mm256_setzero_ps()};
+    for (int64_t g = 0; g < cols / 64; ++g) {
+        const float db = _cvtsh_ss(d[g / 4]);
+        const __m256i q = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(ql + g * 32));
+        const __m128i h = _mm_loadu_si128(reinterpret_cast<const __m128i *>(qh + g * 16));
+        // high bits of weights 0-15, 16-31 (shift 0, 2) and 32-47, 48-63 (shift 4, 6)
+        const __m256i h01 = _mm256_set_m128i(_mm_srli_epi16(h, 2), h);
+        const __m256i h23 = _mm256_set_m128i(_mm_srli_epi16(h, 6), _mm_srli_epi16(h, 4));
+        const __m256i u0 = _mm256_or_si256(_mm256_and_si256(q, low4), _mm256_slli_epi16(_mm256_and_si256(h01, three), 4));
+        const __m256i u1 =
+            _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(q, 4), low4), _mm256_slli_epi16(_mm256_and_si256(h23, three), 4));
+        const __m256i us[2] = {u0, u1};
+        for (int half = 0; half < 2; ++half) {
+            const __m256i sv = _mm256_sub_epi8(us[half], k32);
+            const __m256i xv = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(x + g * 64 + half * 32));
+            const __m256i p = _mm256_madd_epi16(_mm256_maddubs_epi16(_mm256_sign_epi8(sv, sv), _mm256_sign_epi8(xv, sv)), ones);
+            const int64_t s0 = g * 4 + half * 2;  // sub-blocks s0 (lanes 0-3) and s0 + 1 (lanes 4-7)
+            const float xsc = xs[2 * g + half] * db;
+            const __m256 scale = _mm256_set_m128(_mm_set1_ps(xsc * static_cast<float>(sc[s0 + 1])), _mm_set1_ps(xsc * static_cast<float>(sc[s0])));
+            acc[half] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), scale, acc[half]);
+        }
+    }
+    const __m256 v = _mm256_add_ps(acc[0], acc[1]);
+    __m128 hsum = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    hsum = _mm_add_ps(hsum, _mm_movehl_ps(hsum, hsum));
+    hsum = _mm_add_ss(hsum, _mm_movehdup_ps(hsum));
+    return _mm_cvtss_f32(hsum);
+}
+
+void q6_gemm_avx2(const Q6Matrix & w, int64_t r0, int64_t rows, int64_t cols, const int8_t * x, const float * xs, int64_t n,
+                  float * y, size_t y_stride) {
+    const int64_t nb = cols / kQ8Block;
+    for (int64_t r = 0; r < rows; ++r)
+        for (int64_t t = 0; t < n; ++t) y[t * y_stride + r] = q6_row_dot(w, r0 + r, cols, x + t * cols, xs + t * nb);
+}
+
+void q6_gemv_avx2(const Q6Matrix & w, int64_t r0, int64_t rows, int64_t cols, const int8_t * x, const float * xs, float * y) {
+    q6_gemm_avx2(w, r0, rows, cols, x, xs, 1, y, 0);
+}
+
 }  // namespace
 
 const KernelTable & kernels_avx2() {
@@ -341,6 +394,8 @@ const KernelTable & kernels_avx2() {
         f32_to_f16_row_avx2,
         q8_gemv_avx2,
         q8_gemm_avx2,
+        q6_gemv_avx2,
+        q6_gemm_avx2,
     };
     return table;
 }

@@ -552,6 +552,82 @@ void q8_gemv_avx512(const int8_t * w, const uint16_t * ws, int64_t rows, int64_t
     q8_gemm_avx512(w, ws, rows, cols, x, xs, 1, y, 0);
 }
 
+// ---- Q6_K head -----------------------------------------------------------------------------------
+//
+// One 64-weight group per step: the 6-bit codes u are rebuilt in a register (low nibbles from 32
+// bytes of ql, high bits from 16 bytes of qh shifted per 16-byte lane), vpdpbusd takes u
+// (unsigned) times x, and -32 * sum x comes in through the per-lane starting values (prepared
+// once per token). Lane l holds weights 4l..4l+3: sub-block l/4 of the group, x block l/8. Lane
+// sums are scaled by d * sc * x_scale and accumulated in float, step g into accumulator g % 2.
+
+struct Q6Act {
+    __m512i corr;   // -32 * (x[4l] + .. + x[4l+3]) per lane l
+    __m512 scale;   // x_scale of lane l's block
+};
+
+void q6_prepare(const int8_t * x, const float * xs, int64_t cols, Q6Act * out) {
+    const __m512i k32 = _mm512_set1_epi8(32);
+    for (int64_t g = 0; g < cols / 64; ++g) {
+        const __m512i xv = _mm512_loadu_si512(x + g * 64);
+        out[g].corr = _mm512_sub_epi32(_mm512_setzero_si512(), _mm512_dpbusd_epi32(_mm512_setzero_si512(), k32, xv));
+        out[g].scale = _mm512_mask_blend_ps(0xff00, _mm512_set1_ps(xs[2 * g]), _mm512_set1_ps(xs[2 * g + 1]));
+    }
+}
+
+float q6_row_dot(const Q6Matrix & w, int64_t r, int64_t cols, const int8_t * x, const Q6Act * a) {
+    const uint8_t * ql = w.ql + r * cols / 2;
+    const uint8_t * qh = w.qh + r * cols / 4;
+    const int8_t * sc = w.sc + r * cols / 16;
+    const uint16_t * d = w.d + r * cols / kQ6Super;
+    const __m256i low4 = _mm256_set1_epi8(0x0f);
+    const __m512i hi2 = _mm512_set1_epi8(0x30);
+    // 16-bit shift counts 0, 2, 4, 6 for the four 16-byte lanes.
+    const __m512i counts = _mm512_set_epi16(6, 6, 6, 6, 6, 6, 6, 6, 4, 4, 4, 4, 4, 4, 4, 4, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0,
+                                            0, 0, 0, 0, 0);
+    const __m512i quarter = _mm512_set_epi32(3, 3, 3, 3, 2, 2, 2, 2, 1, 1, 1, 1, 0, 0, 0, 0);
+    __m512 acc[2] = {_mm512_setzero_ps(), _mm512_setzero_ps()};
+    __m512 sub = _mm512_setzero_ps();
+    for (int64_t g = 0; g < cols / 64; ++g) {
+        if (g % 4 == 0) {  // the superblock's 16 sub-block scales times d
+            const __m512i s32 = _mm512_cvtepi8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i *>(sc + g * 4)));
+            sub = _mm512_mul_ps(_mm512_cvtepi32_ps(s32), _mm512_set1_ps(_cvtsh_ss(d[g / 4])));
+        }
+        _mm_prefetch(reinterpret_cast<const char *>(ql + g * 32 + g_pf), _MM_HINT_T0);
+        const __m256i q = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(ql + g * 32));
+        const __m256i lo = _mm256_and_si256(q, low4);
+        const __m256i hi = _mm256_and_si256(_mm256_srli_epi16(q, 4), low4);
+        const __m512i v = _mm512_inserti64x4(_mm512_castsi256_si512(lo), hi, 1);
+        const __m512i h = _mm512_broadcast_i32x4(_mm_loadu_si128(reinterpret_cast<const __m128i *>(qh + g * 16)));
+        const __m512i u = _mm512_or_si512(v, _mm512_and_si512(_mm512_slli_epi16(_mm512_srlv_epi16(h, counts), 4), hi2));
+        const __m512i iv = _mm512_dpbusd_epi32(a[g].corr, u, _mm512_loadu_si512(x + g * 64));
+        const __m512i idx = _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(4 * (g % 4))), quarter);
+        const __m512 scale = _mm512_mul_ps(_mm512_permutexvar_ps(idx, sub), a[g].scale);
+        acc[g % 2] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(iv), scale, acc[g % 2]);
+    }
+    return _mm512_reduce_add_ps(_mm512_add_ps(acc[0], acc[1]));
+}
+
+void q6_gemm_avx512(const Q6Matrix & w, int64_t r0, int64_t rows, int64_t cols, const int8_t * x, const float * xs, int64_t n,
+                    float * y, size_t y_stride) {
+    const int64_t nb = cols / kQ8Block, groups = cols / 64;
+    thread_local Q6Act * buf = nullptr;
+    thread_local size_t cap = 0;
+    const size_t need = static_cast<size_t>(n * groups);
+    if (need > cap) {
+        std::free(buf);
+        buf = static_cast<Q6Act *>(std::aligned_alloc(64, need * sizeof(Q6Act)));
+        cap = buf ? need : 0;
+    }
+    if (buf == nullptr) std::abort();  // a few kB per token
+    for (int64_t t = 0; t < n; ++t) q6_prepare(x + t * cols, xs + t * nb, cols, buf + t * groups);
+    for (int64_t r = 0; r < rows; ++r)
+        for (int64_t t = 0; t < n; ++t) y[t * y_stride + r] = q6_row_dot(w, r0 + r, cols, x + t * cols, buf + t * groups);
+}
+
+void q6_gemv_avx512(const Q6Matrix & w, int64_t r0, int64_t rows, int64_t cols, const int8_t * x, const float * xs, float * y) {
+    q6_gemm_avx512(w, r0, rows, cols, x, xs, 1, y, 0);
+}
+
 }  // namespace
 
 const KernelTable & kernels_avx512() {
@@ -568,6 +644,8 @@ const KernelTable & kernels_avx512() {
         f32_to_f16_row_avx512,
         q8_gemv_avx512,
         q8_gemm_avx512,
+        q6_gemv_avx512,
+        q6_gemm_avx512,
     };
     return table;
 }

@@ -80,7 +80,7 @@ Context::Context(const Model & model, const ContextOptions & opts)
     gu_.resize(T * 2 * F);
     ff_.resize(T * F);
     hn_.resize(T * E);
-    if (m_.head_type == HeadType::Q8_0) {
+    if (m_.head_type != HeadType::F16) {
         hq_ = AlignedBytes(T * E);
         hqs_.resize(T * E / kQ8Block);
     }
@@ -298,16 +298,23 @@ void Context::forward(const int32_t * ids, int64_t T, int64_t pos, bool all_logi
     for (int64_t k = 0; k < count; ++k) rmsnorm(hn + k * E, x + (first + k) * E, m_.output_norm.data(), E, hp.rms_eps);
     float * out = logits_.data() + static_cast<size_t>(out_base) * static_cast<size_t>(V);  // [count][V]
     const int64_t chunk = std::max<int64_t>(64, (V / (pool_.threads() * 8) + 63) / 64 * 64);
-    if (m_.head_type == HeadType::Q8_0) {
-        // Q8_0 head: the normed rows quantized per block of 32, then int8 dot products.
+    if (m_.head_type != HeadType::F16) {
+        // Q8_0 / Q6_K head: the normed rows quantized per block of 32, then integer dot products.
         const int64_t nb = E / kQ8Block;
         int8_t * hq = reinterpret_cast<int8_t *>(hq_.data());
         float * hqs = hqs_.data();
         for (int64_t k = 0; k < count; ++k) quantize_q8_blocks(hn + k * E, E, hq + k * E, hqs + k * nb);
-        const int8_t * wq = reinterpret_cast<const int8_t *>(m_.head_q.data());
+        const Q6Matrix q6{m_.head_q6_ql.data(), m_.head_q6_qh.data(), m_.head_q6_sc.data(), m_.head_q6_d.data()};
         pool_.run((V + chunk - 1) / chunk, [&](int64_t task, int) {
             const int64_t r0 = task * chunk, nr = std::min(chunk, V - r0);
-            const int8_t * w = wq + static_cast<size_t>(r0) * static_cast<size_t>(E);
+            if (m_.head_type == HeadType::Q6_K) {
+                if (count == 1)
+                    kt_->q6_gemv(q6, r0, nr, E, hq, hqs, out + r0);
+                else
+                    kt_->q6_gemm(q6, r0, nr, E, hq, hqs, count, out + r0, static_cast<size_t>(V));
+                return;
+            }
+            const int8_t * w = reinterpret_cast<const int8_t *>(m_.head_q.data()) + static_cast<size_t>(r0) * static_cast<size_t>(E);
             const uint16_t * ws = m_.head_scale.data() + static_cast<size_t>(r0) * static_cast<size_t>(nb);
             if (count == 1)
                 kt_->q8_gemv(w, ws, nr, E, hq, hqs, out + r0);

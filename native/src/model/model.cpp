@@ -56,7 +56,14 @@ AlignedBytes & AlignedBytes::operator=(AlignedBytes && o) noexcept {
     return *this;
 }
 
-const char * head_type_name(HeadType t) { return t == HeadType::Q8_0 ? "q8_0" : "f16"; }
+const char * head_type_name(HeadType t) {
+    switch (t) {
+        case HeadType::Q8_0: return "q8_0";
+        case HeadType::Q6_K: return "q6_k";
+        case HeadType::F16: break;
+    }
+    return "f16";
+}
 
 // ---- Loader --------------------------------------------------------------------------------
 
@@ -272,10 +279,18 @@ struct Loader {
 
     // The head requantized to Q8_0 from the F16 table, rows in parallel; the table's file pages
     // are released chunk by chunk behind it (the embedding lookup faults in only the rows it reads).
-    bool requantize_head_q8(const gguf::TensorInfo & t, ThreadPool & pool) {
+    bool requantize_head(const gguf::TensorInfo & t, ThreadPool & pool) {
         const int64_t V = m.hp.n_vocab, E = m.hp.n_embd, nb = E / kQ8Block;
-        m.head_q = AlignedBytes(static_cast<size_t>(V * E));
-        m.head_scale.assign(static_cast<size_t>(V * nb), 0);
+        const bool q6 = m.head_type == HeadType::Q6_K;
+        if (q6) {
+            m.head_q6_ql = AlignedBytes(static_cast<size_t>(V * E / 2));
+            m.head_q6_qh.assign(static_cast<size_t>(V * E / 4), 0);
+            m.head_q6_sc.assign(static_cast<size_t>(V * E / 16), 0);
+            m.head_q6_d.assign(static_cast<size_t>(V * E / kQ6Super), 0);
+        } else {
+            m.head_q = AlignedBytes(static_cast<size_t>(V * E));
+            m.head_scale.assign(static_cast<size_t>(V * nb), 0);
+        }
         const bool mapped = m.output == reinterpret_cast<const uint16_t *>(t.data);
         const int64_t chunk = 4096;  // rows per released range
         for (int64_t r0 = 0; r0 < V; r0 += chunk) {
@@ -285,8 +300,12 @@ struct Loader {
                 row.resize(static_cast<size_t>(E));
                 for (int64_t r = r0 + task * 64; r < std::min(r0 + n, r0 + (task + 1) * 64); ++r) {
                     for (int64_t c = 0; c < E; ++c) row[static_cast<size_t>(c)] = f16_to_f32(m.output[r * E + c]);
-                    quantize_q8_weights(row.data(), E, reinterpret_cast<int8_t *>(m.head_q.data()) + r * E,
-                                        m.head_scale.data() + r * nb);
+                    if (q6)
+                        quantize_q6_row(row.data(), E, m.head_q6_ql.data() + r * E / 2, m.head_q6_qh.data() + r * E / 4,
+                                        m.head_q6_sc.data() + r * E / 16, m.head_q6_d.data() + r * E / kQ6Super);
+                    else
+                        quantize_q8_weights(row.data(), E, reinterpret_cast<int8_t *>(m.head_q.data()) + r * E,
+                                            m.head_scale.data() + r * nb);
                 }
             });
             if (mapped) {
@@ -371,15 +390,21 @@ struct Loader {
             if (!q8_ok)
                 return fail(LoadError::Unsupported, format("a q8_0 head needs embedding_length a multiple of 32 (it is %" PRId64 ")", hp.n_embd));
             m.head_type = HeadType::Q8_0;
+        } else if (opts.head_type == "q6_k") {
+            if (hp.n_embd % kQ6Super != 0)
+                return fail(LoadError::Unsupported, format("a q6_k head needs embedding_length a multiple of 256 (it is %" PRId64 ")", hp.n_embd));
+            m.head_type = HeadType::Q6_K;
         } else if (opts.head_type == "f16") {
             m.head_type = HeadType::F16;
         } else {
-            return fail(LoadError::Unsupported, "unknown head type '" + opts.head_type.substr(0, 32) + "' (use q8_0 or f16)");
+            return fail(LoadError::Unsupported, "unknown head type '" + opts.head_type.substr(0, 32) + "' (use q8_0, q6_k or f16)");
         }
         const uint64_t VE = static_cast<uint64_t>(hp.n_vocab) * static_cast<uint64_t>(hp.n_embd);
-        m.head_bytes = m.head_type == HeadType::Q8_0 ? VE + VE / kQ8Block * 2 : VE * 2;
-        if (!opts.metadata_only && m.head_type == HeadType::Q8_0) {
-            if (!requantize_head_q8(head ? *head : *embd, pool)) return false;
+        m.head_bytes = m.head_type == HeadType::Q8_0   ? VE + VE / kQ8Block * 2
+                       : m.head_type == HeadType::Q6_K ? VE / 2 + VE / 4 + VE / 16 + VE / kQ6Super * 2
+                                                       : VE * 2;
+        if (!opts.metadata_only && m.head_type != HeadType::F16) {
+            if (!requantize_head(head ? *head : *embd, pool)) return false;
             // The F16 head is no longer read (a tied one stays the embedding, for row lookups).
             m.output = nullptr;
             m.output_owned = std::vector<uint16_t>();
@@ -459,7 +484,7 @@ MemoryEstimate estimate_memory(const Model & m, int64_t n_ctx, int n_threads, in
     e.weights += m.output_norm.size() * 4;
     const uint64_t table = static_cast<uint64_t>(hp.n_vocab) * static_cast<uint64_t>(hp.n_embd) * 2;
     e.mapped = (m.token_embd_owned.empty() ? table : 0) + (!m.tied_head && m.output_owned.empty() ? table : 0);
-    if (m.head_type == HeadType::Q8_0) {  // the head lives in memory; the embedding is only looked up by row
+    if (m.head_type != HeadType::F16) {  // the head lives in memory; the embedding is only looked up by row
         e.weights += m.head_bytes;
         e.mapped = 0;
     }

@@ -77,8 +77,9 @@ struct Layer {
 
 // The LM head's format in memory. F16: the file's table (mapped). Q8_0: requantized at load
 // into head_q / head_scale (kernels.h, q8_gemv), blocks of 32 with a half scale (8.5 bits).
-enum class HeadType { F16, Q8_0 };
-const char * head_type_name(HeadType t);  // "f16", "q8_0"
+// Q6_K: requantized into the head_q6 planes (kernels.h, Q6Matrix; 6.5625 bits).
+enum class HeadType { F16, Q8_0, Q6_K };
+const char * head_type_name(HeadType t);  // "f16", "q8_0", "q6_k"
 
 struct Model {
     Hparams hp;
@@ -97,6 +98,10 @@ struct Model {
     HeadType head_type = HeadType::F16;
     AlignedBytes head_q;                    // Q8_0: [n_vocab][n_embd] int8
     std::vector<uint16_t> head_scale;       // Q8_0: [n_vocab][n_embd / 32] IEEE half
+    AlignedBytes head_q6_ql;                // Q6_K planes (kernels.h Q6Matrix): [n_vocab][n_embd / 2]
+    std::vector<uint8_t> head_q6_qh;        //   [n_vocab][n_embd / 4]
+    std::vector<int8_t> head_q6_sc;         //   [n_vocab][n_embd / 16]
+    std::vector<uint16_t> head_q6_d;        //   [n_vocab][n_embd / 256]
     uint64_t head_bytes = 0;                // bytes of the head read per token
     std::string weight_type;                // type of the ternary projections in the file, e.g. "I2_S"
     std::vector<float> output_norm;         // [n_embd]
@@ -111,7 +116,7 @@ typedef bool (*LoadProgress)(float progress, void * user);
 struct LoadOptions {
     int n_threads = 1;
     bool metadata_only = false;  // parse and check everything, skip repacking the weights
-    std::string head_type;       // "" (default: q8_0 when n_embd allows), "q8_0", "f16"
+    std::string head_type;       // "" (default: q8_0 when n_embd allows), "q8_0", "q6_k", "f16"
     LoadProgress progress = nullptr;
     void * progress_user = nullptr;
 };

@@ -51,6 +51,8 @@ export interface ModelLoadOptions {
   nBatch?: number;
   /** Force a kernel path: scalar, avx2, avx512, neon. */
   isa?: string;
+  /** The LM head in memory: q8_0 (default), q6_k or f16. */
+  head?: string;
   /** Read the metadata and tokenizer only (no weights, no context): tokenize/detokenize/info. */
   metadataOnly?: boolean;
   /** Load progress in [0, 1], on the JS thread. */

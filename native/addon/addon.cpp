@@ -4,6 +4,7 @@
 #include "tern.h"
 
 void TernRegisterEngine(Napi::Env env, Napi::Object exports);  // engine.cpp
+void TernRegisterBench(Napi::Env env, Napi::Object exports);   // bench.cpp
 
 namespace {
 
@@ -35,6 +36,7 @@ Napi::Value CpuInfo(const Napi::CallbackInfo & info) {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
     exports.Set("cpuInfo", Napi::Function::New(env, CpuInfo, "cpuInfo"));
     TernRegisterEngine(env, exports);
+    TernRegisterBench(env, exports);
     return exports;
 }
 

@@ -278,7 +278,8 @@ public:
     }
 
 private:
-    // Model.load(path, { threads?, nCtx?, nBatch?, isa?, metadataOnly?, onProgress?, cancel? }): Promise<Model>
+    // Model.load(path, { threads?, nCtx?, nBatch?, isa?, head?, metadataOnly?, onProgress?, cancel? }): Promise<Model>
+    // head: the LM head in memory, "q8_0" (default), "q6_k" or "f16".
     // onProgress(p) gets the load progress in [0, 1]; cancel is a CancelToken. metadataOnly: no
     // weights and no context (tokenize/detokenize/info only; a vocabulary-only file loads so).
     static Napi::Value Load(const Napi::CallbackInfo & info) {
@@ -290,6 +291,7 @@ private:
         args.n_ctx = int_option(opts, "nCtx", 0, 0, 1 << 24);
         args.n_batch = int_option(opts, "nBatch", 0, 0, 1 << 16);
         if (opts.Has("isa") && opts.Get("isa").IsString()) args.isa = opts.Get("isa").As<Napi::String>().Utf8Value();
+        if (opts.Has("head") && opts.Get("head").IsString()) args.head = opts.Get("head").As<Napi::String>().Utf8Value();
         args.metadata_only = opts.Has("metadataOnly") && opts.Get("metadataOnly").ToBoolean().Value();
         CancelFlag cancel;
         if (opts.Has("cancel") && !opts.Get("cancel").IsUndefined()) {

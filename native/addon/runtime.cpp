@@ -227,6 +227,7 @@ void LoadWorker::Execute(const ExecutionProgress & progress) {
     tern_model_params mp = tern_model_default_params();
     mp.n_threads = args_.threads;
     mp.metadata_only = args_.metadata_only;
+    mp.head_type = args_.head.empty() ? nullptr : args_.head.c_str();
     mp.progress = &LoadWorker::on_progress;
     mp.progress_user_data = this;
     status_ = tern_model_load(args_.path.c_str(), &mp, &model_);

@@ -94,6 +94,7 @@ struct LoadArgs {
     std::string path;
     int32_t threads = 0, n_ctx = 0, n_batch = 0;
     std::string isa;
+    std::string head;  // LM head format: "" (default q8_0), "q8_0", "q6_k", "f16"
     bool metadata_only = false;
 };
 

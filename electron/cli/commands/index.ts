@@ -1,5 +1,6 @@
 /** The registry of `tern` subcommands: add a line here for each command module. */
 import type { Command } from '../args';
+import { bench } from './bench';
 import { inspect } from './inspect';
 import { logits } from './logits';
 import { run } from './run';
@@ -13,5 +14,6 @@ export const commands: Record<string, Command> = {
   logits,
   run,
   synth,
+  bench,
   tokenize,
 };

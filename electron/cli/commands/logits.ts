@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { CliError, type Command, intOption, parse } from '../args';
 import { addon, argmaxTop, engineCall, promptIds } from './engine-common';
 
-const help = `usage: tern logits -m FILE (--ids 1,2,3 | -p TEXT [--special] [--no-bos]) [--top K] [--dump OUT.f32] [-t THREADS] [--isa PATH] [--json]
+const help = `usage: tern logits -m FILE (--ids 1,2,3 | -p TEXT [--special] [--no-bos]) [--top K] [--dump OUT.f32] [-t THREADS] [--isa PATH] [--head q8_0|q6_k|f16] [--json]
 
 Evaluates the token ids (or the tokens of TEXT) from position 0 and prints the top K logits of
 the last position.
@@ -18,6 +18,7 @@ options:
   --dump OUT.f32      also write all n_vocab logits as float32 little-endian
   -t, --threads N     threads (default: all)
   --isa PATH          force a kernel path: scalar, avx2, avx512, neon
+  --head TYPE          the LM head in memory: q8_0 (default), q6_k, f16
   --json              print one JSON object`;
 
 export const logits: Command = {
@@ -34,6 +35,7 @@ export const logits: Command = {
       dump: { type: 'string' },
       threads: { type: 'string', short: 't' },
       isa: { type: 'string' },
+      head: { type: 'string' },
       json: { type: 'boolean' },
     });
     if (!values.model) throw new CliError('tern logits needs -m FILE');
@@ -42,7 +44,7 @@ export const logits: Command = {
     const ids = await promptIds(values.model, values, 'logits');
     const native = addon();
     const model = await engineCall(`cannot load ${values.model}`, () =>
-      native.Model.load(values.model as string, { threads, nCtx: ids.length, isa: values.isa }),
+      native.Model.load(values.model as string, { threads, nCtx: ids.length, isa: values.isa, head: values.head }),
     );
     try {
       const out = await engineCall('cannot compute logits', () => model.logits(ids));

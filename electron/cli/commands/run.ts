@@ -4,7 +4,7 @@ import type { GenerateOptions } from '../../services/native';
 import { addon, engineCall, promptIds } from './engine-common';
 
 const help = `usage: tern run -m FILE (--ids LIST | -p TEXT [--special] [--no-bos]) [-n N] [sampler settings] [--stop S]...
-                [-t THREADS] [--isa PATH] [--json]
+                [-t THREADS] [--isa PATH] [--head q8_0|q6_k|f16] [--json]
 
 Evaluates the prompt, then generates up to N tokens, streaming their text to stdout as it comes,
 then prints the ids. Stops early on the model's end-of-generation tokens (EOS, EOT) unless
@@ -30,6 +30,7 @@ options:
   --ignore-eos              do not stop on EOS / EOT
   -t, --threads N           threads (default: all)
   --isa PATH                force a kernel path: scalar, avx2, avx512, neon
+  --head TYPE                the LM head in memory: q8_0 (default), q6_k, f16
   --json                    print one JSON object (ids, text, stop reason, timings) instead`;
 
 function num(value: string | undefined, name: string, fallback: number, min: number, max: number): number {
@@ -64,6 +65,7 @@ export const run: Command = {
       'ignore-eos': { type: 'boolean' },
       threads: { type: 'string', short: 't' },
       isa: { type: 'string' },
+      head: { type: 'string' },
       json: { type: 'boolean' },
     });
     if (!values.model) throw new CliError('tern run needs -m FILE');
@@ -87,7 +89,7 @@ export const run: Command = {
     const ids = await promptIds(modelPath, values, 'run');
     const native = addon();
     const model = await engineCall(`cannot load ${modelPath}`, () =>
-      native.Model.load(modelPath, { threads, nCtx: ids.length + Math.max(n, 1), isa: values.isa }),
+      native.Model.load(modelPath, { threads, nCtx: ids.length + Math.max(n, 1), isa: values.isa, head: values.head }),
     );
     try {
       const started = process.hrtime.bigint();

@@ -26,10 +26,16 @@ const float * f16_table() {
 
 // out = x / sqrt(mean(x^2) + eps) * w, over n values.
 void rmsnorm(float * out, const float * x, const float * w, int64_t n, float eps) {
-    double ss = 0.0;
-    for (int64_t i = 0; i < n; ++i) ss += static_cast<double>(x[i]) * x[i];
+    // Four partial sums (element i into i % 4, combined in a fixed order): the same bits on
+    // every call, without one long chain of dependent double additions.
+    double part[4] = {0.0, 0.0, 0.0, 0.0};
+    int64_t i = 0;
+    for (; i + 4 <= n; i += 4)
+        for (int k = 0; k < 4; ++k) part[k] += static_cast<double>(x[i + k]) * x[i + k];
+    for (; i < n; ++i) part[i % 4] += static_cast<double>(x[i]) * x[i];
+    const double ss = (part[0] + part[1]) + (part[2] + part[3]);
     const float inv = static_cast<float>(1.0 / std::sqrt(ss / static_cast<double>(n) + eps));
-    for (int64_t i = 0; i < n; ++i) out[i] = x[i] * inv * w[i];
+    for (i = 0; i < n; ++i) out[i] = x[i] * inv * w[i];
 }
 
 // The rotation of one position: cs[2i] = cos, cs[2i+1] = sin of pos * inv_freq[i], i < n_rot/2.
@@ -173,8 +179,11 @@ void Context::attention(int64_t layer, const float * qkv, int64_t n, int64_t pos
     const float scale = 1.0f / std::sqrt(static_cast<float>(D));
     const uint16_t * K = k_cache_.data() + static_cast<size_t>(layer) * static_cast<size_t>(n_ctx_ * KV);
     const uint16_t * V = v_cache_.data() + static_cast<size_t>(layer) * static_cast<size_t>(n_ctx_ * KV);
-    // Per thread: the scores of one (token, head) and one V row in float.
-    const size_t per_thread = static_cast<size_t>(n_ctx_ + D);
+    // Per thread: the scores of one (token, head), one V row in float and the output being
+    // accumulated (written to `out` once at the end: heads of neighbouring tasks share cache
+    // lines there, and the other thread writing them on every key would bounce the lines).
+    // Slices are whole cache lines apart.
+    const size_t per_thread = (static_cast<size_t>(n_ctx_ + 2 * D) + 15) / 16 * 16 + 16;
     scores_.resize(static_cast<size_t>(pool_.threads()) * per_thread);
     pool_.run(n * H, [&](int64_t task, int thread) {
         const int64_t t = task / H, h = task % H, g = h / group;
@@ -182,6 +191,7 @@ void Context::attention(int64_t layer, const float * qkv, int64_t n, int64_t pos
         const float * q = qkv + t * W + h * D;
         float * s = scores_.data() + static_cast<size_t>(thread) * per_thread;
         float * vrow = s + n_ctx_;
+        float * acc = vrow + D;
         // s[j] = q . K[j] for every key: one f16 GEMV over the cached keys (row stride KV), whose
         // per-output summation order depends only on D, so the scores do not depend on n.
         kt_->f16_gemv(K + g * D, static_cast<size_t>(KV), n_keys, D, q, s);
@@ -196,12 +206,12 @@ void Context::attention(int64_t layer, const float * qkv, int64_t n, int64_t pos
             sum += s[j];
         }
         // o = sum_j (s[j] / sum) V[j], keys in order (axpy is elementwise).
-        float * o = out + t * E + h * D;
-        std::fill(o, o + D, 0.0f);
+        std::fill(acc, acc + D, 0.0f);
         for (int64_t j = 0; j < n_keys; ++j) {
             kt_->f16_to_f32_row(V + j * KV + g * D, vrow, D);
-            kt_->axpy_f32(s[j] / sum, vrow, o, D);
+            kt_->axpy_f32(s[j] / sum, vrow, acc, D);
         }
+        std::copy(acc, acc + D, out + t * E + h * D);
     });
 }
 

@@ -47,9 +47,12 @@ private:
     std::mutex mutex_;
     std::condition_variable wake_;
     std::condition_variable done_;
-    std::atomic<uint64_t> generation_{0};
-    std::atomic<int> pending_{0};  // workers still inside the current generation
-    std::atomic<int64_t> next_task_{0};
+    // Each on its own cache line: waiting workers poll generation_ while the running ones
+    // take tasks from next_task_ and leave through pending_; sharing a line would make every
+    // task hand-out invalidate the pollers' copy (false sharing).
+    alignas(64) std::atomic<uint64_t> generation_{0};
+    alignas(64) std::atomic<int> pending_{0};  // workers still inside the current generation
+    alignas(64) std::atomic<int64_t> next_task_{0};
     int64_t n_tasks_ = 0;
     const Fn * fn_ = nullptr;
     bool stop_ = false;

@@ -122,6 +122,7 @@ export const bench: Command = {
           weightType: report.weightType,
           head: report.headType,
           headBytes: report.headBytes,
+          weightsBytes: report.weightsBytes,
           fileBytes,
           kvCacheBytes: report.kvCacheBytes,
           nPrompt,

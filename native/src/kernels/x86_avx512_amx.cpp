@@ -10,6 +10,18 @@
 // the instruction wants (16 rows of 4 consecutive columns x 16 tokens). A 32-row x 32-token
 // block keeps four C tiles. sum w x = sum d x - sum x, as on every path, so the int32 results
 // are the same integers as the scalar reference.
+// AMX needs the Linux permission call and GCC/Clang's tile intrinsics: elsewhere (MSVC, macOS)
+// this file only says that the path is absent.
+#if !(defined(__linux__) && defined(__GNUC__))
+
+#include "kernels/kernels_isa.h"
+
+namespace tern {
+const KernelTable * kernels_amx() { return nullptr; }
+}  // namespace tern
+
+#else
+
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC target("amx-tile,amx-int8")
 #pragma GCC diagnostic ignored "-Wuninitialized"
@@ -235,3 +247,5 @@ const KernelTable * kernels_amx() {
 #if defined(__clang__)
 #pragma clang attribute pop
 #endif
+
+#endif  // Linux with GCC or Clang

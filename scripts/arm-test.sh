@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Cross-compiles the engine library and the kernel tests for AArch64 (g++-aarch64-linux-gnu,
 # native/cmake/aarch64-linux-gnu.cmake) and runs them under qemu-aarch64 with a CPU model that
-# has dotprod (-cpu max): the NEON kernels against the scalar ones, the fixture models' logits
-# and the tokenizer cases on ARM; then all once more with TERN_ISA=scalar. Correctness only:
+# has dotprod (-cpu max): the NEON kernels (ternary and LM head) against the scalar ones, the
+# head agreement, the fixture models' logits and the tokenizer cases on ARM; then all once more
+# with TERN_ISA=scalar. Correctness only:
 # never time anything under emulation. Needs: apt-get install g++-aarch64-linux-gnu qemu-user.
 #   scripts/arm-test.sh                   # build in build/arm-tests, run the default set
 #   ARM_TESTS="test_kernels test_x" scripts/arm-test.sh
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build="${TERN_ARM_TEST_DIR:-$root/build/arm-tests}"
-tests="${ARM_TESTS:-test_kernels test_model test_tokenizer}"
+tests="${ARM_TESTS:-test_kernels test_kernels_q8 test_head test_model test_tokenizer}"
 jobs="${JOBS:-2}"
 for tool in aarch64-linux-gnu-g++ qemu-aarch64; do
   command -v "$tool" >/dev/null || { echo "arm-test: $tool not found (apt-get install g++-aarch64-linux-gnu qemu-user)" >&2; exit 1; }

@@ -150,10 +150,12 @@ DecodeError Context::decode(const int32_t * ids, int64_t n, bool all_logits, std
 // Work is split by output rows only.
 void Context::ternary_matmul(const TernaryMatrix & w, const int8_t * xq, const float * act_scale, int64_t n, float * y) {
     const int64_t rows = w.rows, cols = w.cols;
-    // Tasks per thread: decode (one token) in fine slices so that no thread waits long for the
-    // last one (measured ~5% faster than 4 per thread); prefill in coarser ones (each GEMM call
+    // Tasks per thread: decode (one token) one contiguous slice per thread, so that each
+    // thread streams one unbroken run of rows (the prefetchers stay ahead across rows; with 16
+    // slices per thread every slice started cold: measured decode 25.5 -> 26.6 tok/s, the
+    // small matrices wq/k/v, wo and w_down gaining ~8%); prefill 4 per thread (each GEMM call
     // repacks its tokens).
-    const int64_t split = n == 1 ? 16 : 4;
+    const int64_t split = n == 1 ? 1 : 4;
     const int64_t chunk = std::max<int64_t>(16, (rows / (pool_.threads() * split) + 15) / 16 * 16);
     const int64_t n_tasks = (rows + chunk - 1) / chunk;
     int32_t * acc = acc_.data();

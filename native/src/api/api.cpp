@@ -14,14 +14,13 @@
 #include "tern.h"
 #include "threads/thread_pool.h"
 
+using tern_api::copy_out;
+using tern_api::fail;
+using tern_api::guarded;
+
 namespace {
 
 thread_local std::string g_last_error;
-
-tern_status fail(tern_status s, const std::string & why) {
-    g_last_error = why;
-    return s;
-}
 
 tern_status from_load(tern::LoadError k) {
     switch (k) {
@@ -33,29 +32,6 @@ tern_status from_load(tern::LoadError k) {
         case tern::LoadError::Aborted: return TERN_ERR_ABORTED;
     }
     return TERN_ERR_INTERNAL;
-}
-
-// Runs f, turning exceptions into status codes.
-template <typename F>
-tern_status guarded(F && f) {
-    try {
-        return f();
-    } catch (const std::bad_alloc &) {
-        return fail(TERN_ERR_OUT_OF_MEMORY, "out of memory");
-    } catch (const std::exception & e) {
-        return fail(TERN_ERR_INTERNAL, std::string("internal error: ") + e.what());
-    } catch (...) {
-        return fail(TERN_ERR_INTERNAL, "internal error");
-    }
-}
-
-int32_t copy_out(const std::string & s, char * buf, size_t size) {
-    if (buf && size > 0) {
-        const size_t n = s.size() < size - 1 ? s.size() : size - 1;
-        std::memcpy(buf, s.data(), n);
-        buf[n] = '\0';
-    }
-    return static_cast<int32_t>(s.size() > 0x7fffffff ? 0x7fffffff : s.size());
 }
 
 tern_status load_common(const tern_model_params * params, tern_model ** out,

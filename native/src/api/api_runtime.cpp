@@ -19,36 +19,13 @@ struct tern_detokenizer {
     std::string out;
 };
 
+using tern_api::copy_out;
+using tern_api::fail;
+using tern_api::guarded;
+
 namespace {
 
-tern_status fail(tern_status s, const std::string & why) {
-    tern_api::set_last_error(why);
-    return s;
-}
-
-template <typename F>
-tern_status guarded(F && f) {
-    try {
-        return f();
-    } catch (const std::bad_alloc &) {
-        return fail(TERN_ERR_OUT_OF_MEMORY, "out of memory");
-    } catch (const std::exception & e) {
-        return fail(TERN_ERR_INTERNAL, std::string("internal error: ") + e.what());
-    } catch (...) {
-        return fail(TERN_ERR_INTERNAL, "internal error");
-    }
-}
-
 const tern::Tokenizer * tokenizer_of(const tern_model * model) { return model && model->m ? model->m->tokenizer.get() : nullptr; }
-
-int32_t copy_bytes(const std::string & s, char * buf, size_t size) {
-    if (buf && size > 0) {
-        const size_t n = s.size() < size - 1 ? s.size() : size - 1;
-        std::memcpy(buf, s.data(), n);
-        buf[n] = '\0';
-    }
-    return static_cast<int32_t>(s.size() > 0x7fffffff ? 0x7fffffff : s.size());
-}
 
 tern::DetokenizeOptions detok(bool skip_special) {
     tern::DetokenizeOptions o;
@@ -96,7 +73,7 @@ int32_t tern_token_to_piece(const tern_model * model, int32_t id, bool skip_spec
     const tern::Tokenizer * tok = tokenizer_of(model);
     if (!tok || id < 0 || id >= tok->n_tokens()) return -1;
     try {
-        return copy_bytes(tok->token_bytes(id, detok(skip_special)), buf, size);
+        return copy_out(tok->token_bytes(id, detok(skip_special)), buf, size);
     } catch (...) {
         return -1;
     }
@@ -111,7 +88,7 @@ int32_t tern_detokenize(const tern_model * model, const int32_t * ids, int32_t n
             if (ids[i] < 0 || ids[i] >= tok->n_tokens()) return -1;
             out += tok->token_bytes(ids[i], detok(skip_special));
         }
-        return copy_bytes(out, buf, size);
+        return copy_out(out, buf, size);
     } catch (...) {
         return -1;
     }

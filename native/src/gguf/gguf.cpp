@@ -1,4 +1,5 @@
 #include "gguf/gguf.h"
+#include "util/format.h"
 
 #include <algorithm>
 #include <cinttypes>
@@ -18,15 +19,6 @@ constexpr uint64_t kMaxTensorNameBytes = 4096;
 constexpr uint32_t kMaxDims = 4;
 constexpr uint64_t kMaxAlignment = 1u << 20;
 constexpr int64_t kMaxElements = int64_t(1) << 50;
-
-std::string format(const char * fmt, ...) {
-    char buf[512];
-    va_list ap;
-    va_start(ap, fmt);
-    std::vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    return buf;
-}
 
 template <typename T>
 T load(const uint8_t * p) {

@@ -20,6 +20,7 @@
 #include "kernels/kernels.h"
 #include "model/vocab.h"
 #include "threads/thread_pool.h"
+#include "util/format.h"
 
 namespace tern {
 
@@ -83,15 +84,6 @@ const char * head_type_name(HeadType t) {
 // ---- Loader --------------------------------------------------------------------------------
 
 namespace {
-
-std::string format(const char * fmt, ...) {
-    char buf[512];
-    va_list ap;
-    va_start(ap, fmt);
-    std::vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    return buf;
-}
 
 const char * const kArchitectures[] = {"bitnet-b1.58", "bitnet-25", "bitnet"};
 

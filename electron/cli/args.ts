@@ -36,6 +36,14 @@ export function intOption(value: string | undefined, name: string, fallback: num
   return n;
 }
 
+export function numberOption(value: string | undefined, name: string, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n)) throw new CliError(`--${name} must be a number, got '${value}'`);
+  if (n < min || n > max) throw new CliError(`--${name} must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
 /** "1,2,3" -> [1, 2, 3]; every element a non-negative integer. */
 export function idList(value: string, name: string): number[] {
   const parts = value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);

@@ -18,7 +18,7 @@ options:
   --dump OUT.f32      also write all n_vocab logits as float32 little-endian
   -t, --threads N     threads (default: all)
   --isa PATH          force a kernel path: scalar, avx2, avx512, neon
-  --head TYPE          the LM head in memory: q8_0 (default), q6_k, f16
+  --head TYPE         the LM head in memory: q8_0 (default), q6_k, f16
   --json              print one JSON object`;
 
 export const logits: Command = {

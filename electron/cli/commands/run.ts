@@ -1,5 +1,5 @@
 /** `tern run -m FILE (--ids ... | -p TEXT) -n N [sampler settings]`: generate, ids and text out. */
-import { CliError, type Command, intOption, parse } from '../args';
+import { CliError, type Command, intOption, numberOption, parse } from '../args';
 import type { GenerateOptions } from '../../services/native';
 import { addon, engineCall, promptIds } from './engine-common';
 
@@ -30,16 +30,8 @@ options:
   --ignore-eos              do not stop on EOS / EOT
   -t, --threads N           threads (default: all)
   --isa PATH                force a kernel path: scalar, avx2, avx512, neon
-  --head TYPE                the LM head in memory: q8_0 (default), q6_k, f16
+  --head TYPE               the LM head in memory: q8_0 (default), q6_k, f16
   --json                    print one JSON object (ids, text, stop reason, timings) instead`;
-
-function num(value: string | undefined, name: string, fallback: number, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n)) throw new CliError(`--${name} must be a number, got '${value}'`);
-  if (n < min || n > max) throw new CliError(`--${name} must be between ${min} and ${max}, got ${n}`);
-  return n;
-}
 
 export const run: Command = {
   summary: 'generate tokens after a prompt (ids or text), streaming the text',
@@ -73,14 +65,14 @@ export const run: Command = {
     const threads = intOption(values.threads, 'threads', 0, 0, 1024);
     const settings: GenerateOptions = {
       maxTokens: n,
-      temperature: num(values.temp, 'temp', 0.7, 0, 1e6),
+      temperature: numberOption(values.temp, 'temp', 0.7, 0, 1e6),
       topK: intOption(values['top-k'], 'top-k', 40, 0, 1 << 30),
-      topP: num(values['top-p'], 'top-p', 0.9, 0, 1),
-      minP: num(values['min-p'], 'min-p', 0.05, 0, 1),
-      repeatPenalty: num(values['repeat-penalty'], 'repeat-penalty', 1, 0, 1e6),
+      topP: numberOption(values['top-p'], 'top-p', 0.9, 0, 1),
+      minP: numberOption(values['min-p'], 'min-p', 0.05, 0, 1),
+      repeatPenalty: numberOption(values['repeat-penalty'], 'repeat-penalty', 1, 0, 1e6),
       repeatLastN: intOption(values['repeat-last-n'], 'repeat-last-n', 64, 0, 1 << 24),
-      frequencyPenalty: num(values['frequency-penalty'], 'frequency-penalty', 0, -1e6, 1e6),
-      presencePenalty: num(values['presence-penalty'], 'presence-penalty', 0, -1e6, 1e6),
+      frequencyPenalty: numberOption(values['frequency-penalty'], 'frequency-penalty', 0, -1e6, 1e6),
+      presencePenalty: numberOption(values['presence-penalty'], 'presence-penalty', 0, -1e6, 1e6),
       seed: intOption(values.seed, 'seed', 0, 0, Number.MAX_SAFE_INTEGER),
       stop: values.stop ?? [],
       ignoreEog: values['ignore-eos'] === true,

@@ -357,7 +357,7 @@ TEST_CASE("f16 gemm: same bits for any batch size (1..20 tokens)") {
     }
 }
 
-TEST_CASE("dot_f32 and axpy_f32: within tolerance of double, guards intact") {
+TEST_CASE("dot_f32: within tolerance of double") {
     std::mt19937 rng(29);
     for (const KernelTable * k : paths()) {
         for (int64_t n : {1, 3, 7, 8, 9, 16, 17, 31, 64, 65, 128, 129, 1000}) {
@@ -369,19 +369,30 @@ TEST_CASE("dot_f32 and axpy_f32: within tolerance of double, guards intact") {
                 mag += std::fabs(static_cast<double>(a[i]) * b[i]);
             }
             CHECK_MSG(close_to(k->dot_f32(a.data(), b.data(), n), exact, mag), where(k, "dot n " + std::to_string(n)));
+        }
+    }
+}
 
-            Guarded<float> y(static_cast<size_t>(n));
-            std::copy(b.begin(), b.end(), y.data());
-            const float alpha = 0.37f;
-            k->axpy_f32(alpha, a.data(), y.data(), n);
-            CHECK_MSG(y.guards_intact(), where(k, "axpy guards"));
-            bool ok = true;
-            for (int64_t i = 0; i < n; ++i) {
-                const double want = static_cast<double>(alpha) * a[i] + b[i];
-                const double tol = 1.2e-7 * (std::fabs(static_cast<double>(alpha) * a[i]) + std::fabs(b[i])) + 1e-30;
-                ok = ok && std::fabs(y[i] - want) <= tol;
+TEST_CASE("f16_axpy_rows: every path gives the fused multiply-add chain's bits, guards intact") {
+    std::mt19937 rng(31);
+    for (const KernelTable * k : paths()) {
+        for (int64_t cols : {1, 3, 4, 7, 8, 15, 16, 17, 63, 64, 80, 96, 127, 128, 129, 200, 256, 300}) {
+            for (int64_t rows : {0, 1, 2, 5, 33}) {
+                const int64_t stride = cols + 11;  // rows of a wider cache line, as one KV head of many
+                std::vector<uint16_t> v(static_cast<size_t>(std::max<int64_t>(1, rows * stride)));
+                for (auto & h : v) h = f32_to_f16(std::uniform_real_distribution<float>(-4.0f, 4.0f)(rng));
+                const std::vector<float> a = random_floats(rng, static_cast<size_t>(std::max<int64_t>(1, rows)));
+                const std::vector<float> y0 = random_floats(rng, static_cast<size_t>(cols));
+                std::vector<float> want = y0;
+                for (int64_t r = 0; r < rows; ++r)
+                    for (int64_t i = 0; i < cols; ++i) want[i] = std::fma(a[r], f16_to_f32(v[r * stride + i]), want[i]);
+                Guarded<float> y(static_cast<size_t>(cols));
+                std::copy(y0.begin(), y0.end(), y.data());
+                k->f16_axpy_rows(v.data(), static_cast<size_t>(stride), rows, cols, a.data(), y.data());
+                CHECK_MSG(y.guards_intact(), where(k, "guards"));
+                CHECK_MSG(std::memcmp(y.data(), want.data(), want.size() * sizeof(float)) == 0,
+                          where(k, "bits, cols " + std::to_string(cols) + " rows " + std::to_string(rows)));
             }
-            CHECK_MSG(ok, where(k, "axpy n " + std::to_string(n)));
         }
     }
 }

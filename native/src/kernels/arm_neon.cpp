@@ -199,15 +199,35 @@ float dot_f32_neon(const float * a, const float * b, int64_t n) {
     return out;
 }
 
-void axpy_f32_neon(float a, const float * x, float * y, int64_t n) {
-    const float32x4_t va = vdupq_n_f32(a);
-    int64_t i = 0;
-    for (; i + 4 <= n; i += 4) vst1q_f32(y + i, vfmaq_f32(vld1q_f32(y + i), va, vld1q_f32(x + i)));
-    if (i < n) {  // the same fused multiply-add on a partial vector
-        float buf[4];
-        vst1q_f32(buf, vfmaq_f32(load4_part(y + i, n - i), va, load4_part(x + i, n - i)));
-        std::memcpy(y + i, buf, static_cast<size_t>(n - i) * sizeof(float));
+// One pass of f16_axpy_rows over C full vectors of 4 columns, kept in registers while every
+// row streams by.
+template <int C>
+void axpy_rows_pass(const uint16_t * v, size_t v_stride, int64_t rows, const float * a, float * y) {
+    float32x4_t acc[C];
+#pragma GCC unroll 16
+    for (int k = 0; k < C; ++k) acc[k] = vld1q_f32(y + 4 * k);
+    for (int64_t r = 0; r < rows; ++r) {
+        const float32x4_t ar = vdupq_n_f32(a[r]);
+        const uint16_t * row = v + r * v_stride;
+#pragma GCC unroll 16
+        for (int k = 0; k < C; ++k) acc[k] = vfmaq_f32(acc[k], ar, load4(row + 4 * k));
     }
+#pragma GCC unroll 16
+    for (int k = 0; k < C; ++k) vst1q_f32(y + 4 * k, acc[k]);
+}
+
+void f16_axpy_rows_neon(const uint16_t * v, size_t v_stride, int64_t rows, int64_t cols, const float * a, float * y) {
+    int64_t c = 0;
+    for (; c + 64 <= cols; c += 64) axpy_rows_pass<16>(v + c, v_stride, rows, a, y + c);
+    for (; c + 4 <= cols; c += 4) axpy_rows_pass<1>(v + c, v_stride, rows, a, y + c);
+    if (c == cols) return;
+    // The last 1..3 columns: the same fused multiply-adds on a partial vector.
+    const int64_t left = cols - c;
+    float32x4_t acc = load4_part(y + c, left);
+    for (int64_t r = 0; r < rows; ++r) acc = vfmaq_f32(acc, vdupq_n_f32(a[r]), load4_part(v + r * v_stride + c, left));
+    float buf[4];
+    vst1q_f32(buf, acc);
+    std::memcpy(y + c, buf, static_cast<size_t>(left) * sizeof(float));
 }
 
 void f16_to_f32_row_neon(const uint16_t * h, float * f, int64_t n) {
@@ -314,7 +334,7 @@ const KernelTable & kernels_neon() {
         f16_gemv_neon,
         f16_gemm_neon,
         dot_f32_neon,
-        axpy_f32_neon,
+        f16_axpy_rows_neon,
         f16_to_f32_row_neon,
         f32_to_f16_row_neon,
         q8_gemv_neon,

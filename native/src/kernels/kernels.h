@@ -64,8 +64,10 @@ struct KernelTable {
 
     // Float helpers for norms and attention (fixed summation order per call).
     float (*dot_f32)(const float * a, const float * b, int64_t n);
-    // y[i] += a * x[i]
-    void (*axpy_f32)(float a, const float * x, float * y, int64_t n);
+    // Attention's weighted sum of value rows in IEEE half (row r at v + r * v_stride elements):
+    // y[i] += a[r] * V[r][i] for r = 0, 1, .., rows - 1 in that order, each term one fused
+    // multiply-add (std::fma), so every path gives the same bits.
+    void (*f16_axpy_rows)(const uint16_t * v, size_t v_stride, int64_t rows, int64_t cols, const float * a, float * y);
 
     // Rows of IEEE half <-> float (embedding lookups, KV cache); exact, same bits as
     // f16_to_f32 / f32_to_f16 on every path (round to nearest even, NaN stays NaN and quiet).

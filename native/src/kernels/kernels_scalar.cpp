@@ -183,8 +183,11 @@ float dot_f32_scalar(const float * a, const float * b, int64_t n) {
     return acc;
 }
 
-void axpy_f32_scalar(float a, const float * x, float * y, int64_t n) {
-    for (int64_t i = 0; i < n; ++i) y[i] += a * x[i];
+void f16_axpy_rows_scalar(const uint16_t * v, size_t v_stride, int64_t rows, int64_t cols, const float * a, float * y) {
+    for (int64_t r = 0; r < rows; ++r) {
+        const uint16_t * row = v + r * v_stride;
+        for (int64_t i = 0; i < cols; ++i) y[i] = std::fma(a[r], f16_to_f32(row[i]), y[i]);
+    }
 }
 
 void f16_to_f32_row_scalar(const uint16_t * h, float * f, int64_t n) {
@@ -336,7 +339,7 @@ const KernelTable & kernels_scalar() {
         f16_gemv_scalar,
         f16_gemm_scalar,
         dot_f32_scalar,
-        axpy_f32_scalar,
+        f16_axpy_rows_scalar,
         f16_to_f32_row_scalar,
         f32_to_f16_row_scalar,
         q8_gemv_scalar,

@@ -259,12 +259,35 @@ float dot_f32_avx2(const float * a, const float * b, int64_t n) {
     return out;
 }
 
-void axpy_f32_avx2(float a, const float * x, float * y, int64_t n) {
-    const __m256 va = _mm256_set1_ps(a);
-    int64_t i = 0;
-    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, _mm256_fmadd_ps(va, _mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i)));
-    for (; i < n; ++i)  // the same fused multiply-add, one element at a time
-        y[i] = _mm_cvtss_f32(_mm_fmadd_ss(_mm_set_ss(a), _mm_set_ss(x[i]), _mm_set_ss(y[i])));
+// One pass of f16_axpy_rows over C full vectors of 8 columns, kept in registers while every
+// row streams by.
+template <int C>
+void axpy_rows_pass(const uint16_t * v, size_t v_stride, int64_t rows, const float * a, float * y) {
+    __m256 acc[C];
+#pragma GCC unroll 8
+    for (int k = 0; k < C; ++k) acc[k] = _mm256_loadu_ps(y + 8 * k);
+    for (int64_t r = 0; r < rows; ++r) {
+        const __m256 ar = _mm256_set1_ps(a[r]);
+        const uint16_t * row = v + r * v_stride;
+#pragma GCC unroll 8
+        for (int k = 0; k < C; ++k) acc[k] = _mm256_fmadd_ps(ar, load8(row + 8 * k), acc[k]);
+    }
+#pragma GCC unroll 8
+    for (int k = 0; k < C; ++k) _mm256_storeu_ps(y + 8 * k, acc[k]);
+}
+
+void f16_axpy_rows_avx2(const uint16_t * v, size_t v_stride, int64_t rows, int64_t cols, const float * a, float * y) {
+    int64_t c = 0;
+    for (; c + 64 <= cols; c += 64) axpy_rows_pass<8>(v + c, v_stride, rows, a, y + c);
+    for (; c + 8 <= cols; c += 8) axpy_rows_pass<1>(v + c, v_stride, rows, a, y + c);
+    if (c == cols) return;
+    // The last 1..7 columns: the same fused multiply-adds on a partial vector.
+    const int64_t left = cols - c;
+    __m256 acc = load8_part(y + c, left);
+    for (int64_t r = 0; r < rows; ++r) acc = _mm256_fmadd_ps(_mm256_set1_ps(a[r]), load8_part(v + r * v_stride + c, left), acc);
+    float buf[8];
+    _mm256_storeu_ps(buf, acc);
+    std::memcpy(y + c, buf, static_cast<size_t>(left) * sizeof(float));
 }
 
 void f16_to_f32_row_avx2(const uint16_t * h, float * f, int64_t n) {
@@ -389,7 +412,7 @@ const KernelTable & kernels_avx2() {
         f16_gemv_avx2,
         f16_gemm_avx2,
         dot_f32_avx2,
-        axpy_f32_avx2,
+        f16_axpy_rows_avx2,
         f16_to_f32_row_avx2,
         f32_to_f16_row_avx2,
         q8_gemv_avx2,

@@ -450,11 +450,41 @@ float dot_f32_avx512(const float * a, const float * b, int64_t n) {
     return out;
 }
 
-void axpy_f32_avx512(float a, const float * x, float * y, int64_t n) {
-    const __m512 va = _mm512_set1_ps(a);
-    for (int64_t i = 0; i < n; i += 16) {
-        const __mmask16 m = tail_mask16(n - i);
-        _mm512_mask_storeu_ps(y + i, m, _mm512_fmadd_ps(va, _mm512_maskz_loadu_ps(m, x + i), _mm512_maskz_loadu_ps(m, y + i)));
+// One pass of f16_axpy_rows over C vectors of columns (the last one masked), kept in registers
+// while every row streams by.
+template <int C>
+void axpy_rows_pass(const uint16_t * v, size_t v_stride, int64_t rows, const float * a, float * y, __mmask16 last) {
+    __m512 acc[C];
+#pragma GCC unroll 8
+    for (int k = 0; k < C; ++k) acc[k] = _mm512_maskz_loadu_ps(k + 1 == C ? last : 0xffff, y + 16 * k);
+    for (int64_t r = 0; r < rows; ++r) {
+        const __m512 ar = _mm512_set1_ps(a[r]);
+        const uint16_t * row = v + r * v_stride;
+#pragma GCC unroll 8
+        for (int k = 0; k < C; ++k) acc[k] = _mm512_fmadd_ps(ar, load16(row + 16 * k, k + 1 == C ? last : 0xffff), acc[k]);
+    }
+#pragma GCC unroll 8
+    for (int k = 0; k < C; ++k) _mm512_mask_storeu_ps(y + 16 * k, k + 1 == C ? last : 0xffff, acc[k]);
+}
+
+void f16_axpy_rows_avx512(const uint16_t * v, size_t v_stride, int64_t rows, int64_t cols, const float * a, float * y) {
+    int64_t c = 0;
+    for (; c + 128 <= cols; c += 128) axpy_rows_pass<8>(v + c, v_stride, rows, a, y + c, 0xffff);
+    const int64_t left = cols - c;
+    if (left == 0) return;
+    const int vecs = static_cast<int>((left + 15) / 16);
+    const __mmask16 last = tail_mask16(left - 16 * (vecs - 1));
+    v += c;
+    y += c;
+    switch (vecs) {
+        case 1: axpy_rows_pass<1>(v, v_stride, rows, a, y, last); break;
+        case 2: axpy_rows_pass<2>(v, v_stride, rows, a, y, last); break;
+        case 3: axpy_rows_pass<3>(v, v_stride, rows, a, y, last); break;
+        case 4: axpy_rows_pass<4>(v, v_stride, rows, a, y, last); break;
+        case 5: axpy_rows_pass<5>(v, v_stride, rows, a, y, last); break;
+        case 6: axpy_rows_pass<6>(v, v_stride, rows, a, y, last); break;
+        case 7: axpy_rows_pass<7>(v, v_stride, rows, a, y, last); break;
+        default: axpy_rows_pass<8>(v, v_stride, rows, a, y, last); break;
     }
 }
 
@@ -639,7 +669,7 @@ const KernelTable & kernels_avx512() {
         f16_gemv_avx512,
         f16_gemm_avx512,
         dot_f32_avx512,
-        axpy_f32_avx512,
+        f16_axpy_rows_avx512,
         f16_to_f32_row_avx512,
         f32_to_f16_row_avx512,
         q8_gemv_avx512,

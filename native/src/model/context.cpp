@@ -181,19 +181,17 @@ void Context::attention(int64_t layer, const float * qkv, int64_t n, int64_t pos
     const float scale = 1.0f / std::sqrt(static_cast<float>(D));
     const uint16_t * K = k_cache_.data() + static_cast<size_t>(layer) * static_cast<size_t>(n_ctx_ * KV);
     const uint16_t * V = v_cache_.data() + static_cast<size_t>(layer) * static_cast<size_t>(n_ctx_ * KV);
-    // Per thread: the scores of one (token, head), one V row in float and the output being
-    // accumulated (written to `out` once at the end: heads of neighbouring tasks share cache
-    // lines there, and the other thread writing them on every key would bounce the lines).
-    // Slices are whole cache lines apart.
-    const size_t per_thread = (static_cast<size_t>(n_ctx_ + 2 * D) + 15) / 16 * 16 + 16;
+    // Per thread: the scores of one (token, head) and the output being accumulated (written to
+    // `out` once at the end: heads of neighbouring tasks share cache lines there, and the other
+    // thread writing them on every key would bounce the lines). Slices are whole cache lines apart.
+    const size_t per_thread = (static_cast<size_t>(n_ctx_ + D) + 15) / 16 * 16 + 16;
     scores_.resize(static_cast<size_t>(pool_.threads()) * per_thread);
     pool_.run(n * H, [&](int64_t task, int thread) {
         const int64_t t = task / H, h = task % H, g = h / group;
         const int64_t n_keys = pos + t + 1;  // causal: positions 0..pos+t
         const float * q = qkv + t * W + h * D;
         float * s = scores_.data() + static_cast<size_t>(thread) * per_thread;
-        float * vrow = s + n_ctx_;
-        float * acc = vrow + D;
+        float * acc = s + n_ctx_;
         // s[j] = q . K[j] for every key: one f16 GEMV over the cached keys (row stride KV), whose
         // per-output summation order depends only on D, so the scores do not depend on n.
         kt_->f16_gemv(K + g * D, static_cast<size_t>(KV), n_keys, D, q, s);
@@ -207,12 +205,10 @@ void Context::attention(int64_t layer, const float * qkv, int64_t n, int64_t pos
             s[j] = std::exp(s[j] - max);
             sum += s[j];
         }
-        // o = sum_j (s[j] / sum) V[j], keys in order (axpy is elementwise).
+        // o = sum_j (s[j] / sum) V[j]: one fused multiply-add per key and dimension, keys in order.
+        for (int64_t j = 0; j < n_keys; ++j) s[j] /= sum;
         std::fill(acc, acc + D, 0.0f);
-        for (int64_t j = 0; j < n_keys; ++j) {
-            kt_->f16_to_f32_row(V + j * KV + g * D, vrow, D);
-            kt_->axpy_f32(s[j] / sum, vrow, acc, D);
-        }
+        kt_->f16_axpy_rows(V + g * D, static_cast<size_t>(KV), n_keys, D, s, acc);
         std::copy(acc, acc + D, out + t * E + h * D);
     });
 }

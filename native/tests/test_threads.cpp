@@ -1,9 +1,11 @@
 // The thread pool: every task runs exactly once, the thread count changes between calls, and
 // many short loops in a row (a forward pass) neither lose nor repeat work.
+#include <algorithm>
 #include <atomic>
 #include <vector>
 
 #include "test.h"
+#include "threads/row_split.h"
 #include "threads/thread_pool.h"
 
 using tern::ThreadPool;
@@ -46,3 +48,32 @@ TEST_CASE("workers block when idle and wake for the next loop") {
 }
 
 TEST_MAIN("test_threads")
+
+TEST_CASE("row splits cover every row exactly once, on 16-row boundaries") {
+    for (int threads : {1, 2, 3, 4, 8}) {
+        for (int64_t rows : {1, 15, 16, 17, 100, 640, 2560, 3840, 6912, 13824, 128256}) {
+            for (bool decode : {true, false}) {
+                const tern::RowSplit split = decode ? tern::RowSplit::decode(rows, threads) : tern::RowSplit::prefill(rows, threads);
+                std::vector<int> hits(static_cast<size_t>(rows), 0);
+                bool aligned = true;
+                for (int64_t t = 0; t < split.tasks(); ++t) {
+                    const auto [r0, n] = split.task_rows(t);
+                    CHECK(n >= 0 && r0 >= 0 && r0 + n <= rows);
+                    if (n > 0 && (r0 % 16 != 0 || ((r0 + n) % 16 != 0 && r0 + n != rows))) aligned = false;
+                    for (int64_t r = r0; r < r0 + n; ++r) hits[static_cast<size_t>(r)]++;
+                }
+                CHECK(aligned);
+                CHECK(std::all_of(hits.begin(), hits.end(), [](int h) { return h == 1; }));
+            }
+        }
+    }
+}
+
+TEST_CASE("decode split: one long contiguous run per thread first") {
+    const tern::RowSplit split = tern::RowSplit::decode(2560, 2);
+    CHECK(split.tasks() == 2 * 5);
+    const auto [a0, an] = split.task_rows(0);
+    const auto [b0, bn] = split.task_rows(1);
+    CHECK(a0 == 0 && b0 == 1280);
+    CHECK(an >= 1280 * 3 / 4 && bn >= 1280 * 3 / 4);
+}

@@ -3,6 +3,8 @@
 // KV = G * D, V = n_vocab.
 #include "model/context.h"
 
+#include "threads/row_split.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -150,17 +152,11 @@ DecodeError Context::decode(const int32_t * ids, int64_t n, bool all_logits, std
 // Work is split by output rows only.
 void Context::ternary_matmul(const TernaryMatrix & w, const int8_t * xq, const float * act_scale, int64_t n, float * y) {
     const int64_t rows = w.rows, cols = w.cols;
-    // Tasks per thread: decode (one token) one contiguous slice per thread, so that each
-    // thread streams one unbroken run of rows (the prefetchers stay ahead across rows; with 16
-    // slices per thread every slice started cold: measured decode 25.5 -> 26.6 tok/s, the
-    // small matrices wq/k/v, wo and w_down gaining ~8%); prefill 4 per thread (each GEMM call
-    // repacks its tokens).
-    const int64_t split = n == 1 ? 1 : 4;
-    const int64_t chunk = std::max<int64_t>(16, (rows / (pool_.threads() * split) + 15) / 16 * 16);
-    const int64_t n_tasks = (rows + chunk - 1) / chunk;
+    const RowSplit split = n == 1 ? RowSplit::decode(rows, pool_.threads()) : RowSplit::prefill(rows, pool_.threads());
     int32_t * acc = acc_.data();
-    pool_.run(n_tasks, [&](int64_t task, int) {
-        const int64_t r0 = task * chunk, nr = std::min(chunk, rows - r0);
+    pool_.run(split.tasks(), [&](int64_t task, int) {
+        const auto [r0, nr] = split.task_rows(task);
+        if (nr == 0) return;
         const uint8_t * wr = w.packed.data() + static_cast<size_t>(r0) * w.stride;
         if (n == 1)
             kt_->ternary_gemv(wr, w.stride, nr, cols, xq, acc + r0);

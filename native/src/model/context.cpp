@@ -26,19 +26,31 @@ const float * f16_table() {
     return table.data();
 }
 
-// out = x / sqrt(mean(x^2) + eps) * w, over n values.
-void rmsnorm(float * out, const float * x, const float * w, int64_t n, float eps) {
-    // Four partial sums (element i into i % 4, combined in a fixed order): the same bits on
-    // every call, without one long chain of dependent double additions.
+// sum(x^2) over n values in double: four partial sums (element i into i % 4, combined in a
+// fixed order), the same bits on every call without one long chain of dependent additions.
+double sum_squares(const float * x, int64_t n) {
     double part[4] = {0.0, 0.0, 0.0, 0.0};
     int64_t i = 0;
     for (; i + 4 <= n; i += 4)
         for (int k = 0; k < 4; ++k) part[k] += static_cast<double>(x[i + k]) * x[i + k];
     for (; i < n; ++i) part[i % 4] += static_cast<double>(x[i]) * x[i];
-    const double ss = (part[0] + part[1]) + (part[2] + part[3]);
-    const float inv = static_cast<float>(1.0 / std::sqrt(ss / static_cast<double>(n) + eps));
-    for (i = 0; i < n; ++i) out[i] = x[i] * inv * w[i];
+    return (part[0] + part[1]) + (part[2] + part[3]);
 }
+
+// out = x / sqrt(ss / n + eps) * w over n values, with ss = sum(x^2).
+void rmsnorm_scaled(float * out, const float * x, const float * w, int64_t n, double ss, float eps) {
+    const float inv = static_cast<float>(1.0 / std::sqrt(ss / static_cast<double>(n) + eps));
+    for (int64_t i = 0; i < n; ++i) out[i] = x[i] * inv * w[i];
+}
+
+// out = x / sqrt(mean(x^2) + eps) * w, over n values.
+void rmsnorm(float * out, const float * x, const float * w, int64_t n, float eps) {
+    rmsnorm_scaled(out, x, w, n, sum_squares(x, n), eps);
+}
+
+// The feed-forward activation is computed in fixed chunks of this many columns, one pool task
+// each, so that a single token's activation and sub-norm are not left to one thread.
+constexpr int64_t kActChunk = 1024;
 
 // The rotation of one position: cs[2i] = cos, cs[2i+1] = sin of pos * inv_freq[i], i < n_rot/2.
 void rope_angles(float * cs, int64_t n_rot, int64_t pos, const double * inv_freq) {
@@ -235,6 +247,9 @@ void Context::forward(const int32_t * ids, int64_t T, int64_t pos, bool all_logi
     // The per-token stages (norms, quantization, RoPE, activations, residuals) run one task per
     // token: each token's values are computed by one thread in a fixed order, as before.
     auto per_token = [&](const ThreadPool::Fn & fn) { pool_.run(T, fn); };
+    const int64_t act_chunks = (F + kActChunk - 1) / kActChunk;
+    act_ss_.resize(static_cast<size_t>(T * act_chunks));
+    double * act_ss = act_ss_.data();  // [T][act_chunks]
 
     for (int64_t l = 0; l < hp.n_layer; ++l) {
         const Layer & L = m_.layers[static_cast<size_t>(l)];
@@ -269,19 +284,29 @@ void Context::forward(const int32_t * ids, int64_t T, int64_t pos, bool all_logi
             xs[t] = kt_->quantize_i8(xn + t * E, E, xq + t * E);
         });
         ternary_matmul(L.w_gate_up, xq, xs, T, gu);  // gu [T][2F]
-        per_token([&](int64_t t, int) {
+        // ff = act(gate) * up and its sum of squares per fixed chunk (one task per token and
+        // chunk; the chunks' sums are added in order below, so the bits do not depend on the
+        // threads or the batch); then per token the sub-norm and the quantization.
+        pool_.run(T * act_chunks, [&](int64_t task, int) {
+            const int64_t t = task / act_chunks, c = task % act_chunks;
+            const int64_t i0 = c * kActChunk, i1 = std::min(F, i0 + kActChunk);
             const float * gate = gu + t * 2 * F;
             const float * up = gate + F;
             float * o = ff + t * F;
             if (hp.act == FfnAct::Relu2) {
-                for (int64_t i = 0; i < F; ++i) {
+                for (int64_t i = i0; i < i1; ++i) {
                     const float r = gate[i] > 0.0f ? gate[i] : 0.0f;
                     o[i] = r * r * up[i];
                 }
             } else {
-                for (int64_t i = 0; i < F; ++i) o[i] = silu(gate[i]) * up[i];
+                for (int64_t i = i0; i < i1; ++i) o[i] = silu(gate[i]) * up[i];
             }
-            rmsnorm(xn + t * F, ff + t * F, L.ffn_sub_norm.data(), F, hp.rms_eps);
+            act_ss[task] = sum_squares(o + i0, i1 - i0);
+        });
+        per_token([&](int64_t t, int) {
+            double ss = 0.0;
+            for (int64_t c = 0; c < act_chunks; ++c) ss += act_ss[t * act_chunks + c];
+            rmsnorm_scaled(xn + t * F, ff + t * F, L.ffn_sub_norm.data(), F, ss, hp.rms_eps);
             xs[t] = kt_->quantize_i8(xn + t * F, F, xq + t * F);
         });
         ternary_matmul(L.w_down, xq, xs, T, proj);  // proj [T][E]

@@ -77,6 +77,7 @@ private:
     std::vector<float> proj_;     // [T][n_embd]  attn_output / ffn_down output
     std::vector<float> gu_;       // [T][2*n_ff]  gate and up
     std::vector<float> ff_;       // [T][n_ff]  act(gate) * up
+    std::vector<double> act_ss_;  // [T][chunks of n_ff]  its sums of squares per chunk
     std::vector<float> scores_;   // [threads][n_ctx]  attention weights of one (token, head)
     std::vector<float> hn_;       // [T][n_embd]  final-normed rows that need logits
     AlignedBytes hq_;             // [T][n_embd]  their Q8_0 blocks (quantized head)

@@ -255,16 +255,19 @@ void f32_to_f16_row_neon(const float * f, uint16_t * h, int64_t n) {
 // accumulated in float, block b into accumulator b % 2.
 
 float q8_row_dot(const int8_t * w, const uint16_t * ws, int64_t cols, const int8_t * x, const float * xs) {
-    float32x4_t acc[2] = {vdupq_n_f32(0.0f), vdupq_n_f32(0.0f)};
+    // Block b into accumulator b % 2, as two named registers (see the AVX2 file).
+    float32x4_t cur = vdupq_n_f32(0.0f), other = cur;
     for (int64_t b = 0; b < cols / kQ8Block; ++b) {
         const int8_t * wb = w + b * kQ8Block;
         const int8_t * xb = x + b * kQ8Block;
         int32x4_t s = vdotq_s32(vdupq_n_s32(0), vld1q_s8(wb), vld1q_s8(xb));
         s = vdotq_s32(s, vld1q_s8(wb + 16), vld1q_s8(xb + 16));
         const float d = vgetq_lane_f32(vcvt_f32_f16(vreinterpret_f16_u16(vdup_n_u16(ws[b]))), 0) * xs[b];
-        acc[b % 2] = vfmaq_n_f32(acc[b % 2], vcvtq_f32_s32(s), d);
+        const float32x4_t next = vfmaq_n_f32(cur, vcvtq_f32_s32(s), d);
+        cur = other;
+        other = next;
     }
-    return vaddvq_f32(vaddq_f32(acc[0], acc[1]));
+    return vaddvq_f32(vaddq_f32(cur, other));
 }
 
 void q8_gemm_neon(const int8_t * w, const uint16_t * ws, int64_t rows, int64_t cols, const int8_t * x, const float * xs,

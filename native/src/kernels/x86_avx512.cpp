@@ -52,6 +52,14 @@ int32_t sum_i8(const int8_t * x, int64_t cols) {
     return _mm512_reduce_add_epi32(acc);
 }
 
+// Software prefetch distance for the weight streams (bytes ahead of the current load): the
+// hardware prefetcher alone leaves the loads and the arithmetic serialised (measured: 6 GB/s per
+// core without, 8+ with 4 kB; 2-16 kB all help). Every kernel that streams weights from memory
+// uses it, the small GEMM tiles too (a batch of 2-8 tokens, e.g. drafts being verified, is as
+// memory-bound as one).
+constexpr int64_t kPrefetchBytes = 4096;
+constexpr int64_t g_pf = kPrefetchBytes;
+
 // sum d * x over one packed row (d = weight + 1) for T tokens, without decoding digits: with
 // m_i = (q * 3^i) mod 256, 3 * m_i = 256 * d_i + m_{i+1}, so
 //     256 * sum_i d_i x_i = 3 * sum_i m_i x_i - sum_i m_{i+1} x_i,
@@ -67,6 +75,7 @@ void row_dot_offset_mul(const uint8_t * row, int64_t cols, const int8_t * const 
         for (int p = 0; p < P; ++p) a[t][p] = b[t][p] = _mm512_setzero_si512();
     const int64_t full = cols / kBlockCols;
     for (int64_t blk = 0; blk < full; ++blk) {
+        _mm_prefetch(reinterpret_cast<const char *>(row + blk * kBlockBytes + g_pf), _MM_HINT_T0);
         __m512i m = _mm512_loadu_si512(row + blk * kBlockBytes);
         for (int i = 0; i < kDigits; ++i) {
             const __m512i next = times3(m);
@@ -104,11 +113,6 @@ void row_dot_offset_mul(const uint8_t * row, int64_t cols, const int8_t * const 
     }
 }
 
-// Software prefetch distance for the weight streams of GEMV (bytes ahead of the current load):
-// the hardware prefetcher alone leaves the loads and the arithmetic serialised (measured: 6 GB/s
-// per core without, 8+ with 4 kB; 2-16 kB all help).
-constexpr int64_t kPrefetchBytes = 4096;
-constexpr int64_t g_pf = kPrefetchBytes;
 // The same for one token (GEMV), written out with one accumulator pair per plane: GCC keeps
 // named registers in place, where it shuffles an array of them every iteration.
 int32_t row_dot_offset_mul1(const uint8_t * row, int64_t cols, const int8_t * x) {
@@ -164,6 +168,7 @@ void row_dot_offset_tile(const uint8_t * row, int64_t cols, const int8_t * xt, i
         const int64_t left = (cols - b * kBlockCols) / kPlaneCols;
         const int planes = left >= kDigits ? kDigits : static_cast<int>(left);
         const int8_t * xb = xt + b * T * kBlockCols;
+        _mm_prefetch(reinterpret_cast<const char *>(row + b * kBlockBytes + g_pf), _MM_HINT_T0);
         __m512i q = _mm512_loadu_si512(row + b * kBlockBytes);
         for (int i = 0; i < planes; ++i) {
             const __m512i d = digits(q);
@@ -233,6 +238,7 @@ void decode_panel(const uint8_t * w, size_t w_stride, int rows, int64_t cols, ui
         for (int64_t b = 0; b < blocks; ++b) {
             const int64_t left = (cols - b * kBlockCols) / kPlaneCols;
             const int planes = left >= kDigits ? kDigits : static_cast<int>(left);
+            _mm_prefetch(reinterpret_cast<const char *>(row + b * kBlockBytes + g_pf), _MM_HINT_T0);
             __m512i q = _mm512_loadu_si512(row + b * kBlockBytes);
             for (int i = 0; i < planes; ++i) {
                 _mm512_storeu_si512(out + b * kBlockCols + i * kPlaneCols, digits(q));

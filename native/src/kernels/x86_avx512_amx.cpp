@@ -83,6 +83,9 @@ __m512i digits(__m512i m) {
 
 __m512i times3(__m512i m) { return _mm512_add_epi8(_mm512_add_epi8(m, m), m); }
 
+// Weights are read once per panel, as a stream: prefetched this far ahead (see x86_avx512.cpp).
+constexpr int64_t kPrefetchBytes = 4096;
+
 // `rows` packed rows -> digits in column order, row stride cols; rows up to kPanel zero-filled.
 void decode_panel(const uint8_t * w, size_t w_stride, int rows, int64_t cols, uint8_t * panel) {
     const int64_t blocks = (cols + kBlockCols - 1) / kBlockCols;
@@ -92,6 +95,7 @@ void decode_panel(const uint8_t * w, size_t w_stride, int rows, int64_t cols, ui
         for (int64_t b = 0; b < blocks; ++b) {
             const int64_t left = (cols - b * kBlockCols) / kPlaneCols;
             const int planes = left >= kDigits ? kDigits : static_cast<int>(left);
+            _mm_prefetch(reinterpret_cast<const char *>(row + b * kBlockBytes + kPrefetchBytes), _MM_HINT_T0);
             __m512i q = _mm512_loadu_si512(row + b * kBlockBytes);
             for (int i = 0; i < planes; ++i) {
                 _mm512_storeu_si512(out + b * kBlockCols + i * kPlaneCols, digits(q));

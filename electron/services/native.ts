@@ -95,6 +95,12 @@ export interface GenerateOptions {
   stop?: string[];
   /** Keep going after EOS / EOT. */
   ignoreEog?: boolean;
+  /**
+   * Prompt-lookup drafting: up to this many tokens that followed the last few tokens earlier in
+   * the prompt or output are checked with each step in one batch. The output is identical to 0
+   * (off, the default) for every setting; text that repeats its context comes faster. 0..64.
+   */
+  draftMax?: number;
 }
 
 /** One generated token (id -1: text held back until the end, released as the last event). */
@@ -117,6 +123,9 @@ export interface GenerateResult {
   /** Prompt tokens evaluated by this request. */
   promptTokensComputed: number;
   generatedTokens: number;
+  /** Drafted tokens evaluated, and of them the ones kept (draftMax > 0). */
+  draftedTokens: number;
+  draftTokensAccepted: number;
   ttftMs: number;
   prefillMs: number;
   decodeMs: number;

@@ -2,6 +2,7 @@
 #include "runtime.h"
 
 #include <cmath>
+#include <cstdio>
 
 namespace tern_addon {
 
@@ -45,6 +46,15 @@ Napi::Value CancelToken::Cancelled(const Napi::CallbackInfo & info) { return Nap
 
 // ---- generate arguments ----------------------------------------------------------------------
 
+namespace {
+// A bound as people write it: 64, 0.5, 1e+06 (std::to_string would give 64.000000).
+std::string shortest(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.15g", v);
+    return buf;
+}
+}  // namespace
+
 GenerateArgs generate_args(Napi::Env env, std::vector<int32_t> prompt, const Napi::Value & options) {
     GenerateArgs a;
     a.prompt = std::move(prompt);
@@ -58,7 +68,7 @@ GenerateArgs generate_args(Napi::Env env, std::vector<int32_t> prompt, const Nap
         const double d = v.As<Napi::Number>().DoubleValue();
         if (!(d >= lo && d <= hi) || (whole && d != std::floor(d)))
             throw Napi::TypeError::New(env, std::string(key) + " must be " + (whole ? "a whole number" : "a number") + " in [" +
-                                                std::to_string(lo) + ", " + std::to_string(hi) + "]");
+                                                shortest(lo) + ", " + shortest(hi) + "]");
         return d;
     };
     tern_sampler_params & s = a.sampler;
@@ -73,6 +83,7 @@ GenerateArgs generate_args(Napi::Env env, std::vector<int32_t> prompt, const Nap
     s.seed = static_cast<uint64_t>(num("seed", static_cast<double>(s.seed), 0, 9007199254740991.0, true));
     a.max_tokens = static_cast<int32_t>(num("maxTokens", -1, -1, 1 << 24, true));
     if (o.Has("ignoreEog") && !o.Get("ignoreEog").IsUndefined()) a.ignore_eog = o.Get("ignoreEog").ToBoolean().Value();
+    a.draft_max = static_cast<int32_t>(num("draftMax", 0, 0, 64, true));
     if (o.Has("stop") && !o.Get("stop").IsUndefined()) {
         Napi::Value v = o.Get("stop");
         if (!v.IsArray()) throw Napi::TypeError::New(env, "stop must be an array of strings");
@@ -124,6 +135,7 @@ void GenerateWorker::Execute(const ExecutionProgress & progress) {
     p.stop_strings = stops.data();
     p.n_stop_strings = static_cast<int32_t>(stops.size());
     p.ignore_eog = args_.ignore_eog;
+    p.draft_max = args_.draft_max;
     p.on_token = &GenerateWorker::on_token;
     p.on_token_user_data = this;
     p.abort = &GenerateWorker::on_abort;
@@ -172,6 +184,8 @@ void GenerateWorker::OnOK() {
     o.Set("promptTokensReused", r.n_prompt_reused);
     o.Set("promptTokensComputed", r.n_prompt_computed);
     o.Set("generatedTokens", r.n_generated);
+    o.Set("draftedTokens", r.n_drafted);
+    o.Set("draftTokensAccepted", r.n_draft_accepted);
     o.Set("ttftMs", r.ttft_ms);
     o.Set("prefillMs", r.prefill_ms);
     o.Set("decodeMs", r.decode_ms);

@@ -44,6 +44,7 @@ struct GenerateArgs {
     int32_t max_tokens = -1;
     std::vector<std::string> stop;
     bool ignore_eog = false;
+    int32_t draft_max = 0;  // prompt-lookup drafting (tern.h): 0 = off
 };
 GenerateArgs generate_args(Napi::Env env, std::vector<int32_t> prompt, const Napi::Value & options);
 

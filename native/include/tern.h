@@ -341,6 +341,14 @@ typedef struct tern_generate_params {
     const char * const * stop_strings; /* n_stop_strings NUL-terminated strings */
     int32_t n_stop_strings;
     bool ignore_eog;                   /* do not stop on EOS / EOT */
+    /* Prompt-lookup drafting: after each sampled token, up to draft_max tokens that followed the
+     * sequence's last n-gram (n from draft_ngram_max down to draft_ngram_min) earlier in the
+     * prompt or the output are evaluated with it in one batch, and each is kept only if sampling
+     * gives exactly it. The output is identical to draft_max 0 for every sampler setting; text
+     * that repeats its context (code, quotes, edits) comes faster. 0 (default): off. */
+    int32_t draft_max;
+    int32_t draft_ngram_min;           /* default 2 */
+    int32_t draft_ngram_max;           /* default 4 */
     tern_token_callback on_token;
     void * on_token_user_data;
     tern_abort_callback abort;         /* return true to cancel */
@@ -354,6 +362,8 @@ typedef struct tern_generate_result {
     int32_t n_prompt_reused;     /* of them, already in the KV cache */
     int32_t n_prompt_computed;   /* of them, evaluated by this call */
     int32_t n_generated;         /* sampled ids (a stop token included) */
+    int32_t n_drafted;           /* drafted tokens evaluated */
+    int32_t n_draft_accepted;    /* of them, kept */
     double ttft_ms;              /* request start to the first sampled token */
     double prefill_ms;
     double decode_ms;            /* first token to the end */

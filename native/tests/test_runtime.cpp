@@ -1,7 +1,8 @@
 // The runtime over the C API: the tokenizer read from the model files (the fixture vocabularies),
 // the streaming text (never half a UTF-8 character, stop strings across tokens), and
 // tern_generate (greedy = the plain decode loop, KV prefix reuse, CONTEXT_FULL, cancel in
-// prefill and decode leaving the context usable, seeds). Everything is read from the fixtures.
+// prefill and decode leaving the context usable, seeds; prompt-lookup drafting gives exactly the
+// plain tokens). Everything is read from the fixtures.
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
@@ -11,6 +12,7 @@
 
 #include "json_mini.h"
 #include "model/model.h"
+#include "runtime/prompt_lookup.h"
 #include "runtime/text_stream.h"
 #include "tern.h"
 #include "test.h"
@@ -422,3 +424,113 @@ TEST_CASE("text stream: stop strings across tokens, stop tokens, held text relea
 }
 
 TEST_MAIN("test_runtime")
+
+// ---- prompt-lookup drafting --------------------------------------------------------------------
+
+TEST_CASE("prompt lookup: the tokens after the most recent earlier match of the longest n-gram") {
+    using tern::prompt_lookup_draft;
+    const std::vector<int32_t> seq = {1, 2, 3, 9, 1, 2, 3, 4, 5, 1, 2, 3};
+    // "1 2 3" last occurred at 4 (followed by 4 5 1 ...), not at 0.
+    CHECK(prompt_lookup_draft(seq, 3, 2, 3) == std::vector<int32_t>({4, 5, 1}));
+    // The continuation may run up to the end of the sequence, no further.
+    CHECK(prompt_lookup_draft(seq, 10, 2, 3) == std::vector<int32_t>({4, 5, 1, 2, 3}));
+    // No earlier "7 3" or "3"-led match of length >= 2: nothing; with 1-grams, the last 3 before.
+    CHECK(prompt_lookup_draft({5, 6, 7, 3}, 4, 2, 3).empty());
+    CHECK(prompt_lookup_draft({3, 6, 7, 3}, 4, 1, 3) == std::vector<int32_t>({6, 7, 3}));
+    // A cycle proposes itself.
+    CHECK(prompt_lookup_draft({8, 8, 8, 8}, 2, 2, 4) == std::vector<int32_t>({8}));
+    CHECK(prompt_lookup_draft({}, 4).empty());
+    CHECK(prompt_lookup_draft({1, 2, 1, 2}, 0).empty());
+}
+
+namespace {
+
+struct Run {
+    std::vector<int32_t> ids;
+    tern_generate_result result{};
+    std::vector<int32_t> cached;  // the context's tokens afterwards
+};
+
+Run run(tern_model * m, const std::vector<int32_t> & prompt, tern_generate_params p, int32_t n_ctx) {
+    Run out;
+    Collected got;
+    p.on_token = collect;
+    p.on_token_user_data = &got;
+    tern_context * c = context(m, n_ctx);
+    CHECK(tern_generate(c, prompt.data(), static_cast<int32_t>(prompt.size()), &p, &out.result) == TERN_OK);
+    out.ids = got.ids;
+    out.cached.resize(static_cast<size_t>(tern_context_tokens(c, nullptr, 0)));
+    tern_context_tokens(c, out.cached.data(), static_cast<int32_t>(out.cached.size()));
+    tern_context_free(c);
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("generate: drafting gives exactly the tokens of plain decoding (greedy and sampled), and keeps drafts") {
+    int accepted = 0;
+    for (const std::string & ref_path : files_in(kFixtures + "/refs", ".json")) {
+        const json_mini::Value ref = json_mini::parse_file(ref_path);
+        tern_model * m = load(kFixtures + "/" + ref["model"].str);
+        REQUIRE(m != nullptr);
+        // A prompt that repeats itself, so the lookup has something to propose from the start.
+        std::vector<int32_t> prompt = ref["prompts"][0]["prompt_ids"].ints();
+        const std::vector<int32_t> once = prompt;
+        for (int k = 0; k < 3; ++k) prompt.insert(prompt.end(), once.begin() + 1, once.end());
+        for (bool sampled : {false, true}) {
+            for (int32_t max_tokens : {1, 2, 7, 40}) {
+                tern_generate_params p = greedy(max_tokens, nullptr);
+                if (sampled) {
+                    p.sampler = tern_sampler_default_params();  // temperature 0.7, top-k/p, min-p, penalties
+                    p.sampler.seed = 7;
+                }
+                const Run plain = run(m, prompt, p, 256);
+                p.draft_max = 6;
+                const Run drafted = run(m, prompt, p, 256);
+                const std::string what = ref["model"].str + (sampled ? " sampled" : " greedy") + " n " + std::to_string(max_tokens);
+                CHECK_MSG(drafted.ids == plain.ids, what);
+                CHECK_MSG(drafted.result.stop_reason == plain.result.stop_reason, what);
+                CHECK_MSG(drafted.result.n_draft_accepted <= drafted.result.n_drafted, what);
+                // The cache holds a prefix of prompt + output: no unverified draft is left in it.
+                std::vector<int32_t> seq = prompt;
+                seq.insert(seq.end(), plain.ids.begin(), plain.ids.end());
+                CHECK_MSG(drafted.cached.size() >= seq.size() - 1 && drafted.cached.size() <= seq.size(), what);
+                CHECK_MSG(std::equal(drafted.cached.begin(), drafted.cached.end(), seq.begin()), what);
+                accepted += drafted.result.n_draft_accepted;
+            }
+        }
+        // Until the context ends (max_tokens -1): the same tokens and the same end.
+        tern_generate_params p = greedy(-1, nullptr);
+        const Run plain = run(m, prompt, p, static_cast<int32_t>(prompt.size()) + 20);
+        p.draft_max = 8;
+        const Run drafted = run(m, prompt, p, static_cast<int32_t>(prompt.size()) + 20);
+        CHECK(drafted.ids == plain.ids);
+        CHECK(drafted.result.stop_reason == TERN_STOP_CONTEXT_END);
+        tern_model_free(m);
+    }
+    CHECK(accepted > 0);
+}
+
+TEST_CASE("generate: with drafting, the next turn still reuses exactly the tokens the cache holds") {
+    tern_model * m = load(first_model());
+    REQUIRE(m != nullptr);
+    const std::vector<int32_t> turn1 = tokenize(m, "one two three one two three one two", true, true);
+    tern_context * c = context(m, 256);
+    Collected a;
+    tern_generate_params p = greedy(12, &a);
+    p.draft_max = 6;
+    tern_generate_result r;
+    REQUIRE(tern_generate(c, turn1.data(), static_cast<int32_t>(turn1.size()), &p, &r) == TERN_OK);
+    std::vector<int32_t> turn2 = turn1;
+    turn2.insert(turn2.end(), a.ids.begin(), a.ids.end());
+    const std::vector<int32_t> more = tokenize(m, " three one two", false, false);
+    turn2.insert(turn2.end(), more.begin(), more.end());
+    Collected b;
+    p = greedy(12, &b);
+    p.draft_max = 6;
+    REQUIRE(tern_generate(c, turn2.data(), static_cast<int32_t>(turn2.size()), &p, &r) == TERN_OK);
+    CHECK(r.n_prompt_reused >= static_cast<int32_t>(turn1.size() + a.ids.size() - 1));
+    CHECK(b.ids == plain_greedy(m, turn2, 12));
+    tern_context_free(c);
+    tern_model_free(m);
+}

@@ -4,7 +4,7 @@ import type { GenerateOptions } from '../../services/native';
 import { addon, engineCall, promptIds } from './engine-common';
 
 const help = `usage: tern run -m FILE (--ids LIST | -p TEXT [--special] [--no-bos]) [-n N] [sampler settings] [--stop S]...
-                [-t THREADS] [--isa PATH] [--head q8_0|q6_k|f16] [--json]
+                [--draft N] [-t THREADS] [--isa PATH] [--head q8_0|q6_k|f16] [--json]
 
 Evaluates the prompt, then generates up to N tokens, streaming their text to stdout as it comes,
 then prints the ids. Stops early on the model's end-of-generation tokens (EOS, EOT) unless
@@ -28,6 +28,8 @@ options:
   --seed S                  random seed; the same seed gives the same text (default 0)
   --stop STRING             stop before this text (repeatable)
   --ignore-eos              do not stop on EOS / EOT
+  --draft N                 prompt-lookup drafting: check up to N tokens copied from earlier in the
+                            text with each step; the same output, faster when the text repeats (default 0, off)
   -t, --threads N           threads (default: all)
   --isa PATH                force a kernel path: scalar, avx2, avx512, neon
   --head TYPE               the LM head in memory: q8_0 (default), q6_k, f16
@@ -55,6 +57,7 @@ export const run: Command = {
       seed: { type: 'string' },
       stop: { type: 'string', multiple: true },
       'ignore-eos': { type: 'boolean' },
+      draft: { type: 'string' },
       threads: { type: 'string', short: 't' },
       isa: { type: 'string' },
       head: { type: 'string' },
@@ -76,6 +79,7 @@ export const run: Command = {
       seed: intOption(values.seed, 'seed', 0, 0, Number.MAX_SAFE_INTEGER),
       stop: values.stop ?? [],
       ignoreEog: values['ignore-eos'] === true,
+      draftMax: intOption(values.draft, 'draft', 0, 0, 64),
     };
     const modelPath = values.model;
     const ids = await promptIds(modelPath, values, 'run');
@@ -98,7 +102,8 @@ export const run: Command = {
         console.log(out.ids.join(','));
         console.error(
           `${out.promptTokens} prompt tokens (${out.prefillTokensPerSecond.toFixed(1)} tok/s), ${out.generatedTokens} generated ` +
-            `(${out.decodeTokensPerSecond.toFixed(1)} tok/s), first token after ${out.ttftMs.toFixed(1)} ms, stop: ${out.stopReason}`,
+            `(${out.decodeTokensPerSecond.toFixed(1)} tok/s), first token after ${out.ttftMs.toFixed(1)} ms, stop: ${out.stopReason}` +
+            (out.draftedTokens > 0 ? `, drafted ${out.draftedTokens} (${out.draftTokensAccepted} kept)` : ''),
         );
       }
       return 0;

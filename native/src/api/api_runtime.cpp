@@ -161,6 +161,9 @@ tern_generate_params tern_generate_default_params(void) {
     p.stop_strings = nullptr;
     p.n_stop_strings = 0;
     p.ignore_eog = false;
+    p.draft_max = 0;
+    p.draft_ngram_min = 2;
+    p.draft_ngram_max = 4;
     p.on_token = nullptr;
     p.on_token_user_data = nullptr;
     p.abort = nullptr;
@@ -189,6 +192,9 @@ tern_status tern_generate(tern_context * ctx, const int32_t * prompt, int32_t n_
         g.sampler.seed = p.sampler.seed;
         g.max_tokens = p.max_tokens;
         g.ignore_eog = p.ignore_eog;
+        g.draft_max = p.draft_max;
+        g.draft_ngram_min = p.draft_ngram_min;
+        g.draft_ngram_max = p.draft_ngram_max;
         for (int32_t i = 0; i < p.n_stop_strings; ++i)
             if (p.stop_strings[i]) g.stop_strings.emplace_back(p.stop_strings[i]);
         tern::TokenSink sink;
@@ -212,6 +218,8 @@ tern_status tern_generate(tern_context * ctx, const int32_t * prompt, int32_t n_
         out->n_prompt_reused = stats.n_prompt_reused;
         out->n_prompt_computed = stats.n_prompt_computed;
         out->n_generated = stats.n_generated;
+        out->n_drafted = stats.n_drafted;
+        out->n_draft_accepted = stats.n_draft_accepted;
         out->ttft_ms = stats.ttft_ms;
         out->prefill_ms = stats.prefill_ms;
         out->decode_ms = stats.decode_ms;

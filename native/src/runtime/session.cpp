@@ -4,6 +4,7 @@
 #include <chrono>
 #include <new>
 
+#include "runtime/prompt_lookup.h"
 #include "runtime/text_stream.h"
 
 namespace tern {
@@ -74,6 +75,10 @@ GenerateError Session::generate(const std::vector<int32_t> & prompt, const Gener
         *error = "max_tokens must be -1 (until the context is full) or at least 0";
         return GenerateError::InvalidArgument;
     }
+    if (params.draft_max < 0 || (params.draft_max > 0 && (params.draft_ngram_min < 1 || params.draft_ngram_max < params.draft_ngram_min))) {
+        *error = "drafting needs draft_max >= 0 and 1 <= draft_ngram_min <= draft_ngram_max";
+        return GenerateError::InvalidArgument;
+    }
     const int64_t wanted = n_prompt + (params.max_tokens < 0 ? 1 : params.max_tokens);
     if (wanted > n_ctx) {
         *error = "the request does not fit in the context: it needs " + std::to_string(wanted) + " positions (" +
@@ -101,7 +106,15 @@ GenerateError Session::generate(const std::vector<int32_t> & prompt, const Gener
         stats->n_prompt_reused = static_cast<int32_t>(keep);
         stats->n_prompt_computed = static_cast<int32_t>(n_prompt - keep);
 
+        // The tokens of the last decode step (the last sampled token, then the drafts evaluated
+        // with it) and the logits row that predicts the next token: row r follows batch[r].
+        std::vector<int32_t> batch{prompt.back()};
+        int64_t row = 0;
+        // Drafted tokens after batch[row] are in the cache but not (yet) part of the sequence.
+        auto drop_unverified = [&] { truncate(ctx_.n_past() - (static_cast<int64_t>(batch.size()) - 1 - row)); };
+
         auto finish = [&](FinishReason reason) {
+            drop_unverified();
             stats->reason = reason;
             const Clock::time_point end = Clock::now();
             stats->total_ms = ms_between(t0, end);
@@ -153,22 +166,50 @@ GenerateError Session::generate(const std::vector<int32_t> & prompt, const Gener
             return finish(reason);
         };
 
+        std::vector<int32_t> seq;  // prompt + generated, for the draft lookup
+        if (params.draft_max > 0) seq = prompt;
         for (;;) {
             if (params.max_tokens >= 0 && stats->n_generated >= params.max_tokens) return end_with(FinishReason::MaxTokens);
-            const int32_t id = sampler.sample(ctx_.logits(ctx_.n_logits() - 1), static_cast<int32_t>(n_vocab));
+            const int32_t id = sampler.sample(ctx_.logits(row), static_cast<int32_t>(n_vocab));
             sampler.accept(id);
             stats->ids.push_back(id);
             ++stats->n_generated;
             if (stats->n_generated == 1) stats->ttft_ms = ms_between(t0, Clock::now());
+            // A drafted token that is exactly the sampled one is already in the cache.
+            const bool drafted = row + 1 < static_cast<int64_t>(batch.size()) && batch[static_cast<size_t>(row + 1)] == id;
+            if (drafted) {
+                ++row;
+                ++stats->n_draft_accepted;
+            }
             TextStream::Step step = text.push(id);
             const bool go_on = emit(id, std::move(step.text));
             if (step.reason == StopReason::end_of_generation) return finish(FinishReason::EndOfGeneration);
             if (step.reason == StopReason::stop_string) return finish(FinishReason::StopString);
             if (!go_on) return end_with(FinishReason::Cancelled);
             if (params.max_tokens >= 0 && stats->n_generated >= params.max_tokens) return end_with(FinishReason::MaxTokens);
+            if (params.draft_max > 0) seq.push_back(id);
+            if (drafted) {
+                if (poll(this)) return end_with(FinishReason::Cancelled);
+                continue;
+            }
+            drop_unverified();
             if (ctx_.n_past() >= n_ctx) return end_with(FinishReason::ContextEnd);
             if (poll(this)) return end_with(FinishReason::Cancelled);
-            const DecodeError de = decode(&id, 1, false, error);
+            batch.assign(1, id);
+            row = 0;
+            if (params.draft_max > 0) {
+                // Drafts whose rows can still be used: within max_tokens and the context.
+                int64_t room = std::min<int64_t>(params.draft_max, n_ctx - ctx_.n_past() - 1);
+                if (params.max_tokens >= 0) room = std::min<int64_t>(room, params.max_tokens - stats->n_generated - 1);
+                if (room > 0) {
+                    const std::vector<int32_t> draft =
+                        prompt_lookup_draft(seq, static_cast<int>(room), params.draft_ngram_min, params.draft_ngram_max);
+                    batch.insert(batch.end(), draft.begin(), draft.end());
+                    stats->n_drafted += static_cast<int32_t>(draft.size());
+                }
+            }
+            const DecodeError de = decode(batch.data(), static_cast<int64_t>(batch.size()), batch.size() > 1, error);
+            if (de != DecodeError::None) batch.assign(1, id);  // nothing was appended
             if (de == DecodeError::Aborted) return end_with(FinishReason::Cancelled);
             if (de != DecodeError::None) return fail(de);
         }

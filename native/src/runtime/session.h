@@ -29,6 +29,14 @@ struct GenerateParams {
     int32_t max_tokens = -1;                 // -1: until the context is full
     std::vector<std::string> stop_strings;   // generation ends before the first one found
     bool ignore_eog = false;                 // keep going after EOS / EOT
+    // Prompt-lookup drafting (runtime/prompt_lookup.h): after each sampled token, up to
+    // draft_max tokens that followed the sequence's last n-gram (n = draft_ngram_max down to
+    // draft_ngram_min) earlier on are evaluated with it in one batch. A drafted token is kept
+    // only when sampling its position gives exactly it, so the output is the same as without
+    // drafting for every sampler setting; only the speed changes. 0: off.
+    int32_t draft_max = 0;
+    int32_t draft_ngram_min = 2;
+    int32_t draft_ngram_max = 4;
 };
 
 // One generated token, or (id -1) the text that was held back at the end.
@@ -51,6 +59,8 @@ struct GenerateStats {
     int32_t n_prompt_reused = 0;    // of them, already in the KV cache
     int32_t n_prompt_computed = 0;  // of them, evaluated by this request
     int32_t n_generated = 0;        // sampled tokens (a stop token included)
+    int32_t n_drafted = 0;          // drafted tokens evaluated (draft_max > 0)
+    int32_t n_draft_accepted = 0;   // of them, kept: generated without a decode step of their own
     double ttft_ms = 0;             // request start to the first sampled token
     double prefill_ms = 0;          // evaluating the prompt
     double decode_ms = 0;           // first token to the end

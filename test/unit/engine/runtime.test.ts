@@ -3,7 +3,8 @@
  * from the files): tern tokenize = expected_ids for every tokenizer case; tern run -p TEXT = the
  * same ids as --ids prompt_ids; KV reuse across two turns (the count the engine reports);
  * streamed text never splits a UTF-8 character; seeds; cancel in prefill and decode; CONTEXT_FULL;
- * dispose during a generation; the Engine wrapper (AbortSignal, async iterator).
+ * dispose during a generation; the Engine wrapper (AbortSignal, async iterator); prompt-lookup
+ * drafting gives exactly the plain output.
  * Needs `npx cmake-js compile --out build/native` and `npx electron-vite build` first.
  */
 import { execFile } from 'node:child_process';
@@ -146,6 +147,11 @@ describe.skipIf(!built)('tern tokenize / run -p (CLI)', () => {
       '--seed', '7', '--stop', 'zzz', '--stop', 'qqq']);
     const lines = out.trimEnd().split('\n');
     expect(lines.at(-1)).toMatch(/^\d+(,\d+)*$/);
+    // --draft changes only the speed.
+    const drafted = await tern(['run', '-m', firstModel, '-p', 'Once upon a time', '-n', '6', '--temp', '0.8', '--top-k', '20', '--top-p', '0.95',
+      '--min-p', '0.01', '--repeat-penalty', '1.1', '--repeat-last-n', '32', '--frequency-penalty', '0.1', '--presence-penalty', '0.1',
+      '--seed', '7', '--stop', 'zzz', '--stop', 'qqq', '--draft', '4']);
+    expect(drafted).toBe(out);
   });
 });
 
@@ -172,6 +178,30 @@ describe.skipIf(!built)('runtime through the addon', () => {
       await fresh.dispose();
       expect(r3.promptTokensComputed).toBe(turn2.length);
       expect(r2.ids).toEqual(r3.ids);
+    } finally {
+      await model.dispose();
+    }
+  });
+
+  it('drafting (draftMax) gives the same text, ids and stop as plain decoding, greedy and sampled, and keeps drafts', async () => {
+    const model = await load(firstModel);
+    try {
+      const ref = refs[0]!;
+      const once = ref.prompts[0]!.prompt_ids;
+      const prompt = [...once, ...once.slice(1), ...once.slice(1)];  // repeats itself: something to look up
+      let kept = 0;
+      for (const settings of [greedy, { temperature: 0.8, seed: 3 }]) {
+        const plain = await model.generate(prompt, { ...settings, maxTokens: 40 });
+        const drafted = await model.generate(prompt, { ...settings, maxTokens: 40, draftMax: 6 });
+        expect(drafted.ids).toEqual(plain.ids);
+        expect(drafted.text).toBe(plain.text);
+        expect(drafted.stopReason).toBe(plain.stopReason);
+        expect(plain.draftedTokens).toBe(0);
+        expect(drafted.draftTokensAccepted).toBeLessThanOrEqual(drafted.draftedTokens);
+        kept += drafted.draftTokensAccepted;
+      }
+      expect(kept).toBeGreaterThan(0);
+      expect(() => model.generate(prompt, { draftMax: 65 })).toThrow('draftMax must be a whole number in [0, 64]');
     } finally {
       await model.dispose();
     }

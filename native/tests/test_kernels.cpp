@@ -188,7 +188,7 @@ TEST_CASE("ternary gemm: every path exact, equal to gemv per token, strided outp
         for (int64_t cols : {128, 384, 768, 2560, 6912}) {
             const int64_t rows = cols >= 2560 ? 5 : 19;
             const PackedMatrix m = pack_matrix(random_trits(rng, rows * cols), rows, cols, 32);
-            for (int64_t n : {1, 2, 3, 5, 7, 16, 17, 37}) {
+            for (int64_t n : {1, 2, 3, 4, 5, 6, 7, 8, 16, 17, 37}) {
                 const size_t x_stride = static_cast<size_t>(cols) + 64;
                 const size_t y_stride = static_cast<size_t>(rows) + 3;
                 std::vector<int8_t> x(x_stride * n);

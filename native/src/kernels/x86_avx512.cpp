@@ -338,7 +338,20 @@ bool ternary_gemm_panels(const uint8_t * w, size_t w_stride, int64_t rows, int64
 
 void ternary_gemm_avx512(const uint8_t * w, size_t w_stride, int64_t rows, int64_t cols,
                          const int8_t * x, size_t x_stride, int64_t n, int32_t * y, size_t y_stride) {
-    if (n >= 8 && ternary_gemm_panels(w, w_stride, rows, cols, x, x_stride, n, y, y_stride)) return;
+    // Fewer than 8 tokens (a decode step with its drafts) are memory-bound: one pass over the
+    // weights with every token in the tile, not a 4-token pass and a 2-token pass each reading
+    // them again.
+    switch (n) {
+        case 1: ternary_gemv_avx512(w, w_stride, rows, cols, x, y); return;
+        case 2: ternary_gemm_tiles<2>(w, w_stride, rows, cols, x, x_stride, y, y_stride); return;
+        case 3: ternary_gemm_tiles<3>(w, w_stride, rows, cols, x, x_stride, y, y_stride); return;
+        case 4: ternary_gemm_tiles<4>(w, w_stride, rows, cols, x, x_stride, y, y_stride); return;
+        case 5: ternary_gemm_tiles<5>(w, w_stride, rows, cols, x, x_stride, y, y_stride); return;
+        case 6: ternary_gemm_tiles<6>(w, w_stride, rows, cols, x, x_stride, y, y_stride); return;
+        case 7: ternary_gemm_tiles<7>(w, w_stride, rows, cols, x, x_stride, y, y_stride); return;
+        default: break;
+    }
+    if (ternary_gemm_panels(w, w_stride, rows, cols, x, x_stride, n, y, y_stride)) return;
     int64_t t = 0;
     for (; t + 16 <= n; t += 16)
         ternary_gemm_tiles<16>(w, w_stride, rows, cols, x + t * x_stride, x_stride, y + t * y_stride, y_stride);

@@ -549,13 +549,19 @@ void q8_prepare(const int8_t * x, const float * xs, int64_t cols, Q8Act * out) {
     }
 }
 
-float q8_row_dot(const int8_t * w, const uint16_t * ws, int64_t cols, const int8_t * x, const Q8Act * a) {
+// T tokens against one row (token t's activations at x + t * cols, prepared at a + t * steps):
+// the row is loaded and its scales arranged once per step for all of them; each token's sum is
+// the same sequence of operations as for one token, so gemm == gemv bit for bit.
+template <int T>
+void q8_row_dot(const int8_t * w, const uint16_t * ws, int64_t cols, const int8_t * x, const Q8Act * a, float * out) {
     const int64_t nb = cols / kQ8Block, steps = (cols + 63) / 64;
     const __m512i k128 = _mm512_set1_epi8(static_cast<char>(0x80));
     const __m512i hi = _mm512_set_epi32(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0);
-    // Step c goes into accumulator c % 2: `cur` is that accumulator, `other` the next step's
-    // (two named registers; an array indexed by c % 2 was kept on the stack).
-    __m512 cur = _mm512_setzero_ps(), other = cur;
+    // Step c goes into accumulator c % 2: cur[t] is that accumulator, other[t] the next step's
+    // (registers; an accumulator array indexed by c % 2 was kept on the stack).
+    __m512 cur[T], other[T];
+#pragma GCC unroll 4
+    for (int t = 0; t < T; ++t) cur[t] = other[t] = _mm512_setzero_ps();
     __m512 wsc = _mm512_setzero_ps();
     for (int64_t c = 0; c < steps; ++c) {
         if (c % 8 == 0) {  // the next 16 block scales
@@ -566,15 +572,19 @@ float q8_row_dot(const int8_t * w, const uint16_t * ws, int64_t cols, const int8
         const __mmask64 m = q8_mask(cols, c);
         _mm_prefetch(reinterpret_cast<const char *>(w + c * 64 + g_pf), _MM_HINT_T0);
         const __m512i wv = _mm512_xor_si512(_mm512_maskz_loadu_epi8(m, w + c * 64), k128);
-        const __m512i xv = _mm512_maskz_loadu_epi8(m, x + c * 64);
-        const __m512i iv = _mm512_dpbusd_epi32(a[c].corr, wv, xv);
         const __m512i idx = _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(2 * (c % 8))), hi);
-        const __m512 sc = _mm512_mul_ps(_mm512_permutexvar_ps(idx, wsc), a[c].scale);
-        const __m512 next = _mm512_fmadd_ps(_mm512_cvtepi32_ps(iv), sc, cur);
-        cur = other;
-        other = next;
+        const __m512 wscale = _mm512_permutexvar_ps(idx, wsc);
+#pragma GCC unroll 4
+        for (int t = 0; t < T; ++t) {
+            const Q8Act & at = a[t * steps + c];
+            const __m512i iv = _mm512_dpbusd_epi32(at.corr, wv, _mm512_maskz_loadu_epi8(m, x + t * cols + c * 64));
+            const __m512 next = _mm512_fmadd_ps(_mm512_cvtepi32_ps(iv), _mm512_mul_ps(wscale, at.scale), cur[t]);
+            cur[t] = other[t];
+            other[t] = next;
+        }
     }
-    return _mm512_reduce_add_ps(_mm512_add_ps(cur, other));  // accumulator 0 + 1 (addition commutes exactly)
+#pragma GCC unroll 4
+    for (int t = 0; t < T; ++t) out[t] = _mm512_reduce_add_ps(_mm512_add_ps(cur[t], other[t]));  // accumulator 0 + 1 (addition commutes exactly)
 }
 
 // Per-thread scratch for the prepared activations of n tokens.
@@ -595,9 +605,24 @@ void q8_gemm_avx512(const int8_t * w, const uint16_t * ws, int64_t rows, int64_t
     Q8Act * a = q8_scratch(static_cast<size_t>(n * steps));
     if (a == nullptr) std::abort();  // a few kB per token
     for (int64_t t = 0; t < n; ++t) q8_prepare(x + t * cols, xs + t * nb, cols, a + t * steps);
-    for (int64_t r = 0; r < rows; ++r)
-        for (int64_t t = 0; t < n; ++t)
-            y[t * y_stride + r] = q8_row_dot(w + r * cols, ws + r * nb, cols, x + t * cols, a + t * steps);
+    // Up to four tokens per pass over a row (one load of its weights and scales for all).
+    for (int64_t r = 0; r < rows; ++r) {
+        const int8_t * wr = w + r * cols;
+        const uint16_t * wsr = ws + r * nb;
+        float out[4];
+        for (int64_t t = 0; t < n; t += 4) {
+            const int64_t k = n - t < 4 ? n - t : 4;
+            const int8_t * xt = x + t * cols;
+            const Q8Act * at = a + t * steps;
+            switch (k) {
+                case 1: q8_row_dot<1>(wr, wsr, cols, xt, at, out); break;
+                case 2: q8_row_dot<2>(wr, wsr, cols, xt, at, out); break;
+                case 3: q8_row_dot<3>(wr, wsr, cols, xt, at, out); break;
+                default: q8_row_dot<4>(wr, wsr, cols, xt, at, out); break;
+            }
+            for (int64_t j = 0; j < k; ++j) y[(t + j) * y_stride + r] = out[j];
+        }
+    }
 }
 
 void q8_gemv_avx512(const int8_t * w, const uint16_t * ws, int64_t rows, int64_t cols, const int8_t * x, const float * xs,

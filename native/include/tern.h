@@ -345,7 +345,9 @@ typedef struct tern_generate_params {
      * sequence's last n-gram (n from draft_ngram_max down to draft_ngram_min) earlier in the
      * prompt or the output are evaluated with it in one batch, and each is kept only if sampling
      * gives exactly it. The output is identical to draft_max 0 for every sampler setting; text
-     * that repeats its context (code, quotes, edits) comes faster. 0 (default): off. */
+     * that repeats its context (code, quotes, edits) comes faster. The drafts per step start at
+     * 1, double after a step that kept them all and fall to the number kept after a rejection.
+     * 0 (default): off. */
     int32_t draft_max;
     int32_t draft_ngram_min;           /* default 2 */
     int32_t draft_ngram_max;           /* default 4 */

@@ -168,6 +168,10 @@ GenerateError Session::generate(const std::vector<int32_t> & prompt, const Gener
 
         std::vector<int32_t> seq;  // prompt + generated, for the draft lookup
         if (params.draft_max > 0) seq = prompt;
+        // Drafts per step adapt to how well they do: the limit doubles (up to draft_max) after a
+        // step whose drafts were all kept and falls to the number kept (at least 1) after one
+        // was rejected, so text that stops repeating costs little.
+        int64_t draft_limit = 1;
         for (;;) {
             if (params.max_tokens >= 0 && stats->n_generated >= params.max_tokens) return end_with(FinishReason::MaxTokens);
             const int32_t id = sampler.sample(ctx_.logits(row), static_cast<int32_t>(n_vocab));
@@ -192,6 +196,8 @@ GenerateError Session::generate(const std::vector<int32_t> & prompt, const Gener
                 if (poll(this)) return end_with(FinishReason::Cancelled);
                 continue;
             }
+            const int64_t offered = static_cast<int64_t>(batch.size()) - 1, kept = row;
+            if (offered > 0) draft_limit = kept == offered ? std::min<int64_t>(params.draft_max, 2 * draft_limit) : std::max<int64_t>(1, kept);
             drop_unverified();
             if (ctx_.n_past() >= n_ctx) return end_with(FinishReason::ContextEnd);
             if (poll(this)) return end_with(FinishReason::Cancelled);
@@ -199,7 +205,7 @@ GenerateError Session::generate(const std::vector<int32_t> & prompt, const Gener
             row = 0;
             if (params.draft_max > 0) {
                 // Drafts whose rows can still be used: within max_tokens and the context.
-                int64_t room = std::min<int64_t>(params.draft_max, n_ctx - ctx_.n_past() - 1);
+                int64_t room = std::min<int64_t>(draft_limit, n_ctx - ctx_.n_past() - 1);
                 if (params.max_tokens >= 0) room = std::min<int64_t>(room, params.max_tokens - stats->n_generated - 1);
                 if (room > 0) {
                     const std::vector<int32_t> draft =

@@ -185,7 +185,10 @@ void Context::ternary_matmul(const TernaryMatrix & w, const int8_t * xq, const f
 }
 
 // out[t][h*D..] = softmax(q[t][h] . K[0..pos+t][g] / sqrt(D)) . V[0..pos+t][g], g = h / (H/G).
-// One task per (token, head); q rows are the q part of qkv (row stride E + 2*KV).
+// One task per token and run of query heads that share a KV head (grouped-query attention):
+// their scores come from one pass over the cached keys (an f16 GEMM with the heads as its
+// tokens: each key converted once for all of them), then each head's softmax and weighted sum
+// of values. q rows are the q part of qkv (row stride E + 2*KV).
 void Context::attention(int64_t layer, const float * qkv, int64_t n, int64_t pos, float * out) {
     const Hparams & hp = m_.hp;
     const int64_t H = hp.n_head, D = hp.head_dim, KV = hp.kv_dim(), E = hp.n_embd, W = E + 2 * KV;
@@ -193,35 +196,45 @@ void Context::attention(int64_t layer, const float * qkv, int64_t n, int64_t pos
     const float scale = 1.0f / std::sqrt(static_cast<float>(D));
     const uint16_t * K = k_cache_.data() + static_cast<size_t>(layer) * static_cast<size_t>(n_ctx_ * KV);
     const uint16_t * V = v_cache_.data() + static_cast<size_t>(layer) * static_cast<size_t>(n_ctx_ * KV);
-    // Per thread: the scores of one (token, head) and the output being accumulated (written to
-    // `out` once at the end: heads of neighbouring tasks share cache lines there, and the other
-    // thread writing them on every key would bounce the lines). Slices are whole cache lines apart.
-    const size_t per_thread = (static_cast<size_t>(n_ctx_ + D) + 15) / 16 * 16 + 16;
+    // Heads per task: the whole group, halved while that leaves fewer than 4 tasks per thread
+    // (one token's 5 groups on 2 threads would leave one thread idle a third of the time).
+    int64_t per_task = group;
+    while (per_task % 2 == 0 && n * H / per_task < 4 * pool_.threads()) per_task /= 2;
+    // Per thread: the scores of one task's heads ([per_task][n_ctx]) and the output being
+    // accumulated (written to `out` once at the end: heads of neighbouring tasks share cache
+    // lines there, and the other thread writing them on every key would bounce the lines).
+    // Slices are whole cache lines apart.
+    const size_t per_thread = (static_cast<size_t>(per_task * n_ctx_ + D) + 15) / 16 * 16 + 16;
     scores_.resize(static_cast<size_t>(pool_.threads()) * per_thread);
-    pool_.run(n * H, [&](int64_t task, int thread) {
-        const int64_t t = task / H, h = task % H, g = h / group;
+    const int64_t runs = H / per_task;
+    pool_.run(n * runs, [&](int64_t task, int thread) {
+        const int64_t t = task / runs, h0 = task % runs * per_task, g = h0 / group;
         const int64_t n_keys = pos + t + 1;  // causal: positions 0..pos+t
-        const float * q = qkv + t * W + h * D;
-        float * s = scores_.data() + static_cast<size_t>(thread) * per_thread;
-        float * acc = s + n_ctx_;
-        // s[j] = q . K[j] for every key: one f16 GEMV over the cached keys (row stride KV), whose
-        // per-output summation order depends only on D, so the scores do not depend on n.
-        kt_->f16_gemv(K + g * D, static_cast<size_t>(KV), n_keys, D, q, s);
-        float max = -INFINITY;
-        for (int64_t j = 0; j < n_keys; ++j) {
-            s[j] *= scale;
-            max = std::max(max, s[j]);
+        float * scores = scores_.data() + static_cast<size_t>(thread) * per_thread;
+        float * acc = scores + per_task * n_ctx_;
+        // scores[k][j] = q[h0 + k] . K[j]: an f16 GEMM over the cached keys (row stride KV); each
+        // output is bit-identical to the GEMV of that head alone, and its summation order
+        // depends only on D, so the scores do not depend on n or on the grouping.
+        kt_->f16_gemm(K + g * D, static_cast<size_t>(KV), n_keys, D, qkv + t * W + h0 * D, static_cast<size_t>(D), per_task,
+                      scores, static_cast<size_t>(n_ctx_));
+        for (int64_t k = 0; k < per_task; ++k) {
+            float * s = scores + k * n_ctx_;
+            float max = -INFINITY;
+            for (int64_t j = 0; j < n_keys; ++j) {
+                s[j] *= scale;
+                max = std::max(max, s[j]);
+            }
+            float sum = 0.0f;
+            for (int64_t j = 0; j < n_keys; ++j) {
+                s[j] = std::exp(s[j] - max);
+                sum += s[j];
+            }
+            // o = sum_j (s[j] / sum) V[j]: one fused multiply-add per key and dimension, keys in order.
+            for (int64_t j = 0; j < n_keys; ++j) s[j] /= sum;
+            std::fill(acc, acc + D, 0.0f);
+            kt_->f16_axpy_rows(V + g * D, static_cast<size_t>(KV), n_keys, D, s, acc);
+            std::copy(acc, acc + D, out + t * E + (h0 + k) * D);
         }
-        float sum = 0.0f;
-        for (int64_t j = 0; j < n_keys; ++j) {
-            s[j] = std::exp(s[j] - max);
-            sum += s[j];
-        }
-        // o = sum_j (s[j] / sum) V[j]: one fused multiply-add per key and dimension, keys in order.
-        for (int64_t j = 0; j < n_keys; ++j) s[j] /= sum;
-        std::fill(acc, acc + D, 0.0f);
-        kt_->f16_axpy_rows(V + g * D, static_cast<size_t>(KV), n_keys, D, s, acc);
-        std::copy(acc, acc + D, out + t * E + h * D);
     });
 }
 

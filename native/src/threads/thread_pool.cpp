@@ -49,9 +49,10 @@ void ThreadPool::set_threads(int n_threads) {
 
 void ThreadPool::work(int thread) {
     for (;;) {
-        const int64_t task = next_task_.fetch_add(1, std::memory_order_relaxed);
-        if (task >= n_tasks_) break;
-        (*fn_)(task, thread);
+        const int64_t first = next_task_.fetch_add(grain_, std::memory_order_relaxed);
+        if (first >= n_tasks_) break;
+        const int64_t end = first + grain_ < n_tasks_ ? first + grain_ : n_tasks_;
+        for (int64_t task = first; task < end; ++task) (*fn_)(task, thread);
     }
 }
 
@@ -93,6 +94,10 @@ void ThreadPool::run(int64_t n_tasks, const Fn & fn) {
         std::lock_guard<std::mutex> lock(mutex_);
         fn_ = &fn;
         n_tasks_ = n_tasks;
+        // Hand out runs of tasks when there are many (attention and activation chunks run
+        // hundreds per layer in prefill, and every hand-out moves next_task_'s cache line
+        // between cores); at least 16 hand-outs per thread keep the end balanced.
+        grain_ = n_tasks / (16 * threads()) > 1 ? n_tasks / (16 * threads()) : 1;
         next_task_.store(0, std::memory_order_relaxed);
         pending_.store(static_cast<int>(workers_.size()), std::memory_order_relaxed);
         generation_.fetch_add(1, std::memory_order_release);

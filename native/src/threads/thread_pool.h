@@ -54,6 +54,7 @@ private:
     alignas(64) std::atomic<int> pending_{0};  // workers still inside the current generation
     alignas(64) std::atomic<int64_t> next_task_{0};
     int64_t n_tasks_ = 0;
+    int64_t grain_ = 1;  // tasks taken per hand-out (many small tasks: fewer trips to next_task_)
     const Fn * fn_ = nullptr;
     bool stop_ = false;
 };

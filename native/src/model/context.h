@@ -2,10 +2,11 @@
 // and the logits of the last decode. decode() appends tokens at the current position.
 //
 // Determinism: every output element is computed by one thread in a fixed order (work is split
-// by output rows or by (token, head) pairs, never inside a sum), ternary products are exact
-// integers, and every per-token step is independent of the batch. So the logits are
+// by output rows, by (token, run of query heads sharing a KV head), or by fixed column chunks
+// whose partial sums are added in chunk order; never by thread inside a sum), ternary products
+// are exact integers, and every per-token step is independent of the batch. So the logits are
 // bit-identical whatever the thread count, and a batch of N tokens gives the same logits as N
-// single-token calls.
+// single-token calls (prompt-lookup drafting relies on that).
 #pragma once
 
 #include <cstdint>

@@ -534,3 +534,52 @@ TEST_CASE("generate: with drafting, the next turn still reuses exactly the token
     tern_context_free(c);
     tern_model_free(m);
 }
+
+TEST_CASE("generate: with drafting, stop strings and a cancelling callback end exactly where plain decoding ends") {
+    tern_model * m = load(first_model());
+    REQUIRE(m != nullptr);
+    std::vector<int32_t> prompt = tokenize(m, "one two three one two three one two three one two", true, true);
+    auto text_of = [](const Collected & c) {
+        std::string s;
+        for (const std::string & p : c.pieces) s += p;
+        return s;
+    };
+    Collected full;
+    tern_generate_params p = greedy(40, &full);
+    tern_context * c = context(m, 256);
+    tern_generate_result r;
+    REQUIRE(tern_generate(c, prompt.data(), static_cast<int32_t>(prompt.size()), &p, &r) == TERN_OK);
+    const std::string text = text_of(full);
+    REQUIRE(text.size() > 8);
+    const std::string stop = text.substr(text.size() / 2, 3);
+    const char * stops[] = {stop.c_str()};
+    for (int draft : {0, 6}) {
+        // A stop string from the middle of the plain output.
+        Collected got;
+        p = greedy(40, &got);
+        p.stop_strings = stops;
+        p.n_stop_strings = 1;
+        p.draft_max = draft;
+        REQUIRE(tern_generate(c, prompt.data(), static_cast<int32_t>(prompt.size()), &p, &r) == TERN_OK);
+        CHECK(r.stop_reason == TERN_STOP_STRING);
+        CHECK(text_of(got) == text.substr(0, text.find(stop)));
+        CHECK(std::equal(got.ids.begin(), got.ids.end(), full.ids.begin()));
+        // The callback returning false after 5 tokens.
+        Collected cut;
+        cut.stop_after = 5;
+        p = greedy(40, &cut);
+        p.draft_max = draft;
+        REQUIRE(tern_generate(c, prompt.data(), static_cast<int32_t>(prompt.size()), &p, &r) == TERN_OK);
+        CHECK(r.stop_reason == TERN_STOP_CANCELLED);
+        CHECK(cut.ids == std::vector<int32_t>(full.ids.begin(), full.ids.begin() + 5));
+        // Only real tokens are cached: the prompt and a prefix of the output.
+        std::vector<int32_t> cached(static_cast<size_t>(tern_context_tokens(c, nullptr, 0)));
+        tern_context_tokens(c, cached.data(), static_cast<int32_t>(cached.size()));
+        std::vector<int32_t> seq = prompt;
+        seq.insert(seq.end(), full.ids.begin(), full.ids.end());
+        CHECK(cached.size() <= prompt.size() + 5);
+        CHECK(std::equal(cached.begin(), cached.end(), seq.begin()));
+    }
+    tern_context_free(c);
+    tern_model_free(m);
+}

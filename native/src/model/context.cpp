@@ -208,7 +208,8 @@ void Context::attention(int64_t layer, const float * qkv, int64_t n, int64_t pos
     scores_.resize(static_cast<size_t>(pool_.threads()) * per_thread);
     const int64_t runs = H / per_task;
     pool_.run(n * runs, [&](int64_t task, int thread) {
-        const int64_t t = task / runs, h0 = task % runs * per_task, g = h0 / group;
+        // Latest tokens first: they have the most keys, and the cheap tasks then fill the end.
+        const int64_t t = n - 1 - task / runs, h0 = task % runs * per_task, g = h0 / group;
         const int64_t n_keys = pos + t + 1;  // causal: positions 0..pos+t
         float * scores = scores_.data() + static_cast<size_t>(thread) * per_thread;
         float * acc = scores + per_task * n_ctx_;

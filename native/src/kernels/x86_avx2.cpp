@@ -17,6 +17,8 @@
 #include <immintrin.h>
 
 #include <cstring>
+#include <new>
+#include <vector>
 
 namespace tern {
 namespace {
@@ -130,8 +132,111 @@ void ternary_gemv_avx2(const uint8_t * w, size_t w_stride, int64_t rows, int64_t
     ternary_gemm_tiles<1>(w, w_stride, rows, cols, x, 0, y, 0);
 }
 
+// Prefill GEMM for 8 or more tokens: a panel of up to kPanelRows rows is decoded once into
+// digits (one byte per weight, column order, in a per-thread scratch that stays in L1), then
+// register tiles of R rows x T tokens run over it: per 32 columns R digit loads, T activation
+// loads and R * T vpmaddubsw (digit x activation: pair sums <= 512) into int16 sums, widened
+// into int32 every kWiden steps (<= 16 * 512 = 8192, far from overflow). The digit decode is
+// paid once per row instead of once per 4-token tile.
+constexpr int kPanelRows = 4;
+constexpr int64_t kWiden = 16;
+
+void decode_panel(const uint8_t * w, size_t w_stride, int rows, int64_t cols, uint8_t * panel) {
+    const DigitConstants c = digit_constants();
+    const int64_t blocks = (cols + kBlockCols - 1) / kBlockCols;
+    for (int r = 0; r < rows; ++r) {
+        const uint8_t * row = w + r * w_stride;
+        uint8_t * out = panel + r * cols;
+        for (int64_t b = 0; b < blocks; ++b) {
+            const int64_t left = (cols - b * kBlockCols) / kPlaneCols;
+            const int planes = left >= kDigits ? kDigits : static_cast<int>(left);
+            prefetch(row + b * kBlockBytes + kPrefetchBytes);
+            for (int half = 0; half < 2; ++half) {
+                __m256i q = _mm256_xor_si256(load32(row + b * kBlockBytes + 32 * half), c.offset);
+                for (int i = 0; i < planes; ++i) {
+                    _mm256_storeu_si256(reinterpret_cast<__m256i *>(out + b * kBlockCols + i * kPlaneCols + 32 * half), digits(q, c));
+                    q = times3(q);
+                }
+            }
+        }
+    }
+}
+
+// sum d * x for rows [0, R) of the panel and T tokens; out[r * T + t].
+template <int R, int T>
+void panel_tile(const uint8_t * panel, int64_t cols, const int8_t * const * xs, int32_t * out) {
+    const __m256i ones = _mm256_set1_epi16(1);
+    __m256i wide[R * T];
+    for (int k = 0; k < R * T; ++k) wide[k] = _mm256_setzero_si256();
+    for (int64_t k0 = 0; k0 < cols; k0 += 32 * kWiden) {
+        const int64_t k1 = k0 + 32 * kWiden < cols ? k0 + 32 * kWiden : cols;
+        __m256i s16[R * T];
+        for (int k = 0; k < R * T; ++k) s16[k] = _mm256_setzero_si256();
+        for (int64_t k = k0; k < k1; k += 32) {
+            __m256i d[R];
+            for (int r = 0; r < R; ++r) d[r] = load32(panel + r * cols + k);
+            for (int t = 0; t < T; ++t) {
+                const __m256i xv = load32(xs[t] + k);
+                for (int r = 0; r < R; ++r) s16[r * T + t] = _mm256_add_epi16(s16[r * T + t], _mm256_maddubs_epi16(d[r], xv));
+            }
+        }
+        for (int k = 0; k < R * T; ++k) wide[k] = _mm256_add_epi32(wide[k], _mm256_madd_epi16(s16[k], ones));
+    }
+    for (int k = 0; k < R * T; ++k) out[k] = hsum_i32(wide[k]);
+}
+
+template <int T>
+void panel_tokens(const uint8_t * panel, int rows, int64_t cols, const int8_t * const * xs, const int32_t * sx, int32_t * y,
+                  size_t y_stride) {
+    int32_t out[2 * T];
+    int r = 0;
+    for (; r + 2 <= rows; r += 2) {
+        panel_tile<2, T>(panel + r * cols, cols, xs, out);
+        for (int rr = 0; rr < 2; ++rr)
+            for (int t = 0; t < T; ++t) y[t * y_stride + r + rr] = out[rr * T + t] - sx[t];
+    }
+    if (r < rows) {
+        panel_tile<1, T>(panel + r * cols, cols, xs, out);
+        for (int t = 0; t < T; ++t) y[t * y_stride + r] = out[t] - sx[t];
+    }
+}
+
+// False when the scratch cannot be had (the caller then uses the tiles).
+bool ternary_gemm_panels(const uint8_t * w, size_t w_stride, int64_t rows, int64_t cols, const int8_t * x, size_t x_stride,
+                         int64_t n, int32_t * y, size_t y_stride) {
+    thread_local std::vector<uint8_t> scratch;
+    thread_local std::vector<int32_t> sums;
+    try {
+        scratch.resize(static_cast<size_t>(kPanelRows * cols));
+        sums.resize(static_cast<size_t>(n));
+    } catch (const std::bad_alloc &) {
+        return false;
+    }
+    for (int64_t t = 0; t < n; ++t) sums[static_cast<size_t>(t)] = sum_i8(x + t * x_stride, cols);
+    for (int64_t r0 = 0; r0 < rows; r0 += kPanelRows) {
+        const int nr = rows - r0 >= kPanelRows ? kPanelRows : static_cast<int>(rows - r0);
+        decode_panel(w + r0 * w_stride, w_stride, nr, cols, scratch.data());
+        int64_t t = 0;
+        for (; t < n; t += 4) {
+            const int8_t * xs[4];
+            const int64_t k = n - t < 4 ? n - t : 4;
+            for (int64_t j = 0; j < k; ++j) xs[j] = x + (t + j) * x_stride;
+            const int32_t * sx = sums.data() + t;
+            int32_t * yt = y + t * y_stride + r0;
+            switch (k) {
+                case 1: panel_tokens<1>(scratch.data(), nr, cols, xs, sx, yt, y_stride); break;
+                case 2: panel_tokens<2>(scratch.data(), nr, cols, xs, sx, yt, y_stride); break;
+                case 3: panel_tokens<3>(scratch.data(), nr, cols, xs, sx, yt, y_stride); break;
+                default: panel_tokens<4>(scratch.data(), nr, cols, xs, sx, yt, y_stride); break;
+            }
+        }
+    }
+    return true;
+}
+
 void ternary_gemm_avx2(const uint8_t * w, size_t w_stride, int64_t rows, int64_t cols,
                        const int8_t * x, size_t x_stride, int64_t n, int32_t * y, size_t y_stride) {
+    if (n >= 8 && ternary_gemm_panels(w, w_stride, rows, cols, x, x_stride, n, y, y_stride)) return;
     int64_t t = 0;
     for (; t + 4 <= n; t += 4)
         ternary_gemm_tiles<4>(w, w_stride, rows, cols, x + t * x_stride, x_stride, y + t * y_stride, y_stride);

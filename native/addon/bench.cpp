@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "options.h"
 #include "tern.h"
 
 namespace tern_bench_addon {
@@ -132,16 +133,6 @@ private:
     std::string message_;
 };
 
-int32_t int_field(const Napi::Object & o, const char * key, int32_t fallback, int32_t lo, int32_t hi) {
-    if (!o.Has(key) || o.Get(key).IsUndefined()) return fallback;
-    const Napi::Value v = o.Get(key);
-    const double d = v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : -1e300;
-    if (!(d >= lo && d <= hi) || d != static_cast<double>(static_cast<int64_t>(d)))
-        throw Napi::TypeError::New(o.Env(), std::string(key) + " must be a whole number in [" + std::to_string(lo) + ", " +
-                                                std::to_string(hi) + "]");
-    return static_cast<int32_t>(d);
-}
-
 std::string string_field(const Napi::Object & o, const char * key) {
     if (!o.Has(key) || o.Get(key).IsUndefined()) return "";
     if (!o.Get(key).IsString()) throw Napi::TypeError::New(o.Env(), std::string(key) + " must be a string");
@@ -154,9 +145,9 @@ Napi::Value Bench(const Napi::CallbackInfo & info) {
     Args a;
     a.path = info[0].As<Napi::String>().Utf8Value();
     const Napi::Object o = info.Length() > 1 && info[1].IsObject() ? info[1].As<Napi::Object>() : Napi::Object::New(env);
-    a.n_prompt = int_field(o, "nPrompt", 128, 0, 1 << 16);
-    a.n_gen = int_field(o, "nGen", 64, 0, 1 << 16);
-    a.reps = int_field(o, "reps", 3, 1, 1000);
+    a.n_prompt = tern_addon::int_option(o, "nPrompt", 128, 0, 1 << 16);
+    a.n_gen = tern_addon::int_option(o, "nGen", 64, 0, 1 << 16);
+    a.reps = tern_addon::int_option(o, "reps", 3, 1, 1000);
     if (a.n_prompt + a.n_gen < 1) throw Napi::TypeError::New(env, "nPrompt and nGen must not both be 0");
     a.head = string_field(o, "head");
     a.isa = string_field(o, "isa");

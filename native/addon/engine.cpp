@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "runtime.h"
+#include "options.h"
 #include "tern.h"
 
 namespace tern_addon {
@@ -72,17 +73,6 @@ private:
     tern_status status_ = TERN_OK;
     std::string message_;
 };
-
-int32_t int_option(const Napi::Object & o, const char * key, int32_t fallback, int32_t lo, int32_t hi) {
-    if (!o.Has(key) || o.Get(key).IsUndefined()) return fallback;
-    Napi::Value v = o.Get(key);
-    if (!v.IsNumber()) throw Napi::TypeError::New(o.Env(), std::string(key) + " must be a number");
-    const double d = v.As<Napi::Number>().DoubleValue();
-    if (!(d >= lo && d <= hi) || d != static_cast<double>(static_cast<int64_t>(d)))
-        throw Napi::TypeError::New(o.Env(), std::string(key) + " must be a whole number in [" + std::to_string(lo) + ", " +
-                                                std::to_string(hi) + "]");
-    return static_cast<int32_t>(d);
-}
 
 std::string string_arg(const Napi::CallbackInfo & info, size_t i, const char * what) {
     if (info.Length() <= i || !info[i].IsString()) throw Napi::TypeError::New(info.Env(), std::string(what) + " must be a string");

@@ -1,8 +1,7 @@
 // The runtime's addon pieces: error classes, cancel tokens, and the streaming workers.
 #include "runtime.h"
 
-#include <cmath>
-#include <cstdio>
+#include "options.h"
 
 namespace tern_addon {
 
@@ -46,14 +45,6 @@ Napi::Value CancelToken::Cancelled(const Napi::CallbackInfo & info) { return Nap
 
 // ---- generate arguments ----------------------------------------------------------------------
 
-namespace {
-// A bound as people write it: 64, 0.5, 1e+06 (std::to_string would give 64.000000).
-std::string shortest(double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.15g", v);
-    return buf;
-}
-}  // namespace
 
 GenerateArgs generate_args(Napi::Env env, std::vector<int32_t> prompt, const Napi::Value & options) {
     GenerateArgs a;
@@ -61,29 +52,19 @@ GenerateArgs generate_args(Napi::Env env, std::vector<int32_t> prompt, const Nap
     if (options.IsUndefined() || options.IsNull()) return a;
     if (!options.IsObject()) throw Napi::TypeError::New(env, "options must be an object");
     Napi::Object o = options.As<Napi::Object>();
-    auto num = [&](const char * key, double fallback, double lo, double hi, bool whole) {
-        if (!o.Has(key) || o.Get(key).IsUndefined()) return fallback;
-        Napi::Value v = o.Get(key);
-        if (!v.IsNumber()) throw Napi::TypeError::New(env, std::string(key) + " must be a number");
-        const double d = v.As<Napi::Number>().DoubleValue();
-        if (!(d >= lo && d <= hi) || (whole && d != std::floor(d)))
-            throw Napi::TypeError::New(env, std::string(key) + " must be " + (whole ? "a whole number" : "a number") + " in [" +
-                                                shortest(lo) + ", " + shortest(hi) + "]");
-        return d;
-    };
     tern_sampler_params & s = a.sampler;
-    s.temperature = static_cast<float>(num("temperature", s.temperature, 0, 1e6, false));
-    s.top_k = static_cast<int32_t>(num("topK", s.top_k, 0, 1 << 30, true));
-    s.top_p = static_cast<float>(num("topP", s.top_p, 0, 1, false));
-    s.min_p = static_cast<float>(num("minP", s.min_p, 0, 1, false));
-    s.repeat_penalty = static_cast<float>(num("repeatPenalty", s.repeat_penalty, 0, 1e6, false));
-    s.repeat_last_n = static_cast<int32_t>(num("repeatLastN", s.repeat_last_n, 0, 1 << 24, true));
-    s.frequency_penalty = static_cast<float>(num("frequencyPenalty", s.frequency_penalty, -1e6, 1e6, false));
-    s.presence_penalty = static_cast<float>(num("presencePenalty", s.presence_penalty, -1e6, 1e6, false));
-    s.seed = static_cast<uint64_t>(num("seed", static_cast<double>(s.seed), 0, 9007199254740991.0, true));
-    a.max_tokens = static_cast<int32_t>(num("maxTokens", -1, -1, 1 << 24, true));
+    s.temperature = static_cast<float>(number_option(o, "temperature", s.temperature, 0, 1e6, false));
+    s.top_k = static_cast<int32_t>(number_option(o, "topK", s.top_k, 0, 1 << 30, true));
+    s.top_p = static_cast<float>(number_option(o, "topP", s.top_p, 0, 1, false));
+    s.min_p = static_cast<float>(number_option(o, "minP", s.min_p, 0, 1, false));
+    s.repeat_penalty = static_cast<float>(number_option(o, "repeatPenalty", s.repeat_penalty, 0, 1e6, false));
+    s.repeat_last_n = static_cast<int32_t>(number_option(o, "repeatLastN", s.repeat_last_n, 0, 1 << 24, true));
+    s.frequency_penalty = static_cast<float>(number_option(o, "frequencyPenalty", s.frequency_penalty, -1e6, 1e6, false));
+    s.presence_penalty = static_cast<float>(number_option(o, "presencePenalty", s.presence_penalty, -1e6, 1e6, false));
+    s.seed = static_cast<uint64_t>(number_option(o, "seed", static_cast<double>(s.seed), 0, 9007199254740991.0, true));
+    a.max_tokens = static_cast<int32_t>(number_option(o, "maxTokens", -1, -1, 1 << 24, true));
     if (o.Has("ignoreEog") && !o.Get("ignoreEog").IsUndefined()) a.ignore_eog = o.Get("ignoreEog").ToBoolean().Value();
-    a.draft_max = static_cast<int32_t>(num("draftMax", 0, 0, 64, true));
+    a.draft_max = static_cast<int32_t>(number_option(o, "draftMax", 0, 0, 64, true));
     if (o.Has("stop") && !o.Get("stop").IsUndefined()) {
         Napi::Value v = o.Get("stop");
         if (!v.IsArray()) throw Napi::TypeError::New(env, "stop must be an array of strings");

@@ -297,35 +297,38 @@ void quantize_q6_row(const float * x, int64_t n, uint8_t * ql, uint8_t * qh, int
     }
 }
 
+namespace {
+
+float q8_block_amax(const float * xb) {
+    float amax = 0.0f;
+    for (int64_t k = 0; k < kQ8Block; ++k) amax = std::fmax(amax, std::fabs(xb[k]));
+    return amax;
+}
+
+// q = clamp(round(x / d), -127, 127) for one block, all zero when d is 0.
+void q8_block_quantize(const float * xb, float d, int8_t * q) {
+    const float id = d > 0.0f ? 1.0f / d : 0.0f;
+    for (int64_t k = 0; k < kQ8Block; ++k) {
+        float v = std::round(xb[k] * id);
+        v = v > 127.0f ? 127.0f : (v < -127.0f ? -127.0f : v);
+        q[k] = static_cast<int8_t>(v);
+    }
+}
+
+}  // namespace
+
 void quantize_q8_blocks(const float * x, int64_t n, int8_t * q, float * scales) {
     for (int64_t b = 0; b < n / kQ8Block; ++b) {
-        const float * xb = x + b * kQ8Block;
-        float amax = 0.0f;
-        for (int64_t k = 0; k < kQ8Block; ++k) amax = std::fmax(amax, std::fabs(xb[k]));
-        const float d = amax / 127.0f;
-        const float id = d > 0.0f ? 1.0f / d : 0.0f;
-        for (int64_t k = 0; k < kQ8Block; ++k) {
-            float v = std::round(xb[k] * id);
-            v = v > 127.0f ? 127.0f : (v < -127.0f ? -127.0f : v);
-            q[b * kQ8Block + k] = static_cast<int8_t>(v);
-        }
+        const float d = q8_block_amax(x + b * kQ8Block) / 127.0f;
+        q8_block_quantize(x + b * kQ8Block, d, q + b * kQ8Block);
         scales[b] = d;
     }
 }
 
 void quantize_q8_weights(const float * x, int64_t n, int8_t * q, uint16_t * scales) {
     for (int64_t b = 0; b < n / kQ8Block; ++b) {
-        const float * xb = x + b * kQ8Block;
-        float amax = 0.0f;
-        for (int64_t k = 0; k < kQ8Block; ++k) amax = std::fmax(amax, std::fabs(xb[k]));
-        const uint16_t dh = f32_to_f16(amax / 127.0f);
-        const float d = f16_to_f32(dh);
-        const float id = d > 0.0f ? 1.0f / d : 0.0f;
-        for (int64_t k = 0; k < kQ8Block; ++k) {
-            float v = std::round(xb[k] * id);
-            v = v > 127.0f ? 127.0f : (v < -127.0f ? -127.0f : v);
-            q[b * kQ8Block + k] = static_cast<int8_t>(v);
-        }
+        const uint16_t dh = f32_to_f16(q8_block_amax(x + b * kQ8Block) / 127.0f);
+        q8_block_quantize(x + b * kQ8Block, f16_to_f32(dh), q + b * kQ8Block);
         scales[b] = dh;
     }
 }

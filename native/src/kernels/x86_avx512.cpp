@@ -58,7 +58,7 @@ int32_t sum_i8(const int8_t * x, int64_t cols) {
 // uses it, the small GEMM tiles too (a batch of 2-8 tokens, e.g. drafts being verified, is as
 // memory-bound as one).
 constexpr int64_t kPrefetchBytes = 4096;
-constexpr int64_t g_pf = kPrefetchBytes;
+inline void prefetch(const void * p) { _mm_prefetch(static_cast<const char *>(p), _MM_HINT_T0); }
 
 // sum d * x over one packed row (d = weight + 1) for T tokens, without decoding digits: with
 // m_i = (q * 3^i) mod 256, 3 * m_i = 256 * d_i + m_{i+1}, so
@@ -75,7 +75,7 @@ void row_dot_offset_mul(const uint8_t * row, int64_t cols, const int8_t * const 
         for (int p = 0; p < P; ++p) a[t][p] = b[t][p] = _mm512_setzero_si512();
     const int64_t full = cols / kBlockCols;
     for (int64_t blk = 0; blk < full; ++blk) {
-        _mm_prefetch(reinterpret_cast<const char *>(row + blk * kBlockBytes + g_pf), _MM_HINT_T0);
+        prefetch(row + blk * kBlockBytes + kPrefetchBytes);
         __m512i m = _mm512_loadu_si512(row + blk * kBlockBytes);
         for (int i = 0; i < kDigits; ++i) {
             const __m512i next = times3(m);
@@ -121,7 +121,7 @@ int32_t row_dot_offset_mul1(const uint8_t * row, int64_t cols, const int8_t * x)
     const int64_t full = cols / kBlockCols;
     for (int64_t blk = 0; blk < full; ++blk) {
         const int8_t * xb = x + blk * kBlockCols;
-        _mm_prefetch(reinterpret_cast<const char *>(row + blk * kBlockBytes + g_pf), _MM_HINT_T0);
+        prefetch(row + blk * kBlockBytes + kPrefetchBytes);
         const __m512i m0 = _mm512_loadu_si512(row + blk * kBlockBytes);
         const __m512i m1 = times3(m0), m2 = times3(m1), m3 = times3(m2), m4 = times3(m3), m5 = times3(m4);
         const __m512i x0 = _mm512_loadu_si512(xb), x1 = _mm512_loadu_si512(xb + 64),
@@ -168,7 +168,7 @@ void row_dot_offset_tile(const uint8_t * row, int64_t cols, const int8_t * xt, i
         const int64_t left = (cols - b * kBlockCols) / kPlaneCols;
         const int planes = left >= kDigits ? kDigits : static_cast<int>(left);
         const int8_t * xb = xt + b * T * kBlockCols;
-        _mm_prefetch(reinterpret_cast<const char *>(row + b * kBlockBytes + g_pf), _MM_HINT_T0);
+        prefetch(row + b * kBlockBytes + kPrefetchBytes);
         __m512i q = _mm512_loadu_si512(row + b * kBlockBytes);
         for (int i = 0; i < planes; ++i) {
             const __m512i d = digits(q);
@@ -238,7 +238,7 @@ void decode_panel(const uint8_t * w, size_t w_stride, int rows, int64_t cols, ui
         for (int64_t b = 0; b < blocks; ++b) {
             const int64_t left = (cols - b * kBlockCols) / kPlaneCols;
             const int planes = left >= kDigits ? kDigits : static_cast<int>(left);
-            _mm_prefetch(reinterpret_cast<const char *>(row + b * kBlockBytes + g_pf), _MM_HINT_T0);
+            prefetch(row + b * kBlockBytes + kPrefetchBytes);
             __m512i q = _mm512_loadu_si512(row + b * kBlockBytes);
             for (int i = 0; i < planes; ++i) {
                 _mm512_storeu_si512(out + b * kBlockCols + i * kPlaneCols, digits(q));
@@ -576,7 +576,7 @@ void q8_row_dot(const int8_t * w, const uint16_t * ws, int64_t cols, const int8_
             wsc = _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(m, ws + 2 * c));
         }
         const __mmask64 m = q8_mask(cols, c);
-        _mm_prefetch(reinterpret_cast<const char *>(w + c * 64 + g_pf), _MM_HINT_T0);
+        prefetch(w + c * 64 + kPrefetchBytes);
         const __m512i wv = _mm512_xor_si512(_mm512_maskz_loadu_epi8(m, w + c * 64), k128);
         const __m512i idx = _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(2 * (c % 8))), hi);
         const __m512 wscale = _mm512_permutexvar_ps(idx, wsc);
@@ -675,10 +675,10 @@ float q6_row_dot(const Q6Matrix & w, int64_t r, int64_t cols, const int8_t * x, 
             const __m512i s32 = _mm512_cvtepi8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i *>(sc + g * 4)));
             sub = _mm512_mul_ps(_mm512_cvtepi32_ps(s32), _mm512_set1_ps(_cvtsh_ss(d[g / 4])));
             // The qh and sc streams run at 1/2 and 1/8 of ql's rate: the same distance in time.
-            _mm_prefetch(reinterpret_cast<const char *>(qh + g * 16 + g_pf / 2), _MM_HINT_T0);
-            if (g % 16 == 0) _mm_prefetch(reinterpret_cast<const char *>(sc + g * 4 + g_pf / 8), _MM_HINT_T0);
+            prefetch(qh + g * 16 + kPrefetchBytes / 2);
+            if (g % 16 == 0) prefetch(sc + g * 4 + kPrefetchBytes / 8);
         }
-        _mm_prefetch(reinterpret_cast<const char *>(ql + g * 32 + g_pf), _MM_HINT_T0);
+        prefetch(ql + g * 32 + kPrefetchBytes);
         const __m256i q = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(ql + g * 32));
         const __m256i lo = _mm256_and_si256(q, low4);
         const __m256i hi = _mm256_and_si256(_mm256_srli_epi16(q, 4), low4);

@@ -21,6 +21,10 @@
 #include <thread>
 #include <vector>
 
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
+
 using namespace tern;
 
 namespace {
@@ -45,6 +49,31 @@ struct Aligned64 {
     bool operator!=(const Aligned64 &) const { return false; }
 };
 using ActVec = std::vector<int8_t, Aligned64<int8_t>>;
+
+// Weights as the engine keeps them (model.cpp, AlignedBytes): on 2 MB boundaries with
+// transparent huge pages asked for, so TLB misses cost what they cost the engine.
+template <typename T>
+struct HugePages {
+    using value_type = T;
+    HugePages() = default;
+    template <typename U>
+    HugePages(const HugePages<U> &) {}
+    T * allocate(size_t n) {
+        constexpr size_t kHuge = size_t(2) << 20;
+        const size_t bytes = (n * sizeof(T) + kHuge - 1) / kHuge * kHuge;
+        void * p = std::aligned_alloc(kHuge, bytes);
+        if (!p) throw std::bad_alloc();
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+        madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+        return static_cast<T *>(p);
+    }
+    void deallocate(T * p, size_t) { std::free(p); }
+    bool operator==(const HugePages &) const { return true; }
+    bool operator!=(const HugePages &) const { return false; }
+};
+template <typename T>
+using WeightVec = std::vector<T, HugePages<T>>;
 
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
@@ -74,7 +103,7 @@ double run_threads(int threads, const std::function<void(int, int)> & body) {
 // Plain read bandwidth: sums 64-bit words of a large buffer.
 double read_bandwidth_gbs(int threads) {
     const size_t bytes = working_set_bytes();
-    std::vector<uint64_t> buf(bytes / 8);
+    WeightVec<uint64_t> buf(bytes / 8);
     for (size_t i = 0; i < buf.size(); ++i) buf[i] = i;
     const int reps = 1;
     std::vector<uint64_t> sink(threads * 8);
@@ -104,7 +133,7 @@ double ternary_gemv_gbs(const KernelTable & k, TernaryShape shape, int threads) 
     const size_t row_bytes = ternary_row_bytes(shape.cols);
     const size_t matrix_bytes = row_bytes * shape.rows;
     const size_t copies = std::max<size_t>(1, working_set_bytes() / matrix_bytes);
-    std::vector<uint8_t> w(matrix_bytes * copies);
+    WeightVec<uint8_t> w(matrix_bytes * copies);
     std::mt19937 rng(1);
     std::vector<int8_t> trits(shape.cols);
     for (int64_t r = 0; r < shape.rows; ++r) {
@@ -129,7 +158,7 @@ double ternary_gemv_gbs(const KernelTable & k, TernaryShape shape, int threads) 
 // GEMM of `n` tokens on one (cache-resident or not) matrix: giga weight-token products per second.
 double ternary_gemm_gops(const KernelTable & k, TernaryShape shape, int64_t n, int threads) {
     const size_t row_bytes = ternary_row_bytes(shape.cols);
-    std::vector<uint8_t> w(row_bytes * shape.rows);
+    WeightVec<uint8_t> w(row_bytes * shape.rows);
     std::mt19937 rng(2);
     std::vector<int8_t> trits(shape.cols);
     for (int64_t r = 0; r < shape.rows; ++r) {
@@ -153,7 +182,7 @@ double ternary_gemm_gops(const KernelTable & k, TernaryShape shape, int64_t n, i
 double f16_gemv_gbs(const KernelTable & k, int64_t rows, int64_t cols, int threads) {
     const size_t matrix = static_cast<size_t>(rows * cols);
     const size_t copies = std::max<size_t>(1, working_set_bytes() / (matrix * 2));
-    std::vector<uint16_t> w(matrix * copies, f32_to_f16(0.01f));
+    WeightVec<uint16_t> w(matrix * copies, f32_to_f16(0.01f));
     std::vector<float> x(cols, 0.5f), y(rows);
     const int reps = 1;
     auto body = [&](int t, int n) {
@@ -171,8 +200,8 @@ double f16_gemv_gbs(const KernelTable & k, int64_t rows, int64_t cols, int threa
 double q8_gemv_gbs(const KernelTable & k, int64_t rows, int64_t cols, int threads) {
     const size_t matrix = static_cast<size_t>(rows * cols), nb = static_cast<size_t>(cols / kQ8Block);
     const size_t copies = std::max<size_t>(1, working_set_bytes() / (matrix + matrix / kQ8Block * 2));
-    std::vector<int8_t> w(matrix * copies, 3);
-    std::vector<uint16_t> ws(static_cast<size_t>(rows) * nb * copies, f32_to_f16(0.01f));
+    WeightVec<int8_t> w(matrix * copies, 3);
+    WeightVec<uint16_t> ws(static_cast<size_t>(rows) * nb * copies, f32_to_f16(0.01f));
     ActVec x(cols, 5);
     std::vector<float> xs(nb, 0.1f), y(rows);
     auto body = [&](int t, int n) {

@@ -169,7 +169,7 @@ void Context::ternary_matmul(const TernaryMatrix & w, const int8_t * xq, const f
     pool_.run(split.tasks(), [&](int64_t task, int) {
         const auto [r0, nr] = split.task_rows(task);
         if (nr == 0) return;
-        const uint8_t * wr = w.packed.data() + static_cast<size_t>(r0) * w.stride;
+        const uint8_t * wr = w.packed + static_cast<size_t>(r0) * w.stride;
         if (n == 1)
             kt_->ternary_gemv(wr, w.stride, nr, cols, xq, acc + r0);
         else
@@ -354,7 +354,7 @@ void Context::forward(const int32_t * ids, int64_t T, int64_t pos, bool all_logi
         int8_t * hq = reinterpret_cast<int8_t *>(hq_.data());
         float * hqs = hqs_.data();
         for (int64_t k = 0; k < count; ++k) quantize_q8_blocks(hn + k * E, E, hq + k * E, hqs + k * nb);
-        const Q6Matrix q6{m_.head_q6_ql.data(), m_.head_q6_qh.data(), m_.head_q6_sc.data(), m_.head_q6_d.data()};
+        const Q6Matrix q6{m_.head_q6_ql, m_.head_q6_qh, m_.head_q6_sc, m_.head_q6_d};
         pool_.run((V + chunk - 1) / chunk, [&](int64_t task, int) {
             const int64_t r0 = task * chunk, nr = std::min(chunk, V - r0);
             if (m_.head_type == HeadType::Q6_K) {
@@ -364,8 +364,8 @@ void Context::forward(const int32_t * ids, int64_t T, int64_t pos, bool all_logi
                     kt_->q6_gemm(q6, r0, nr, E, hq, hqs, count, out + r0, static_cast<size_t>(V));
                 return;
             }
-            const int8_t * w = reinterpret_cast<const int8_t *>(m_.head_q.data()) + static_cast<size_t>(r0) * static_cast<size_t>(E);
-            const uint16_t * ws = m_.head_scale.data() + static_cast<size_t>(r0) * static_cast<size_t>(nb);
+            const int8_t * w = m_.head_q + static_cast<size_t>(r0) * static_cast<size_t>(E);
+            const uint16_t * ws = m_.head_scale + static_cast<size_t>(r0) * static_cast<size_t>(nb);
             if (count == 1)
                 kt_->q8_gemv(w, ws, nr, E, hq, hqs, out + r0);
             else

@@ -233,9 +233,10 @@ struct Loader {
         return true;
     }
 
-    // Repacks the given tensors (same column count) into one matrix, stacked by rows.
-    bool repack(const std::vector<const gguf::TensorInfo *> & parts, TernaryMatrix * out, ThreadPool & pool,
-                uint64_t * done, uint64_t total) {
+    // Repacks the given tensors (same column count) into one matrix, stacked by rows, at *dest
+    // (which then moves past it).
+    bool repack(const std::vector<const gguf::TensorInfo *> & parts, TernaryMatrix * out, uint8_t ** dest,
+                ThreadPool & pool, uint64_t * done, uint64_t total) {
         const int64_t cols = parts[0]->ne[0];
         int64_t rows = 0;
         for (const auto * p : parts) rows += p->ne[1];
@@ -247,8 +248,9 @@ struct Loader {
             m.repacked_bytes += static_cast<uint64_t>(rows) * out->stride + static_cast<uint64_t>(rows) * 4;
             return true;
         }
-        out->packed = AlignedBytes(static_cast<size_t>(rows) * out->stride);
-        m.repacked_bytes += out->packed.size() + out->scale.size() * 4;
+        out->packed = *dest;
+        *dest += static_cast<size_t>(rows) * out->stride;
+        m.repacked_bytes += static_cast<uint64_t>(rows) * out->stride + out->scale.size() * 4;
         int64_t row0 = 0;
         for (const gguf::TensorInfo * p : parts) {
             formats::TernaryTensor src{std::string(p->name), p->type, p->ne[1], p->ne[0], p->data, p->n_bytes};
@@ -270,7 +272,7 @@ struct Loader {
                         return;
                     }
                     out->scale[static_cast<size_t>(row0 + r)] = s;
-                    ternary_pack_row(trits.data(), cols, out->packed.data() + static_cast<size_t>(row0 + r) * out->stride);
+                    ternary_pack_row(trits.data(), cols, out->packed + static_cast<size_t>(row0 + r) * out->stride);
                 }
             });
             if (!first_error.empty()) return fail(LoadError::Format, first_error);
@@ -289,14 +291,24 @@ struct Loader {
     bool requantize_head(const gguf::TensorInfo & t, ThreadPool & pool) {
         const int64_t V = m.hp.n_vocab, E = m.hp.n_embd, nb = E / kQ8Block;
         const bool q6 = m.head_type == HeadType::Q6_K;
+        // One allocation (huge pages, as the ternary weights), arrays on 64-byte boundaries.
+        const size_t VE = static_cast<size_t>(V * E);
+        const std::vector<size_t> sizes = q6 ? std::vector<size_t>{VE / 2, VE / 4, VE / 16, VE / kQ6Super * 2}
+                                              : std::vector<size_t>{VE, VE / kQ8Block * 2};
+        size_t bytes = 0;
+        for (size_t n : sizes) bytes += (n + 63) / 64 * 64;
+        m.head_weights = AlignedBytes(bytes);
+        std::vector<uint8_t *> at;
+        uint8_t * p = m.head_weights.data();
+        for (size_t n : sizes) at.push_back(p), p += (n + 63) / 64 * 64;
         if (q6) {
-            m.head_q6_ql = AlignedBytes(static_cast<size_t>(V * E / 2));
-            m.head_q6_qh.assign(static_cast<size_t>(V * E / 4), 0);
-            m.head_q6_sc.assign(static_cast<size_t>(V * E / 16), 0);
-            m.head_q6_d.assign(static_cast<size_t>(V * E / kQ6Super), 0);
+            m.head_q6_ql = at[0];
+            m.head_q6_qh = at[1];
+            m.head_q6_sc = reinterpret_cast<int8_t *>(at[2]);
+            m.head_q6_d = reinterpret_cast<uint16_t *>(at[3]);
         } else {
-            m.head_q = AlignedBytes(static_cast<size_t>(V * E));
-            m.head_scale.assign(static_cast<size_t>(V * nb), 0);
+            m.head_q = reinterpret_cast<int8_t *>(at[0]);
+            m.head_scale = reinterpret_cast<uint16_t *>(at[1]);
         }
         const bool mapped = m.output == reinterpret_cast<const uint16_t *>(t.data);
         const int64_t chunk = 4096;  // rows per released range
@@ -308,11 +320,10 @@ struct Loader {
                 for (int64_t r = r0 + task * 64; r < std::min(r0 + n, r0 + (task + 1) * 64); ++r) {
                     for (int64_t c = 0; c < E; ++c) row[static_cast<size_t>(c)] = f16_to_f32(m.output[r * E + c]);
                     if (q6)
-                        quantize_q6_row(row.data(), E, m.head_q6_ql.data() + r * E / 2, m.head_q6_qh.data() + r * E / 4,
-                                        m.head_q6_sc.data() + r * E / 16, m.head_q6_d.data() + r * E / kQ6Super);
+                        quantize_q6_row(row.data(), E, m.head_q6_ql + r * E / 2, m.head_q6_qh + r * E / 4,
+                                        m.head_q6_sc + r * E / 16, m.head_q6_d + r * E / kQ6Super);
                     else
-                        quantize_q8_weights(row.data(), E, reinterpret_cast<int8_t *>(m.head_q.data()) + r * E,
-                                            m.head_scale.data() + r * nb);
+                        quantize_q8_weights(row.data(), E, m.head_q + r * E, m.head_scale + r * nb);
                 }
             });
             if (mapped) {
@@ -380,12 +391,19 @@ struct Loader {
         }
 
         ThreadPool pool(opts.metadata_only ? 1 : std::max(1, opts.n_threads));
+        if (!opts.metadata_only) {
+            const size_t per_layer = static_cast<size_t>(E + 2 * KV) * ternary_row_bytes(E) + static_cast<size_t>(E) * ternary_row_bytes(E) +
+                                     static_cast<size_t>(2 * F) * ternary_row_bytes(E) + static_cast<size_t>(E) * ternary_row_bytes(F);
+            m.ternary_weights = AlignedBytes(per_layer * static_cast<size_t>(hp.n_layer));
+        }
+        uint8_t * dest = m.ternary_weights.data();
         uint64_t done = 0;
         for (int64_t i = 0; i < hp.n_layer; ++i) {
             const LayerTensors & t = lt[static_cast<size_t>(i)];
             Layer & L = m.layers[static_cast<size_t>(i)];
-            if (!repack({t.q, t.k, t.v}, &L.wqkv, pool, &done, total) || !repack({t.o}, &L.wo, pool, &done, total) ||
-                !repack({t.gate, t.up}, &L.w_gate_up, pool, &done, total) || !repack({t.down}, &L.w_down, pool, &done, total))
+            if (!repack({t.q, t.k, t.v}, &L.wqkv, &dest, pool, &done, total) || !repack({t.o}, &L.wo, &dest, pool, &done, total) ||
+                !repack({t.gate, t.up}, &L.w_gate_up, &dest, pool, &done, total) ||
+                !repack({t.down}, &L.w_down, &dest, pool, &done, total))
                 return false;
         }
 

@@ -37,7 +37,8 @@ struct Hparams {
     int64_t kv_dim() const { return n_head_kv * head_dim; }
 };
 
-// 64-byte aligned bytes (kernel rows start on cache lines).
+// 64-byte aligned bytes (kernel rows start on cache lines). From 4 MB up they start on a 2 MB
+// boundary and ask for transparent huge pages (model.cpp).
 class AlignedBytes {
 public:
     AlignedBytes() = default;
@@ -60,7 +61,7 @@ private:
 struct TernaryMatrix {
     int64_t rows = 0, cols = 0;  // outputs, inputs
     size_t stride = 0;           // packed bytes per row (ternary_row_bytes(cols))
-    AlignedBytes packed;         // [rows][stride]
+    uint8_t * packed = nullptr;  // [rows][stride], inside Model::ternary_weights
     std::vector<float> scale;    // [rows]
 };
 
@@ -96,16 +97,21 @@ struct Model {
     bool tied_head = true;
     std::string head_tensor;                // "token_embd.weight" or "output.weight"
     HeadType head_type = HeadType::F16;
-    AlignedBytes head_q;                    // Q8_0: [n_vocab][n_embd] int8
-    std::vector<uint16_t> head_scale;       // Q8_0: [n_vocab][n_embd / 32] IEEE half
-    AlignedBytes head_q6_ql;                // Q6_K planes (kernels.h Q6Matrix): [n_vocab][n_embd / 2]
-    std::vector<uint8_t> head_q6_qh;        //   [n_vocab][n_embd / 4]
-    std::vector<int8_t> head_q6_sc;         //   [n_vocab][n_embd / 16]
-    std::vector<uint16_t> head_q6_d;        //   [n_vocab][n_embd / 256]
+    AlignedBytes head_weights;              // the requantized head's arrays below, one allocation
+    int8_t * head_q = nullptr;              // Q8_0: [n_vocab][n_embd]
+    uint16_t * head_scale = nullptr;        // Q8_0: [n_vocab][n_embd / 32] IEEE half
+    uint8_t * head_q6_ql = nullptr;         // Q6_K planes (kernels.h Q6Matrix): [n_vocab][n_embd / 2]
+    uint8_t * head_q6_qh = nullptr;         //   [n_vocab][n_embd / 4]
+    int8_t * head_q6_sc = nullptr;          //   [n_vocab][n_embd / 16]
+    uint16_t * head_q6_d = nullptr;         //   [n_vocab][n_embd / 256]
     uint64_t head_bytes = 0;                // bytes of the head read per token
     std::string weight_type;                // type of the ternary projections in the file, e.g. "I2_S"
     std::vector<float> output_norm;         // [n_embd]
     std::vector<Layer> layers;              // [n_layer]
+    // Every layer's packed ternary rows in one allocation, in the order a token reads them: decode
+    // streams them all per token, and one allocation gets huge pages over all but its last 2 MB
+    // (per-matrix allocations of 1-4 MB would get almost none).
+    AlignedBytes ternary_weights;
 
     uint64_t repacked_bytes = 0;  // ternary weights + their scales, in memory
     uint64_t n_params = 0;        // elements of every tensor in the file

@@ -69,11 +69,12 @@ TEST_CASE("row splits cover every row exactly once, on 16-row boundaries") {
     }
 }
 
-TEST_CASE("decode split: one long contiguous run per thread first") {
+TEST_CASE("decode split: one contiguous share per thread") {
     const tern::RowSplit split = tern::RowSplit::decode(2560, 2);
-    CHECK(split.tasks() == 2 * 5);
+    CHECK(split.tasks() == 2);
     const auto [a0, an] = split.task_rows(0);
     const auto [b0, bn] = split.task_rows(1);
-    CHECK(a0 == 0 && b0 == 1280);
-    CHECK(an >= 1280 * 3 / 4 && bn >= 1280 * 3 / 4);
+    CHECK(a0 == 0 && an == 1280 && b0 == 1280 && bn == 1280);
+    const tern::RowSplit odd = tern::RowSplit::decode(3840 + 16, 3);  // shares end on 16-row boundaries
+    CHECK(odd.task_rows(0).second == 1280 && odd.task_rows(1).first == 1280 && odd.task_rows(2).second == 1296);
 }

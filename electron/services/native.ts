@@ -39,7 +39,7 @@ export interface ModelDescription {
   /** Every metadata key in file order; arrays summarised as "[N x type] first, ...". */
   metadata: { key: string; value: string }[];
   /** Estimated resident memory for a context of nCtx positions, in bytes. */
-  memory: { nCtx: number; weights: number; mapped: number; kvCache: number; scratch: number; total: number };
+  memory: { nCtx: number; weights: number; kvCache: number; scratch: number; total: number };
 }
 
 export interface ModelLoadOptions {
@@ -139,7 +139,6 @@ export interface GenerateResult {
 
 export interface MemoryInUse {
   weights: number;
-  mapped: number;
   kvCache: number;
   scratch: number;
   total: number;

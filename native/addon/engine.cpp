@@ -190,7 +190,6 @@ Napi::Object description_object(Napi::Env env, const Description & d) {
     Napi::Object mem = Napi::Object::New(env);
     mem.Set("nCtx", d.n_ctx);
     mem.Set("weights", static_cast<double>(d.memory.weights_bytes));
-    mem.Set("mapped", static_cast<double>(d.memory.mapped_bytes));
     mem.Set("kvCache", static_cast<double>(d.memory.kv_cache_bytes));
     mem.Set("scratch", static_cast<double>(d.memory.scratch_bytes));
     mem.Set("total", static_cast<double>(d.memory.total_bytes));
@@ -519,7 +518,7 @@ private:
         return info.Env().Undefined();
     }
 
-    // memory(): bytes this model and its context hold (weights, mapped tables, KV cache, scratch).
+    // memory(): bytes this model and its context hold (weights, KV cache, scratch).
     Napi::Value Memory(const Napi::CallbackInfo & info) {
         Napi::Env env = info.Env();
         if (!engine_ || disposing_) throw engine_error(env, "DISPOSED", "the model was disposed");
@@ -528,10 +527,9 @@ private:
         else tern_model_estimate_memory(engine_->model, 0, 1, &m);
         Napi::Object o = Napi::Object::New(env);
         o.Set("weights", static_cast<double>(m.weights_bytes));
-        o.Set("mapped", static_cast<double>(m.mapped_bytes));
         o.Set("kvCache", static_cast<double>(engine_->ctx ? m.kv_cache_bytes : 0));
         o.Set("scratch", static_cast<double>(engine_->ctx ? m.scratch_bytes : 0));
-        o.Set("total", static_cast<double>(engine_->ctx ? m.total_bytes : m.weights_bytes + m.mapped_bytes));
+        o.Set("total", static_cast<double>(engine_->ctx ? m.total_bytes : m.weights_bytes));
         o.Set("nCtx", tern_context_n_ctx(engine_->ctx));
         o.Set("nPast", engine_->ctx ? tern_context_tokens(engine_->ctx, nullptr, 0) : 0);
         return o;

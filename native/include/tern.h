@@ -147,8 +147,7 @@ int32_t tern_model_meta_key(const tern_model * model, int64_t i, char * buf, siz
 int32_t tern_model_meta_value(const tern_model * model, int64_t i, char * buf, size_t size);
 
 typedef struct tern_memory_estimate {
-    uint64_t weights_bytes;   /* repacked ternary weights, norms, converted tables */
-    uint64_t mapped_bytes;    /* embedding / head read from the file mapping */
+    uint64_t weights_bytes;   /* repacked ternary weights, the head (F16 copy or requantized), norms */
     uint64_t kv_cache_bytes;  /* F16 K and V for n_ctx positions */
     uint64_t scratch_bytes;   /* activations, logits, attention rows */
     uint64_t total_bytes;

@@ -45,7 +45,7 @@ export const inspect: Command = {
     for (const kv of d.metadata) lines.push(`  ${kv.key} = ${kv.value}`);
     const m = d.memory;
     lines.push(
-      `memory at ctx ${m.nCtx}: ${bytes(m.total)} (weights ${bytes(m.weights)}, mapped ${bytes(m.mapped)}, KV cache ${bytes(m.kvCache)}, scratch ${bytes(m.scratch)})`,
+      `memory at ctx ${m.nCtx}: ${bytes(m.total)} (weights ${bytes(m.weights)}, KV cache ${bytes(m.kvCache)}, scratch ${bytes(m.scratch)})`,
     );
     console.log(lines.join('\n'));
     return 0;

@@ -189,7 +189,6 @@ tern_status tern_model_estimate_memory(const tern_model * model, int32_t n_ctx, 
     const tern::MemoryEstimate e = tern::estimate_memory(m, n_ctx > 0 ? n_ctx : m.hp.n_ctx_train,
                                                          n_threads > 0 ? n_threads : tern::ThreadPool::hardware_threads(), 64);
     out->weights_bytes = e.weights;
-    out->mapped_bytes = e.mapped;
     out->kv_cache_bytes = e.kv_cache;
     out->scratch_bytes = e.scratch;
     out->total_bytes = e.total;

@@ -257,7 +257,6 @@ tern_status tern_context_memory(const tern_context * ctx, tern_memory_estimate *
         if (!ctx || !out) return fail(TERN_ERR_INVALID_ARGUMENT, "tern_context_memory: NULL argument");
         const tern::MemoryEstimate e = tern::estimate_memory(*ctx->model->m, ctx->ctx->n_ctx(), ctx->ctx->threads(), 64);
         out->weights_bytes = e.weights;
-        out->mapped_bytes = e.mapped;
         out->kv_cache_bytes = e.kv_cache;
         out->scratch_bytes = e.scratch;
         out->total_bytes = e.total;

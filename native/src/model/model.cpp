@@ -336,6 +336,28 @@ struct Loader {
         return true;
     }
 
+    // The F16 head copied out of the mapping into huge pages (head_weights), the file's pages
+    // released chunk by chunk behind the copy: decode reads all of it every token, and the
+    // mapping's 4 kB pages cost a TLB miss per 4 kB (F16 decode +20%). A table converted at
+    // load (not F16 in the file) is already in memory and stays where it is.
+    void copy_head_f16(const gguf::TensorInfo & t) {
+        if (m.output != reinterpret_cast<const uint16_t *>(t.data)) return;
+        const int64_t V = m.hp.n_vocab, E = m.hp.n_embd;
+        m.head_weights = AlignedBytes(static_cast<size_t>(V * E) * 2);
+        uint16_t * dst = reinterpret_cast<uint16_t *>(m.head_weights.data());
+        const int64_t chunk = 4096;  // rows per released range
+        for (int64_t r0 = 0; r0 < V; r0 += chunk) {
+            const int64_t n = std::min(chunk, V - r0);
+            gguf::TensorInfo range = t;
+            range.data = t.data + static_cast<size_t>(r0 * E) * 2;
+            range.n_bytes = static_cast<uint64_t>(n * E) * 2;
+            std::memcpy(dst + r0 * E, range.data, static_cast<size_t>(range.n_bytes));
+            f.release(range);
+        }
+        if (m.token_embd == m.output) m.token_embd = dst;  // tied: the embedding rows are the copy's
+        m.output = dst;
+    }
+
     bool load() {
         if (!read_hparams()) return false;
         const Hparams & hp = m.hp;
@@ -428,6 +450,7 @@ struct Loader {
         m.head_bytes = m.head_type == HeadType::Q8_0   ? VE + VE / kQ8Block * 2
                        : m.head_type == HeadType::Q6_K ? VE / 2 + VE / 4 + VE / 16 + VE / kQ6Super * 2
                                                        : VE * 2;
+        if (!opts.metadata_only && m.head_type == HeadType::F16) copy_head_f16(head ? *head : *embd);
         if (!opts.metadata_only && m.head_type != HeadType::F16) {
             if (!requantize_head(head ? *head : *embd, pool)) return false;
             // The F16 head is no longer read (a tied one stays the embedding, for row lookups).
@@ -503,21 +526,17 @@ std::unique_ptr<Model> load_model_from_memory(const void * data, size_t size, co
 MemoryEstimate estimate_memory(const Model & m, int64_t n_ctx, int n_threads, int64_t n_batch) {
     const Hparams & hp = m.hp;
     MemoryEstimate e;
-    e.weights = m.repacked_bytes + (m.token_embd_owned.size() + m.output_owned.size()) * 2;
+    // The head lives in memory in every format (an F16 one copied or converted, the others
+    // requantized); an untied embedding is only looked up by row, mapped or converted.
+    e.weights = m.repacked_bytes + m.head_bytes + (m.tied_head ? 0 : m.token_embd_owned.size() * 2);
     for (const Layer & L : m.layers)
         e.weights += (L.attn_norm.size() + L.attn_sub_norm.size() + L.ffn_norm.size() + L.ffn_sub_norm.size()) * 4;
     e.weights += m.output_norm.size() * 4;
-    const uint64_t table = static_cast<uint64_t>(hp.n_vocab) * static_cast<uint64_t>(hp.n_embd) * 2;
-    e.mapped = (m.token_embd_owned.empty() ? table : 0) + (!m.tied_head && m.output_owned.empty() ? table : 0);
-    if (m.head_type != HeadType::F16) {  // the head lives in memory; the embedding is only looked up by row
-        e.weights += m.head_bytes;
-        e.mapped = 0;
-    }
     e.kv_cache = 2ull * static_cast<uint64_t>(hp.n_layer) * static_cast<uint64_t>(n_ctx) * static_cast<uint64_t>(hp.kv_dim()) * 2;
     const uint64_t per_token = 4ull * static_cast<uint64_t>(4 * hp.n_embd + 2 * hp.kv_dim() + 4 * hp.n_ff) * 2;
     e.scratch = static_cast<uint64_t>(n_batch) * per_token + static_cast<uint64_t>(hp.n_vocab) * 4 +
                 static_cast<uint64_t>(n_threads) * static_cast<uint64_t>(n_ctx) * 4;
-    e.total = e.weights + e.mapped + e.kv_cache + e.scratch;
+    e.total = e.weights + e.kv_cache + e.scratch;
     return e;
 }
 

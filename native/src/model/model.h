@@ -76,7 +76,7 @@ struct Layer {
     TernaryMatrix w_down;              // [n_embd][n_ff]
 };
 
-// The LM head's format in memory. F16: the file's table (mapped). Q8_0: requantized at load
+// The LM head's format in memory. F16: the file's table, copied into huge pages. Q8_0: requantized at load
 // into head_q / head_scale (kernels.h, q8_gemv), blocks of 32 with a half scale (8.5 bits).
 // Q6_K: requantized into the head_q6 planes (kernels.h, Q6Matrix; 6.5625 bits).
 enum class HeadType { F16, Q8_0, Q6_K };
@@ -90,14 +90,14 @@ struct Model {
     bool vocab_only = false;           // a file with a tokenizer and no tensors (metadata-only load)
     std::unique_ptr<Tokenizer> tokenizer;  // from tokenizer.ggml.*; null when the file has none
 
-    const uint16_t * token_embd = nullptr;  // [n_vocab][n_embd] F16 (mapped, or token_embd_owned)
+    const uint16_t * token_embd = nullptr;  // [n_vocab][n_embd] F16 (mapped, token_embd_owned or, tied, the F16 head)
     std::vector<uint16_t> token_embd_owned;
-    const uint16_t * output = nullptr;      // [n_vocab][n_embd] F16 head (token_embd when tied)
+    const uint16_t * output = nullptr;      // [n_vocab][n_embd] F16 head (token_embd when tied); null once requantized
     std::vector<uint16_t> output_owned;
     bool tied_head = true;
     std::string head_tensor;                // "token_embd.weight" or "output.weight"
     HeadType head_type = HeadType::F16;
-    AlignedBytes head_weights;              // the requantized head's arrays below, one allocation
+    AlignedBytes head_weights;              // the head in memory: an F16 copy, or the requantized arrays below
     int8_t * head_q = nullptr;              // Q8_0: [n_vocab][n_embd]
     uint16_t * head_scale = nullptr;        // Q8_0: [n_vocab][n_embd / 32] IEEE half
     uint8_t * head_q6_ql = nullptr;         // Q6_K planes (kernels.h Q6Matrix): [n_vocab][n_embd / 2]
@@ -138,8 +138,7 @@ std::unique_ptr<Model> load_model_from_memory(const void * data, size_t size, co
 
 // Bytes the engine holds for a context of n_ctx positions: the pieces and the sum.
 struct MemoryEstimate {
-    uint64_t weights = 0;   // repacked ternary weights, norms, owned F16 tables
-    uint64_t mapped = 0;    // file bytes that stay mapped and are read (embedding, head)
+    uint64_t weights = 0;   // repacked ternary weights, the head, norms, a converted embedding
     uint64_t kv_cache = 0;
     uint64_t scratch = 0;   // activations for one micro-batch, logits, attention rows
     uint64_t total = 0;

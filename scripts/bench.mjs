@@ -84,11 +84,11 @@ if (!argv.includes('--no-kernels')) {
   console.log(`\nkernel micro-benchmark:\n${kernelOut}`);
 }
 
-// Bytes per token against the bandwidth floor, from the q8_0 run's sizes.
+// Bytes per token against the bandwidth floor, per head format.
 const bw = kernelOut && /read bandwidth: 1 thread ([\d.]+) GB\/s, 2 threads ([\d.]+) GB\/s/.exec(kernelOut);
 if (bw) {
   for (const r of results) {
-    const ternary = r.weightsBytes - (r.head === 'f16' ? 0 : r.headBytes);
+    const ternary = r.weightsBytes - r.headBytes;  // the weights in memory include the head, in every format
     const perToken = ternary + r.headBytes;
     const floor = (Number(bw[2]) * 1e9) / perToken;
     console.log(

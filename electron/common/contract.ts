@@ -64,7 +64,7 @@ export type SearchHit = z.infer<typeof SearchHit>;
 
 export const CpuInfo = z.object({
   name: z.string(),
-  /** The kernel path the engine dispatches to: scalar, avx2, avx512 or neon. */
+  /** The kernel path the engine dispatches to: scalar, avx2, avxvnni, avx512 or neon. */
   isa: z.string(),
   features: z.object({
     sse42: z.boolean(),

@@ -49,7 +49,7 @@ export interface ModelLoadOptions {
   nCtx?: number;
   /** Tokens per internal micro-batch of a prompt (memory and cancel granularity, not results). */
   nBatch?: number;
-  /** Force a kernel path: scalar, avx2, avx512, neon. */
+  /** Force a kernel path: scalar, avx2, avxvnni, avx512, amx, neon. */
   isa?: string;
   /** The LM head in memory: q8_0 (default), q6_k or f16. */
   head?: string;

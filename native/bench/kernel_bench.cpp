@@ -228,7 +228,7 @@ int main(int argc, char ** argv) {
             paths.push_back(k);
         }
     } else {
-        for (const char * name : {"scalar", "avx2", "avx512", "amx", "neon"})
+        for (const char * name : {"scalar", "avx2", "avxvnni", "avx512", "amx", "neon"})
             if (const KernelTable * k = kernels_for(name)) paths.push_back(k);
     }
     std::printf("CPU: %s; working set %zu MB per measurement\n", tern_cpu_name(), working_set_bytes() >> 20);

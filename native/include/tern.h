@@ -39,7 +39,7 @@ tern_cpu_features tern_cpu_detect(void);
 /* The CPU's brand string ("" where the CPU or OS does not say). Static storage. */
 const char * tern_cpu_name(void);
 
-/* Name of the instruction-set path the kernels use: "scalar", "avx2", "avx512" or "neon".
+/* Name of the instruction-set path the kernels use: "scalar", "avx2", "avxvnni", "avx512" or "neon".
  * Chosen from the CPU's features unless the environment variable TERN_ISA forces one. */
 const char * tern_isa_name(void);
 

@@ -23,7 +23,7 @@ namespace {
 // The paths to test: every one this build contains and this CPU runs.
 std::vector<const KernelTable *> paths() {
     std::vector<const KernelTable *> out;
-    for (const char * name : {"scalar", "avx2", "avx512", "amx", "neon"})
+    for (const char * name : {"scalar", "avx2", "avxvnni", "avx512", "amx", "neon"})
         if (const KernelTable * k = kernels_for(name)) out.push_back(k);
     return out;
 }
@@ -522,6 +522,7 @@ TEST_CASE("dispatch: kernels() is the chosen path, unknown names are refused") {
 #if defined(TERN_HAVE_X86)
     const tern_cpu_features f = tern_cpu_detect();
     if (f.avx512f && f.avx512bw && f.avx512vl && f.avx512vnni) CHECK(kernels_for("avx512") != nullptr);
+    CHECK((kernels_for("avxvnni") != nullptr) == (f.avx2 && f.fma && f.f16c && f.avx_vnni));
 #endif
 }
 

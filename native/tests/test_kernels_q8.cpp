@@ -18,7 +18,7 @@ namespace {
 
 std::vector<const KernelTable *> paths() {
     std::vector<const KernelTable *> out;
-    for (const char * name : {"scalar", "avx2", "avx512", "amx", "neon"})
+    for (const char * name : {"scalar", "avx2", "avxvnni", "avx512", "amx", "neon"})
         if (const KernelTable * k = kernels_for(name)) out.push_back(k);
     return out;
 }

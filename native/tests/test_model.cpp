@@ -53,7 +53,7 @@ static int argmax(const float * x, int64_t n) {
 
 static std::vector<const char *> isas() {
     std::vector<const char *> out;
-    for (const char * isa : {"scalar", "avx2", "avx512", "amx", "neon"})
+    for (const char * isa : {"scalar", "avx2", "avxvnni", "avx512", "amx", "neon"})
         if (tern::kernels_for(isa)) out.push_back(isa);
     return out;
 }

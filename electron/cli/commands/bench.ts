@@ -18,7 +18,7 @@ options:
   -n, --gen N         generated tokens (default 64; 0: prefill only)
   -r, --reps N        repetitions per thread count (default 3)
   --head TYPE         the LM head in memory: q8_0 (default), q6_k or f16
-  --isa PATH          force a kernel path: scalar, avx2, avx512, amx, neon
+  --isa PATH          force a kernel path: scalar, avx2, avxvnni, avx512, amx, neon
   --json              print one JSON object`;
 
 interface BenchRun {

@@ -17,7 +17,7 @@ options:
   --top K             how many of the largest logits to print (default 10)
   --dump OUT.f32      also write all n_vocab logits as float32 little-endian
   -t, --threads N     threads (default: all)
-  --isa PATH          force a kernel path: scalar, avx2, avx512, neon
+  --isa PATH          force a kernel path: scalar, avx2, avxvnni, avx512, amx, neon
   --head TYPE         the LM head in memory: q8_0 (default), q6_k, f16
   --json              print one JSON object`;
 

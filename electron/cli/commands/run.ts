@@ -31,7 +31,7 @@ options:
   --draft N                 prompt-lookup drafting: check up to N tokens copied from earlier in the
                             text with each step; the same output, faster when the text repeats (default 0, off)
   -t, --threads N           threads (default: all)
-  --isa PATH                force a kernel path: scalar, avx2, avx512, neon
+  --isa PATH                force a kernel path: scalar, avx2, avxvnni, avx512, amx, neon
   --head TYPE               the LM head in memory: q8_0 (default), q6_k, f16
   --json                    print one JSON object (ids, text, stop reason, timings) instead`;
 

@@ -16,6 +16,8 @@ const KernelTable * kernels_for(const char * isa) {
 #if defined(TERN_HAVE_X86)
     if (std::strcmp(isa, "avx2") == 0)
         return f.avx2 && f.fma && f.f16c ? &kernels_avx2() : nullptr;
+    if (std::strcmp(isa, "avxvnni") == 0)
+        return f.avx2 && f.fma && f.f16c && f.avx_vnni ? &kernels_avxvnni() : nullptr;
     const bool avx512 = f.avx2 && f.fma && f.f16c && f.avx512f && f.avx512bw && f.avx512vl && f.avx512dq && f.avx512vnni;
     if (std::strcmp(isa, "avx512") == 0) return avx512 ? &kernels_avx512() : nullptr;
     if (std::strcmp(isa, "amx") == 0) return avx512 ? kernels_amx() : nullptr;

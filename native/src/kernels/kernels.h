@@ -42,7 +42,7 @@ struct Q6Matrix {
 constexpr int64_t kQ6Super = 256;
 
 struct KernelTable {
-    const char * name;  // "scalar", "avx2", "avx512", "neon"
+    const char * name;  // "scalar", "avx2", "avxvnni", "avx512", "amx", "neon"
 
     // y[r] = sum_k W[r][k] * x[k] for r in [0, rows); W packed, row r at w + r * w_stride.
     void (*ternary_gemv)(const uint8_t * w, size_t w_stride, int64_t rows, int64_t cols,

@@ -1,4 +1,4 @@
-// The instruction-set tables, each defined in its own file (x86_avx2.cpp, x86_avx512.cpp,
+// The instruction-set tables, each defined in its own file (x86_avx2.cpp, x86_avxvnni.cpp, x86_avx512.cpp,
 // arm_neon.cpp) and present only in builds for that architecture. Only dispatch.cpp and the
 // tests use these; everything else goes through kernels() / kernels_for().
 #pragma once
@@ -9,6 +9,8 @@ namespace tern {
 
 #if defined(TERN_HAVE_X86)
 const KernelTable & kernels_avx2();
+// The AVX2 table with the ternary GEMV on AVX-VNNI (vpdpbusd on ymm).
+const KernelTable & kernels_avxvnni();
 const KernelTable & kernels_avx512();
 // AVX-512 plus AMX-INT8 tile GEMM for prefill; nullptr when the CPU or OS does not allow AMX.
 const KernelTable * kernels_amx();

@@ -39,6 +39,7 @@ describe('About panel', () => {
       .map((row) => [row.querySelector('th')?.textContent, row.querySelector('td')?.textContent]);
     expect(rows).toEqual([
       ['AVX2', 'yes'],
+      ['AVX-VNNI', 'no'],
       ['AVX-512 F', 'no'],
       ['AVX-512 BW', 'yes'],
       ['AVX-512 VNNI', 'no'],

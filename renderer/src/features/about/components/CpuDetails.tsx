@@ -3,6 +3,7 @@ import type { AppInfo, CpuInfo } from '../../../lib/contract';
 /** The features the engine's kernels dispatch on, in the order they matter. */
 const FEATURES: { key: keyof CpuInfo['features']; label: string }[] = [
   { key: 'avx2', label: 'AVX2' },
+  { key: 'avxVnni', label: 'AVX-VNNI' },
   { key: 'avx512f', label: 'AVX-512 F' },
   { key: 'avx512bw', label: 'AVX-512 BW' },
   { key: 'avx512vnni', label: 'AVX-512 VNNI' },

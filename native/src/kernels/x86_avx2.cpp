@@ -341,13 +341,26 @@ void dot_tile(const W * w, int64_t cols, const float * const * xs, float * out) 
         out[t] = hsum_ps(_mm256_add_ps(_mm256_add_ps(acc[t][0], acc[t][1]), _mm256_add_ps(acc[t][2], acc[t][3])));
 }
 
+// Strided f16 rows (attention's keys and values) prefetched rows_ahead() rows early, as on
+// the AVX-512 path (x86_avx512.cpp has the figures).
+constexpr int64_t kRowPrefetchBytes = 20480;
+inline int64_t rows_ahead(size_t stride_bytes) {
+    const int64_t n = kRowPrefetchBytes / static_cast<int64_t>(stride_bytes ? stride_bytes : 1);
+    return n < 1 ? 1 : n > 16 ? 16 : n;
+}
+inline void prefetch_row(const void * p, int64_t bytes) {
+    for (int64_t b = 0; b < bytes; b += 64) prefetch(static_cast<const char *>(p) + b);
+}
+
 template <int T>
 void f16_gemm_tiles(const uint16_t * w, size_t w_stride, int64_t rows, int64_t cols,
                     const float * x, size_t x_stride, float * y, size_t y_stride) {
     const float * xs[T];
     float out[T];
     for (int t = 0; t < T; ++t) xs[t] = x + t * x_stride;
+    const int64_t ahead = rows_ahead(w_stride * 2);
     for (int64_t r = 0; r < rows; ++r) {
+        prefetch_row(w + (r + ahead) * w_stride, cols * 2);
         dot_tile<T>(w + r * w_stride, cols, xs, out);
         for (int t = 0; t < T; ++t) y[t * y_stride + r] = out[t];
     }
@@ -380,9 +393,11 @@ void axpy_rows_pass(const uint16_t * v, size_t v_stride, int64_t rows, const flo
     __m256 acc[C];
 #pragma GCC unroll 8
     for (int k = 0; k < C; ++k) acc[k] = _mm256_loadu_ps(y + 8 * k);
+    const int64_t ahead = rows_ahead(v_stride * 2);
     for (int64_t r = 0; r < rows; ++r) {
         const __m256 ar = _mm256_set1_ps(a[r]);
         const uint16_t * row = v + r * v_stride;
+        prefetch_row(row + ahead * v_stride, 16 * C);
 #pragma GCC unroll 8
         for (int k = 0; k < C; ++k) acc[k] = _mm256_fmadd_ps(ar, load8(row + 8 * k), acc[k]);
     }

@@ -373,25 +373,33 @@ TEST_CASE("dot_f32: within tolerance of double") {
     }
 }
 
-TEST_CASE("f16_axpy_rows: every path gives the fused multiply-add chain's bits, guards intact") {
+TEST_CASE("f16_axpy_rows: every path gives the fused multiply-add chain's bits per head, guards intact") {
     std::mt19937 rng(31);
     for (const KernelTable * k : paths()) {
-        for (int64_t cols : {1, 3, 4, 7, 8, 15, 16, 17, 63, 64, 80, 96, 127, 128, 129, 200, 256, 300}) {
+        for (int64_t cols : {1, 3, 4, 7, 8, 15, 16, 17, 31, 32, 33, 63, 64, 80, 96, 127, 128, 129, 200, 256, 300}) {
             for (int64_t rows : {0, 1, 2, 5, 33}) {
-                const int64_t stride = cols + 11;  // rows of a wider cache line, as one KV head of many
-                std::vector<uint16_t> v(static_cast<size_t>(std::max<int64_t>(1, rows * stride)));
-                for (auto & h : v) h = f32_to_f16(std::uniform_real_distribution<float>(-4.0f, 4.0f)(rng));
-                const std::vector<float> a = random_floats(rng, static_cast<size_t>(std::max<int64_t>(1, rows)));
-                const std::vector<float> y0 = random_floats(rng, static_cast<size_t>(cols));
-                std::vector<float> want = y0;
-                for (int64_t r = 0; r < rows; ++r)
-                    for (int64_t i = 0; i < cols; ++i) want[i] = std::fma(a[r], f16_to_f32(v[r * stride + i]), want[i]);
-                Guarded<float> y(static_cast<size_t>(cols));
-                std::copy(y0.begin(), y0.end(), y.data());
-                k->f16_axpy_rows(v.data(), static_cast<size_t>(stride), rows, cols, a.data(), y.data());
-                CHECK_MSG(y.guards_intact(), where(k, "guards"));
-                CHECK_MSG(std::memcmp(y.data(), want.data(), want.size() * sizeof(float)) == 0,
-                          where(k, "bits, cols " + std::to_string(cols) + " rows " + std::to_string(rows)));
+                for (int64_t n : {1, 2, 3, 4}) {  // heads sharing the rows (pairs, and a pair plus one)
+                    const int64_t stride = cols + 11;  // rows of a wider cache line, as one KV head of many
+                    std::vector<uint16_t> v(static_cast<size_t>(std::max<int64_t>(1, rows * stride)));
+                    for (auto & h : v) h = f32_to_f16(std::uniform_real_distribution<float>(-4.0f, 4.0f)(rng));
+                    const size_t a_stride = static_cast<size_t>(rows) + 5, y_stride = static_cast<size_t>(cols) + 3;
+                    const std::vector<float> a = random_floats(rng, a_stride * static_cast<size_t>(n));
+                    const std::vector<float> y0 = random_floats(rng, y_stride * static_cast<size_t>(n));
+                    std::vector<float> want = y0;
+                    for (int64_t h = 0; h < n; ++h)
+                        for (int64_t r = 0; r < rows; ++r)
+                            for (int64_t i = 0; i < cols; ++i) {
+                                float & w = want[h * y_stride + i];
+                                w = std::fma(a[h * a_stride + r], f16_to_f32(v[r * stride + i]), w);
+                            }
+                    Guarded<float> y(y_stride * static_cast<size_t>(n));
+                    std::copy(y0.begin(), y0.end(), y.data());
+                    k->f16_axpy_rows(v.data(), static_cast<size_t>(stride), rows, cols, a.data(), a_stride, n, y.data(), y_stride);
+                    CHECK_MSG(y.guards_intact(), where(k, "guards"));
+                    CHECK_MSG(std::memcmp(y.data(), want.data(), want.size() * sizeof(float)) == 0,
+                              where(k, "bits, cols " + std::to_string(cols) + " rows " + std::to_string(rows) + " heads " +
+                                           std::to_string(n)));
+                }
             }
         }
     }

@@ -216,7 +216,7 @@ void axpy_rows_pass(const uint16_t * v, size_t v_stride, int64_t rows, const flo
     for (int k = 0; k < C; ++k) vst1q_f32(y + 4 * k, acc[k]);
 }
 
-void f16_axpy_rows_neon(const uint16_t * v, size_t v_stride, int64_t rows, int64_t cols, const float * a, float * y) {
+void axpy_rows_one(const uint16_t * v, size_t v_stride, int64_t rows, int64_t cols, const float * a, float * y) {
     int64_t c = 0;
     for (; c + 64 <= cols; c += 64) axpy_rows_pass<16>(v + c, v_stride, rows, a, y + c);
     for (; c + 4 <= cols; c += 4) axpy_rows_pass<1>(v + c, v_stride, rows, a, y + c);
@@ -228,6 +228,11 @@ void f16_axpy_rows_neon(const uint16_t * v, size_t v_stride, int64_t rows, int64
     float buf[4];
     vst1q_f32(buf, acc);
     std::memcpy(y + c, buf, static_cast<size_t>(left) * sizeof(float));
+}
+
+void f16_axpy_rows_neon(const uint16_t * v, size_t v_stride, int64_t rows, int64_t cols, const float * a, size_t a_stride,
+                        int64_t n, float * y, size_t y_stride) {
+    for (int64_t h = 0; h < n; ++h) axpy_rows_one(v, v_stride, rows, cols, a + h * a_stride, y + h * y_stride);
 }
 
 void f16_to_f32_row_neon(const uint16_t * h, float * f, int64_t n) {

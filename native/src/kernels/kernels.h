@@ -64,10 +64,13 @@ struct KernelTable {
 
     // Float helpers for norms and attention (fixed summation order per call).
     float (*dot_f32)(const float * a, const float * b, int64_t n);
-    // Attention's weighted sum of value rows in IEEE half (row r at v + r * v_stride elements):
-    // y[i] += a[r] * V[r][i] for r = 0, 1, .., rows - 1 in that order, each term one fused
-    // multiply-add (std::fma), so every path gives the same bits.
-    void (*f16_axpy_rows)(const uint16_t * v, size_t v_stride, int64_t rows, int64_t cols, const float * a, float * y);
+    // Attention's weighted sums of value rows in IEEE half (row r at v + r * v_stride elements)
+    // for n heads sharing them: y_h[i] += a_h[r] * V[r][i], with a_h = a + h * a_stride and
+    // y_h = y + h * y_stride, for r = 0, 1, .., rows - 1 in that order, each term one fused
+    // multiply-add (std::fma). So every path gives the same bits, and n heads at once the bits
+    // of one at a time (paths may read each row once for two heads).
+    void (*f16_axpy_rows)(const uint16_t * v, size_t v_stride, int64_t rows, int64_t cols, const float * a,
+                          size_t a_stride, int64_t n, float * y, size_t y_stride);
 
     // Rows of IEEE half <-> float (embedding lookups, KV cache); exact, same bits as
     // f16_to_f32 / f32_to_f16 on every path (round to nearest even, NaN stays NaN and quiet).

@@ -183,10 +183,15 @@ float dot_f32_scalar(const float * a, const float * b, int64_t n) {
     return acc;
 }
 
-void f16_axpy_rows_scalar(const uint16_t * v, size_t v_stride, int64_t rows, int64_t cols, const float * a, float * y) {
-    for (int64_t r = 0; r < rows; ++r) {
-        const uint16_t * row = v + r * v_stride;
-        for (int64_t i = 0; i < cols; ++i) y[i] = std::fma(a[r], f16_to_f32(row[i]), y[i]);
+void f16_axpy_rows_scalar(const uint16_t * v, size_t v_stride, int64_t rows, int64_t cols, const float * a,
+                          size_t a_stride, int64_t n, float * y, size_t y_stride) {
+    for (int64_t h = 0; h < n; ++h) {
+        const float * ah = a + h * a_stride;
+        float * yh = y + h * y_stride;
+        for (int64_t r = 0; r < rows; ++r) {
+            const uint16_t * row = v + r * v_stride;
+            for (int64_t i = 0; i < cols; ++i) yh[i] = std::fma(ah[r], f16_to_f32(row[i]), yh[i]);
+        }
     }
 }
 

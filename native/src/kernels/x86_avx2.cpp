@@ -405,7 +405,31 @@ void axpy_rows_pass(const uint16_t * v, size_t v_stride, int64_t rows, const flo
     for (int k = 0; k < C; ++k) _mm256_storeu_ps(y + 8 * k, acc[k]);
 }
 
-void f16_axpy_rows_avx2(const uint16_t * v, size_t v_stride, int64_t rows, int64_t cols, const float * a, float * y) {
+// Two heads over the same rows: each row's C vectors are loaded and converted once for both
+// (the conversion and the loads, not the multiply-adds, bound the one-head pass).
+template <int C>
+void axpy_rows_pass2(const uint16_t * v, size_t v_stride, int64_t rows, const float * a0, const float * a1, float * y0,
+                     float * y1) {
+    __m256 acc0[C], acc1[C];
+#pragma GCC unroll 8
+    for (int k = 0; k < C; ++k) acc0[k] = _mm256_loadu_ps(y0 + 8 * k), acc1[k] = _mm256_loadu_ps(y1 + 8 * k);
+    const int64_t ahead = rows_ahead(v_stride * 2);
+    for (int64_t r = 0; r < rows; ++r) {
+        const __m256 b0 = _mm256_set1_ps(a0[r]), b1 = _mm256_set1_ps(a1[r]);
+        const uint16_t * row = v + r * v_stride;
+        prefetch_row(row + ahead * v_stride, 16 * C);
+#pragma GCC unroll 8
+        for (int k = 0; k < C; ++k) {
+            const __m256 vk = load8(row + 8 * k);
+            acc0[k] = _mm256_fmadd_ps(b0, vk, acc0[k]);
+            acc1[k] = _mm256_fmadd_ps(b1, vk, acc1[k]);
+        }
+    }
+#pragma GCC unroll 8
+    for (int k = 0; k < C; ++k) _mm256_storeu_ps(y0 + 8 * k, acc0[k]), _mm256_storeu_ps(y1 + 8 * k, acc1[k]);
+}
+
+void axpy_rows_one(const uint16_t * v, size_t v_stride, int64_t rows, int64_t cols, const float * a, float * y) {
     int64_t c = 0;
     for (; c + 64 <= cols; c += 64) axpy_rows_pass<8>(v + c, v_stride, rows, a, y + c);
     for (; c + 8 <= cols; c += 8) axpy_rows_pass<1>(v + c, v_stride, rows, a, y + c);
@@ -417,6 +441,22 @@ void f16_axpy_rows_avx2(const uint16_t * v, size_t v_stride, int64_t rows, int64
     float buf[8];
     _mm256_storeu_ps(buf, acc);
     std::memcpy(y + c, buf, static_cast<size_t>(left) * sizeof(float));
+}
+
+void f16_axpy_rows_avx2(const uint16_t * v, size_t v_stride, int64_t rows, int64_t cols, const float * a, size_t a_stride,
+                        int64_t n, float * y, size_t y_stride) {
+    int64_t h = 0;
+    for (; h + 2 <= n; h += 2) {  // pairs of heads, 32 columns at a time (16 registers: 8 sums)
+        const float * a0 = a + h * a_stride;
+        float * y0 = y + h * y_stride;
+        int64_t c = 0;
+        for (; c + 32 <= cols; c += 32) axpy_rows_pass2<4>(v + c, v_stride, rows, a0, a0 + a_stride, y0 + c, y0 + y_stride + c);
+        if (c < cols) {
+            axpy_rows_one(v + c, v_stride, rows, cols - c, a0, y0 + c);
+            axpy_rows_one(v + c, v_stride, rows, cols - c, a0 + a_stride, y0 + y_stride + c);
+        }
+    }
+    if (h < n) axpy_rows_one(v, v_stride, rows, cols, a + h * a_stride, y + h * y_stride);
 }
 
 void f16_to_f32_row_avx2(const uint16_t * h, float * f, int64_t n) {

@@ -510,7 +510,32 @@ void axpy_rows_pass(const uint16_t * v, size_t v_stride, int64_t rows, const flo
     for (int k = 0; k < C; ++k) _mm512_mask_storeu_ps(y + 16 * k, k + 1 == C ? last : 0xffff, acc[k]);
 }
 
-void f16_axpy_rows_avx512(const uint16_t * v, size_t v_stride, int64_t rows, int64_t cols, const float * a, float * y) {
+// Two heads over the same rows: each row's C vectors are loaded and converted once for both
+// (vcvtph2ps is two micro-ops on the FMA ports: it, not the multiply-adds, bounds the one-head
+// pass).
+template <int C>
+void axpy_rows_pass2(const uint16_t * v, size_t v_stride, int64_t rows, const float * a0, const float * a1, float * y0,
+                     float * y1) {
+    __m512 acc0[C], acc1[C];
+#pragma GCC unroll 8
+    for (int k = 0; k < C; ++k) acc0[k] = _mm512_loadu_ps(y0 + 16 * k), acc1[k] = _mm512_loadu_ps(y1 + 16 * k);
+    const int64_t ahead = rows_ahead(v_stride * 2);
+    for (int64_t r = 0; r < rows; ++r) {
+        const __m512 b0 = _mm512_set1_ps(a0[r]), b1 = _mm512_set1_ps(a1[r]);
+        const uint16_t * row = v + r * v_stride;
+        prefetch_row(row + ahead * v_stride, 32 * C);
+#pragma GCC unroll 8
+        for (int k = 0; k < C; ++k) {
+            const __m512 vk = load16(row + 16 * k);
+            acc0[k] = _mm512_fmadd_ps(b0, vk, acc0[k]);
+            acc1[k] = _mm512_fmadd_ps(b1, vk, acc1[k]);
+        }
+    }
+#pragma GCC unroll 8
+    for (int k = 0; k < C; ++k) _mm512_storeu_ps(y0 + 16 * k, acc0[k]), _mm512_storeu_ps(y1 + 16 * k, acc1[k]);
+}
+
+void axpy_rows_one(const uint16_t * v, size_t v_stride, int64_t rows, int64_t cols, const float * a, float * y) {
     int64_t c = 0;
     for (; c + 128 <= cols; c += 128) axpy_rows_pass<8>(v + c, v_stride, rows, a, y + c, 0xffff);
     const int64_t left = cols - c;
@@ -529,6 +554,22 @@ void f16_axpy_rows_avx512(const uint16_t * v, size_t v_stride, int64_t rows, int
         case 7: axpy_rows_pass<7>(v, v_stride, rows, a, y, last); break;
         default: axpy_rows_pass<8>(v, v_stride, rows, a, y, last); break;
     }
+}
+
+void f16_axpy_rows_avx512(const uint16_t * v, size_t v_stride, int64_t rows, int64_t cols, const float * a,
+                          size_t a_stride, int64_t n, float * y, size_t y_stride) {
+    int64_t h = 0;
+    for (; h + 2 <= n; h += 2) {  // pairs of heads, 128 columns at a time
+        const float * a0 = a + h * a_stride;
+        float * y0 = y + h * y_stride;
+        int64_t c = 0;
+        for (; c + 128 <= cols; c += 128) axpy_rows_pass2<8>(v + c, v_stride, rows, a0, a0 + a_stride, y0 + c, y0 + y_stride + c);
+        if (c < cols) {
+            axpy_rows_one(v + c, v_stride, rows, cols - c, a0, y0 + c);
+            axpy_rows_one(v + c, v_stride, rows, cols - c, a0 + a_stride, y0 + y_stride + c);
+        }
+    }
+    if (h < n) axpy_rows_one(v, v_stride, rows, cols, a + h * a_stride, y + h * y_stride);
 }
 
 void f16_to_f32_row_avx512(const uint16_t * h, float * f, int64_t n) {

@@ -200,11 +200,11 @@ void Context::attention(int64_t layer, const float * qkv, int64_t n, int64_t pos
     // (one token's 5 groups on 2 threads would leave one thread idle a third of the time).
     int64_t per_task = group;
     while (per_task % 2 == 0 && n * H / per_task < 4 * pool_.threads()) per_task /= 2;
-    // Per thread: the scores of one task's heads ([per_task][n_ctx]) and the output being
-    // accumulated (written to `out` once at the end: heads of neighbouring tasks share cache
-    // lines there, and the other thread writing them on every key would bounce the lines).
-    // Slices are whole cache lines apart.
-    const size_t per_thread = (static_cast<size_t>(per_task * n_ctx_ + D) + 15) / 16 * 16 + 16;
+    // Per thread: the scores of one task's heads ([per_task][n_ctx]) and their outputs being
+    // accumulated ([per_task][D], written to `out` once at the end: heads of neighbouring tasks
+    // share cache lines there, and the other thread writing them on every key would bounce the
+    // lines). Slices are whole cache lines apart.
+    const size_t per_thread = (static_cast<size_t>(per_task * (n_ctx_ + D)) + 15) / 16 * 16 + 16;
     scores_.resize(static_cast<size_t>(pool_.threads()) * per_thread);
     const int64_t runs = H / per_task;
     pool_.run(n * runs, [&](int64_t task, int thread) {
@@ -230,12 +230,14 @@ void Context::attention(int64_t layer, const float * qkv, int64_t n, int64_t pos
                 s[j] = std::exp(s[j] - max);
                 sum += s[j];
             }
-            // o = sum_j (s[j] / sum) V[j]: one fused multiply-add per key and dimension, keys in order.
             for (int64_t j = 0; j < n_keys; ++j) s[j] /= sum;
-            std::fill(acc, acc + D, 0.0f);
-            kt_->f16_axpy_rows(V + g * D, static_cast<size_t>(KV), n_keys, D, s, acc);
-            std::copy(acc, acc + D, out + t * E + (h0 + k) * D);
         }
+        // o_k = sum_j (s_k[j] / sum_k) V[j]: one fused multiply-add per key and dimension, keys
+        // in order, for the task's heads together (the value rows read once for two heads).
+        std::fill(acc, acc + per_task * D, 0.0f);
+        kt_->f16_axpy_rows(V + g * D, static_cast<size_t>(KV), n_keys, D, scores, static_cast<size_t>(n_ctx_), per_task, acc,
+                           static_cast<size_t>(D));
+        std::copy(acc, acc + per_task * D, out + t * E + h0 * D);
     });
 }
 

@@ -704,69 +704,86 @@ void q8_gemv_avx512(const int8_t * w, const uint16_t * ws, int64_t rows, int64_t
 // once per token). Lane l holds weights 4l..4l+3: sub-block l/4 of the group, x block l/8. Lane
 // sums are scaled by d * sc * x_scale and accumulated in float, step g into accumulator g % 2.
 
+// Activations re-laid for the row kernel, per pair of 64-weight groups (128 weights): the
+// "lo" vector holds both groups' weights 0..31 (the low nibbles of the pair's 64 ql bytes), the
+// "hi" vector their weights 32..63 (the high nibbles). So one 64-byte ql load serves two groups.
 struct Q6Act {
-    __m512i corr;   // -32 * (x[4l] + .. + x[4l+3]) per lane l
-    __m512 scale;   // x_scale of lane l's block
+    __m512i x;      // the 64 activations matching one u vector
+    __m512i corr;   // -32 * (sum of lane l's four activations)
+    __m512 scale;   // x_scale of each lane's block of 32
 };
 
 void q6_prepare(const int8_t * x, const float * xs, int64_t cols, Q6Act * out) {
     const __m512i k32 = _mm512_set1_epi8(32);
-    for (int64_t g = 0; g < cols / 64; ++g) {
-        const __m512i xv = _mm512_loadu_si512(x + g * 64);
-        out[g].corr = _mm512_sub_epi32(_mm512_setzero_si512(), _mm512_dpbusd_epi32(_mm512_setzero_si512(), k32, xv));
-        out[g].scale = _mm512_mask_blend_ps(0xff00, _mm512_set1_ps(xs[2 * g]), _mm512_set1_ps(xs[2 * g + 1]));
+    for (int64_t p = 0; p < cols / 128; ++p) {
+        const int8_t * xp = x + p * 128;
+        for (int h = 0; h < 2; ++h) {  // 0: weights 0..31 of both groups, 1: weights 32..63
+            const __m256i first = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(xp + 32 * h));
+            const __m256i second = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(xp + 64 + 32 * h));
+            const __m512i xv = _mm512_inserti64x4(_mm512_castsi256_si512(first), second, 1);
+            Q6Act & a = out[2 * p + h];
+            a.x = xv;
+            a.corr = _mm512_sub_epi32(_mm512_setzero_si512(), _mm512_dpbusd_epi32(_mm512_setzero_si512(), k32, xv));
+            a.scale = _mm512_mask_blend_ps(0xff00, _mm512_set1_ps(xs[4 * p + h]), _mm512_set1_ps(xs[4 * p + 2 + h]));
+        }
     }
 }
 
-float q6_row_dot(const Q6Matrix & w, int64_t r, int64_t cols, const int8_t * x, const Q6Act * a) {
+// One row against prepared activations, a superblock (256 weights, two pairs of groups) per
+// step: per pair one 64-byte ql load, one 32-byte qh load spread to the four 128-bit lanes, and
+// two u vectors of 6-bit codes, each with one vpdpbusd (u unsigned, the -32 offset folded into
+// the lanes' start) and one multiply-add by its lanes' sub-block and activation scales.
+float q6_row_dot(const Q6Matrix & w, int64_t r, int64_t cols, const Q6Act * a) {
     const uint8_t * ql = w.ql + r * cols / 2;
     const uint8_t * qh = w.qh + r * cols / 4;
     const int8_t * sc = w.sc + r * cols / 16;
     const uint16_t * d = w.d + r * cols / kQ6Super;
-    const __m256i low4 = _mm256_set1_epi8(0x0f);
+    const __m512i low4 = _mm512_set1_epi8(0x0f);
     const __m512i hi2 = _mm512_set1_epi8(0x30);
-    // 16-bit shift counts 0, 2, 4, 6 for the four 16-byte lanes.
-    const __m512i counts = _mm512_set_epi16(6, 6, 6, 6, 6, 6, 6, 6, 4, 4, 4, 4, 4, 4, 4, 4, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0,
-                                            0, 0, 0, 0, 0);
-    const __m512i quarter = _mm512_set_epi32(3, 3, 3, 3, 2, 2, 2, 2, 1, 1, 1, 1, 0, 0, 0, 0);
-    __m512 sub = _mm512_setzero_ps();
-    auto step = [&](int64_t g, __m512 acc) {
-        if (g % 4 == 0) {  // the superblock's 16 sub-block scales times d
-            const __m512i s32 = _mm512_cvtepi8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i *>(sc + g * 4)));
-            sub = _mm512_mul_ps(_mm512_cvtepi32_ps(s32), _mm512_set1_ps(_cvtsh_ss(d[g / 4])));
-            // The qh and sc streams run at 1/2 and 1/8 of ql's rate: the same distance in time.
-            prefetch(qh + g * 16 + kPrefetchBytes / 2);
-            if (g % 16 == 0) prefetch(sc + g * 4 + kPrefetchBytes / 8);
-        }
-        prefetch(ql + g * 32 + kPrefetchBytes);
-        const __m256i q = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(ql + g * 32));
-        const __m256i lo = _mm256_and_si256(q, low4);
-        const __m256i hi = _mm256_and_si256(_mm256_srli_epi16(q, 4), low4);
-        const __m512i v = _mm512_inserti64x4(_mm512_castsi256_si512(lo), hi, 1);
-        const __m512i h = _mm512_broadcast_i32x4(_mm_loadu_si128(reinterpret_cast<const __m128i *>(qh + g * 16)));
-        const __m512i u = _mm512_or_si512(v, _mm512_and_si512(_mm512_slli_epi16(_mm512_srlv_epi16(h, counts), 4), hi2));
-        const __m512i iv = _mm512_dpbusd_epi32(a[g].corr, u, _mm512_loadu_si512(x + g * 64));
-        const __m512i idx = _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(4 * (g % 4))), quarter);
-        const __m512 scale = _mm512_mul_ps(_mm512_permutexvar_ps(idx, sub), a[g].scale);
-        return _mm512_fmadd_ps(_mm512_cvtepi32_ps(iv), scale, acc);
-    };
-    // Step g into accumulator g % 2, two steps per iteration into two named registers (an
-    // array indexed by g % 2 was kept on the stack; this form measured faster here than
-    // q8_row_dot's rotation, and the other way round there).
-    const int64_t groups = cols / 64;
+    // 16-bit shift counts per 128-bit lane (two groups' qh, each twice): the lo vector's lanes
+    // take bits 0-1 and 2-3 of each group's qh bytes, the hi vector's bits 4-5 and 6-7.
+    const __m512i count_lo = _mm512_set_epi16(2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0,
+                                              0, 0, 0, 0, 0);
+    const __m512i count_hi = _mm512_add_epi16(count_lo, _mm512_set1_epi16(4));
+    // Sub-block (of the superblock's 16) of each lane: pair p, vector lo/hi.
+    const __m512i sub_lo0 = _mm512_set_epi32(5, 5, 5, 5, 4, 4, 4, 4, 1, 1, 1, 1, 0, 0, 0, 0);
+    const __m512i sub_hi0 = _mm512_add_epi32(sub_lo0, _mm512_set1_epi32(2));
+    const __m512i sub_lo1 = _mm512_add_epi32(sub_lo0, _mm512_set1_epi32(8));
+    const __m512i sub_hi1 = _mm512_add_epi32(sub_lo0, _mm512_set1_epi32(10));
     __m512 acc0 = _mm512_setzero_ps(), acc1 = acc0;
-    int64_t g = 0;
-    for (; g + 2 <= groups; g += 2) {
-        acc0 = step(g, acc0);
-        acc1 = step(g + 1, acc1);
+    auto pair = [&](int64_t s, int p, __m512i sub_lo, __m512i sub_hi, __m512 sub) {
+        const __m512i q = _mm512_loadu_si512(ql + s * 128 + p * 64);
+        const __m512i lo = _mm512_and_si512(q, low4);
+        const __m512i hi = _mm512_and_si512(_mm512_srli_epi16(q, 4), low4);
+        const __m512i h2 = _mm512_castsi256_si512(_mm256_loadu_si256(reinterpret_cast<const __m256i *>(qh + s * 64 + p * 32)));
+        const __m512i h = _mm512_shuffle_i64x2(h2, h2, _MM_SHUFFLE(1, 1, 0, 0));
+        // u = nibble | (two qh bits << 4): lo | (b & c) is ternary-logic 0xF8.
+        const __m512i u_lo = _mm512_ternarylogic_epi32(lo, _mm512_slli_epi16(_mm512_srlv_epi16(h, count_lo), 4), hi2, 0xF8);
+        const __m512i u_hi = _mm512_ternarylogic_epi32(hi, _mm512_slli_epi16(_mm512_srlv_epi16(h, count_hi), 4), hi2, 0xF8);
+        const Q6Act & al = a[4 * s + 2 * p];
+        const Q6Act & ah = a[4 * s + 2 * p + 1];
+        const __m512i iv_lo = _mm512_dpbusd_epi32(al.corr, u_lo, al.x);
+        const __m512i iv_hi = _mm512_dpbusd_epi32(ah.corr, u_hi, ah.x);
+        acc0 = _mm512_fmadd_ps(_mm512_cvtepi32_ps(iv_lo), _mm512_mul_ps(_mm512_permutexvar_ps(sub_lo, sub), al.scale), acc0);
+        acc1 = _mm512_fmadd_ps(_mm512_cvtepi32_ps(iv_hi), _mm512_mul_ps(_mm512_permutexvar_ps(sub_hi, sub), ah.scale), acc1);
+    };
+    for (int64_t s = 0; s < cols / kQ6Super; ++s) {
+        // The qh and sc streams run at 1/2 and 1/8 of ql's rate: the same distance in time.
+        prefetch(ql + s * 128 + kPrefetchBytes);
+        prefetch(ql + s * 128 + 64 + kPrefetchBytes);
+        prefetch(qh + s * 64 + kPrefetchBytes / 2);
+        if (s % 4 == 0) prefetch(sc + s * 16 + kPrefetchBytes / 8);
+        const __m512i s32 = _mm512_cvtepi8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i *>(sc + s * 16)));
+        const __m512 sub = _mm512_mul_ps(_mm512_cvtepi32_ps(s32), _mm512_set1_ps(_cvtsh_ss(d[s])));
+        pair(s, 0, sub_lo0, sub_hi0, sub);
+        pair(s, 1, sub_lo1, sub_hi1, sub);
     }
-    if (g < groups) acc0 = step(g, acc0);
     return _mm512_reduce_add_ps(_mm512_add_ps(acc0, acc1));
 }
 
 void q6_gemm_avx512(const Q6Matrix & w, int64_t r0, int64_t rows, int64_t cols, const int8_t * x, const float * xs, int64_t n,
                     float * y, size_t y_stride) {
-    const int64_t nb = cols / kQ8Block, groups = cols / 64;
+    const int64_t nb = cols / kQ8Block, groups = cols / 64;  // one Q6Act per 64 weights
     thread_local Q6Act * buf = nullptr;
     thread_local size_t cap = 0;
     const size_t need = static_cast<size_t>(n * groups);
@@ -778,7 +795,7 @@ void q6_gemm_avx512(const Q6Matrix & w, int64_t r0, int64_t rows, int64_t cols, 
     if (buf == nullptr) std::abort();  // a few kB per token
     for (int64_t t = 0; t < n; ++t) q6_prepare(x + t * cols, xs + t * nb, cols, buf + t * groups);
     for (int64_t r = 0; r < rows; ++r)
-        for (int64_t t = 0; t < n; ++t) y[t * y_stride + r] = q6_row_dot(w, r0 + r, cols, x + t * cols, buf + t * groups);
+        for (int64_t t = 0; t < n; ++t) y[t * y_stride + r] = q6_row_dot(w, r0 + r, cols, buf + t * groups);
 }
 
 void q6_gemv_avx512(const Q6Matrix & w, int64_t r0, int64_t rows, int64_t cols, const int8_t * x, const float * xs, float * y) {

@@ -1,6 +1,6 @@
 // Kernel micro-benchmark: ternary GEMV throughput in GB/s of packed weights (the decode-bound
 // number) per path and thread count for the BitNet b1.58 2B4T shapes, next to the machine's
-// plain read bandwidth; plus ternary GEMM (prefill) and f16 GEMV rates. Working sets are far
+// plain read bandwidth; plus ternary GEMM (prefill) and the heads' GEMV rates (f16, q8_0, q6_k). Working sets are far
 // larger than the caches (each shape is cycled through copies totalling TERN_BENCH_MB, 1024 MB by
 // default), so the GEMV figures are memory-bound like a real decode step.
 //   cmake -S . -B build/bench -DTERN_BUILD_BENCH=ON && cmake --build build/bench --target kernel_bench
@@ -214,6 +214,32 @@ double q8_gemv_gbs(const KernelTable & k, int64_t rows, int64_t cols, int thread
     return static_cast<double>(matrix + matrix / kQ8Block * 2) * copies / s / 1e9;
 }
 
+// Q6_K GEMV over copies of a rows x cols head (planes of random codes, unit scales); GB/s of
+// ql + qh + sc + d.
+double q6_gemv_gbs(const KernelTable & k, int64_t rows, int64_t cols, int threads) {
+    const size_t n = static_cast<size_t>(rows * cols);
+    const size_t bytes = n / 2 + n / 4 + n / 16 + n / kQ6Super * 2;
+    const size_t copies = std::max<size_t>(1, working_set_bytes() / bytes);
+    WeightVec<uint8_t> ql(n / 2 * copies), qh(n / 4 * copies);
+    WeightVec<int8_t> sc(n / 16 * copies, 1);
+    WeightVec<uint16_t> d(n / kQ6Super * copies, f32_to_f16(0.01f));
+    std::mt19937 rng(3);
+    for (auto & b : ql) b = static_cast<uint8_t>(rng());
+    for (auto & b : qh) b = static_cast<uint8_t>(rng());
+    ActVec x(cols, 5);
+    std::vector<float> xs(static_cast<size_t>(cols / kQ8Block), 0.1f), y(rows);
+    auto body = [&](int t, int nt) {
+        const int64_t lo = rows * t / nt, hi = rows * (t + 1) / nt;
+        for (size_t c = 0; c < copies; ++c) {
+            const Q6Matrix w{&ql[c * n / 2], &qh[c * n / 4], &sc[c * n / 16], &d[c * n / kQ6Super]};
+            k.q6_gemv(w, lo, hi - lo, cols, x.data(), xs.data(), &y[lo]);
+        }
+    };
+    body(0, 1);
+    const double s = run_threads(threads, body);
+    return static_cast<double>(bytes) * copies / s / 1e9;
+}
+
 }  // namespace
 
 int main(int argc, char ** argv) {
@@ -266,5 +292,10 @@ int main(int argc, char ** argv) {
     std::printf("%-8s %10s %10s\n", "path", "1 thread", "2 threads");
     for (const KernelTable * k : paths)
         std::printf("%-8s %10.1f %10.1f\n", k->name, q8_gemv_gbs(*k, 16384, 2560, 1), q8_gemv_gbs(*k, 16384, 2560, 2));
+
+    std::printf("\nq6_k GEMV 16384x2560, GB/s of its planes and scales\n");
+    std::printf("%-8s %10s %10s\n", "path", "1 thread", "2 threads");
+    for (const KernelTable * k : paths)
+        std::printf("%-8s %10.1f %10.1f\n", k->name, q6_gemv_gbs(*k, 16384, 2560, 1), q6_gemv_gbs(*k, 16384, 2560, 2));
     return 0;
 }

@@ -31,49 +31,37 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Activations on 64-byte boundaries, as the engine keeps them (a split cache line per load
-// would measure something the engine never does).
-template <typename T>
-struct Aligned64 {
+// Buffers laid out as the engine keeps them: activations on 64-byte boundaries (a split cache
+// line per load would measure something the engine never does), weights on 2 MB boundaries with
+// transparent huge pages asked for (model.cpp, AlignedBytes), so TLB misses cost what they cost
+// the engine.
+template <typename T, size_t Align>
+struct AlignedAlloc {
     using value_type = T;
-    Aligned64() = default;
     template <typename U>
-    Aligned64(const Aligned64<U> &) {}
-    T * allocate(size_t n) {
-        void * p = std::aligned_alloc(64, (n * sizeof(T) + 63) / 64 * 64);
-        if (!p) throw std::bad_alloc();
-        return static_cast<T *>(p);
-    }
-    void deallocate(T * p, size_t) { std::free(p); }
-    bool operator==(const Aligned64 &) const { return true; }
-    bool operator!=(const Aligned64 &) const { return false; }
-};
-using ActVec = std::vector<int8_t, Aligned64<int8_t>>;
-
-// Weights as the engine keeps them (model.cpp, AlignedBytes): on 2 MB boundaries with
-// transparent huge pages asked for, so TLB misses cost what they cost the engine.
-template <typename T>
-struct HugePages {
-    using value_type = T;
-    HugePages() = default;
+    struct rebind {
+        using other = AlignedAlloc<U, Align>;
+    };
+    AlignedAlloc() = default;
     template <typename U>
-    HugePages(const HugePages<U> &) {}
+    AlignedAlloc(const AlignedAlloc<U, Align> &) {}
     T * allocate(size_t n) {
-        constexpr size_t kHuge = size_t(2) << 20;
-        const size_t bytes = (n * sizeof(T) + kHuge - 1) / kHuge * kHuge;
-        void * p = std::aligned_alloc(kHuge, bytes);
+        const size_t bytes = (n * sizeof(T) + Align - 1) / Align * Align;
+        void * p = std::aligned_alloc(Align, bytes);
         if (!p) throw std::bad_alloc();
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
-        madvise(p, bytes, MADV_HUGEPAGE);
+        if (Align >= kHugePage) madvise(p, bytes, MADV_HUGEPAGE);
 #endif
         return static_cast<T *>(p);
     }
     void deallocate(T * p, size_t) { std::free(p); }
-    bool operator==(const HugePages &) const { return true; }
-    bool operator!=(const HugePages &) const { return false; }
+    bool operator==(const AlignedAlloc &) const { return true; }
+    bool operator!=(const AlignedAlloc &) const { return false; }
+    static constexpr size_t kHugePage = size_t(2) << 20;
 };
+using ActVec = std::vector<int8_t, AlignedAlloc<int8_t, 64>>;
 template <typename T>
-using WeightVec = std::vector<T, HugePages<T>>;
+using WeightVec = std::vector<T, AlignedAlloc<T, AlignedAlloc<T, 64>::kHugePage>>;
 
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 

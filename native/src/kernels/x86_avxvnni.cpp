@@ -34,7 +34,7 @@ inline __m256i times3(__m256i m) { return _mm256_add_epi8(_mm256_add_epi8(m, m),
 inline __m256i load32(const void * p) { return _mm256_loadu_si256(static_cast<const __m256i *>(p)); }
 
 // Prefetch distance in the weight stream, as on the AVX2 and AVX-512 paths.
-constexpr int64_t kPrefetchBytes = 4096;
+constexpr int64_t kPrefetchBytes = 3072;
 inline void prefetch(const void * p) { _mm_prefetch(static_cast<const char *>(p), _MM_HINT_T0); }
 
 inline int32_t hsum_i32(__m256i v) {

@@ -16,9 +16,8 @@
 
 #include <immintrin.h>
 
+#include <cstdlib>
 #include <cstring>
-#include <new>
-#include <vector>
 
 namespace tern {
 namespace {
@@ -201,33 +200,43 @@ void panel_tokens(const uint8_t * panel, int rows, int64_t cols, const int8_t * 
     }
 }
 
-// False when the scratch cannot be had (the caller then uses the tiles).
+// False when the scratch cannot be had (the caller then uses the tiles). Plain per-thread
+// buffers, not std::vector: a container's member functions instantiated here would be emitted
+// with AVX2 flags as weak symbols, and the linker could hand them to code running elsewhere.
 bool ternary_gemm_panels(const uint8_t * w, size_t w_stride, int64_t rows, int64_t cols, const int8_t * x, size_t x_stride,
                          int64_t n, int32_t * y, size_t y_stride) {
-    thread_local std::vector<uint8_t> scratch;
-    thread_local std::vector<int32_t> sums;
-    try {
-        scratch.resize(static_cast<size_t>(kPanelRows * cols));
-        sums.resize(static_cast<size_t>(n));
-    } catch (const std::bad_alloc &) {
-        return false;
+    thread_local uint8_t * scratch = nullptr;
+    thread_local size_t scratch_cap = 0;
+    thread_local int32_t * sums = nullptr;
+    thread_local size_t sums_cap = 0;
+    const size_t need = static_cast<size_t>(kPanelRows * cols);
+    if (need > scratch_cap) {
+        std::free(scratch);
+        scratch = static_cast<uint8_t *>(std::malloc(need));
+        scratch_cap = scratch ? need : 0;
     }
-    for (int64_t t = 0; t < n; ++t) sums[static_cast<size_t>(t)] = sum_i8(x + t * x_stride, cols);
+    if (static_cast<size_t>(n) > sums_cap) {
+        std::free(sums);
+        sums = static_cast<int32_t *>(std::malloc(static_cast<size_t>(n) * sizeof(int32_t)));
+        sums_cap = sums ? static_cast<size_t>(n) : 0;
+    }
+    if (!scratch || !sums) return false;
+    for (int64_t t = 0; t < n; ++t) sums[t] = sum_i8(x + t * x_stride, cols);
     for (int64_t r0 = 0; r0 < rows; r0 += kPanelRows) {
         const int nr = rows - r0 >= kPanelRows ? kPanelRows : static_cast<int>(rows - r0);
-        decode_panel(w + r0 * w_stride, w_stride, nr, cols, scratch.data());
+        decode_panel(w + r0 * w_stride, w_stride, nr, cols, scratch);
         int64_t t = 0;
         for (; t < n; t += 4) {
             const int8_t * xs[4];
             const int64_t k = n - t < 4 ? n - t : 4;
             for (int64_t j = 0; j < k; ++j) xs[j] = x + (t + j) * x_stride;
-            const int32_t * sx = sums.data() + t;
+            const int32_t * sx = sums + t;
             int32_t * yt = y + t * y_stride + r0;
             switch (k) {
-                case 1: panel_tokens<1>(scratch.data(), nr, cols, xs, sx, yt, y_stride); break;
-                case 2: panel_tokens<2>(scratch.data(), nr, cols, xs, sx, yt, y_stride); break;
-                case 3: panel_tokens<3>(scratch.data(), nr, cols, xs, sx, yt, y_stride); break;
-                default: panel_tokens<4>(scratch.data(), nr, cols, xs, sx, yt, y_stride); break;
+                case 1: panel_tokens<1>(scratch, nr, cols, xs, sx, yt, y_stride); break;
+                case 2: panel_tokens<2>(scratch, nr, cols, xs, sx, yt, y_stride); break;
+                case 3: panel_tokens<3>(scratch, nr, cols, xs, sx, yt, y_stride); break;
+                default: panel_tokens<4>(scratch, nr, cols, xs, sx, yt, y_stride); break;
             }
         }
     }

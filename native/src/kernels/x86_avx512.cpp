@@ -699,11 +699,13 @@ void q8_gemv_avx512(const int8_t * w, const uint16_t * ws, int64_t rows, int64_t
 
 // ---- Q6_K head -----------------------------------------------------------------------------------
 //
-// One 64-weight group per step: the 6-bit codes u are rebuilt in a register (low nibbles from 32
-// bytes of ql, high bits from 16 bytes of qh shifted per 16-byte lane), vpdpbusd takes u
-// (unsigned) times x, and -32 * sum x comes in through the per-lane starting values (prepared
-// once per token). Lane l holds weights 4l..4l+3: sub-block l/4 of the group, x block l/8. Lane
-// sums are scaled by d * sc * x_scale and accumulated in float, step g into accumulator g % 2.
+// One superblock (256 weights) per step, as two pairs of 64-weight groups: the 6-bit codes u
+// are rebuilt in registers (per pair, low and high nibbles of 64 ql bytes, high bits from 32
+// bytes of qh shifted per 16-byte lane), vpdpbusd takes u (unsigned) times the activations
+// re-laid to match, and -32 * sum x comes in through the per-lane starting values (both
+// prepared once per token). Each lane's sum is scaled by d * sc * x_scale of its sub-block and
+// x block and accumulated in float: the low-nibble vectors into one accumulator, the high into
+// the other.
 
 // Activations re-laid for the row kernel, per pair of 64-weight groups (128 weights): the
 // "lo" vector holds both groups' weights 0..31 (the low nibbles of the pair's 64 ql bytes), the

@@ -439,8 +439,8 @@ TEST_CASE("prompt lookup: the tokens after the most recent earlier match of the 
     CHECK(prompt_lookup_draft({3, 6, 7, 3}, 4, 1, 3) == std::vector<int32_t>({6, 7, 3}));
     // A cycle proposes itself.
     CHECK(prompt_lookup_draft({8, 8, 8, 8}, 2, 2, 4) == std::vector<int32_t>({8}));
-    CHECK(prompt_lookup_draft({}, 4).empty());
-    CHECK(prompt_lookup_draft({1, 2, 1, 2}, 0).empty());
+    CHECK(prompt_lookup_draft({}, 4, 2, 4).empty());
+    CHECK(prompt_lookup_draft({1, 2, 1, 2}, 0, 2, 4).empty());
 }
 
 namespace {

@@ -12,6 +12,7 @@ namespace tern {
 // Up to `max_draft` tokens proposed to follow `seq`: tries n-grams of length max_ngram down to
 // min_ngram, and for the first length whose last n tokens occur earlier in `seq`, takes the
 // tokens after the most recent such occurrence. Empty when nothing matches.
-std::vector<int32_t> prompt_lookup_draft(const std::vector<int32_t> & seq, int max_draft, int min_ngram = 1, int max_ngram = 3);
+// The n-gram range has one default, GenerateParams' (runtime/session.h).
+std::vector<int32_t> prompt_lookup_draft(const std::vector<int32_t> & seq, int max_draft, int min_ngram, int max_ngram);
 
 }  // namespace tern

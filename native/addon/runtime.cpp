@@ -45,7 +45,6 @@ Napi::Value CancelToken::Cancelled(const Napi::CallbackInfo & info) { return Nap
 
 // ---- generate arguments ----------------------------------------------------------------------
 
-
 GenerateArgs generate_args(Napi::Env env, std::vector<int32_t> prompt, const Napi::Value & options) {
     GenerateArgs a;
     a.prompt = std::move(prompt);

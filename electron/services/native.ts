@@ -38,6 +38,8 @@ export interface ModelDescription {
   tensors: { name: string; type: string; shape: number[]; offset: number; bytes: number }[];
   /** Every metadata key in file order; arrays summarised as "[N x type] first, ...". */
   metadata: { key: string; value: string }[];
+  /** tokenizer.chat_template in full (the metadata list cuts long strings), or null. */
+  chatTemplate: string | null;
   /** Estimated resident memory for a context of nCtx positions, in bytes. */
   memory: { nCtx: number; weights: number; kvCache: number; scratch: number; total: number };
 }
@@ -175,6 +177,8 @@ export interface NativeModel {
   /** Stops the running generation: its promise resolves with stopReason 'cancelled'. */
   cancel(): void;
   memory(): MemoryInUse;
+  /** The control and user-defined tokens: tokenize() matches their text only with special: true. */
+  specialTokens(): { id: number; text: string }[];
   /** Cancels what runs, waits for it, frees the model. */
   dispose(): Promise<void>;
 }

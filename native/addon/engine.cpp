@@ -110,6 +110,8 @@ struct Description {
     std::string arch, name, weight_type, ffn_act, head_tensor;
     std::vector<TensorRow> tensors;
     std::vector<std::pair<std::string, std::string>> metadata;
+    bool has_chat_template = false;
+    std::string chat_template;  // tokenizer.chat_template, whole
     tern_memory_estimate memory{};
     int32_t n_ctx = 0;
 };
@@ -136,6 +138,13 @@ void describe(const tern_model * m, int32_t n_ctx, Description * d) {
         tern_model_meta_value(m, i, &val[0], val.size());
         val.pop_back();
         d->metadata.emplace_back(std::move(key), std::move(val));
+    }
+    const int32_t template_len = tern_model_meta_string(m, "tokenizer.chat_template", nullptr, 0);
+    if (template_len >= 0) {
+        d->has_chat_template = true;
+        d->chat_template.assign(static_cast<size_t>(template_len) + 1, '\0');
+        tern_model_meta_string(m, "tokenizer.chat_template", &d->chat_template[0], d->chat_template.size());
+        d->chat_template.pop_back();
     }
     d->n_ctx = n_ctx > 0 ? n_ctx : static_cast<int32_t>(d->info.n_ctx_train);
     tern_model_estimate_memory(m, d->n_ctx, 0, &d->memory);
@@ -187,6 +196,7 @@ Napi::Object description_object(Napi::Env env, const Description & d) {
         meta.Set(static_cast<uint32_t>(i), kv);
     }
     o.Set("metadata", meta);
+    o.Set("chatTemplate", d.has_chat_template ? Napi::Value(Napi::String::New(env, d.chat_template)) : env.Null());
     Napi::Object mem = Napi::Object::New(env);
     mem.Set("nCtx", d.n_ctx);
     mem.Set("weights", static_cast<double>(d.memory.weights_bytes));
@@ -256,6 +266,7 @@ public:
                             InstanceMethod("tokenize", &Model::Tokenize), InstanceMethod("detokenize", &Model::Detokenize),
                             InstanceMethod("generate", &Model::Generate), InstanceMethod("cancel", &Model::Cancel),
                             InstanceMethod("memory", &Model::Memory),
+                            InstanceMethod("specialTokens", &Model::SpecialTokens),
                             InstanceAccessor("isa", &Model::Isa, nullptr), InstanceAccessor("threads", &Model::Threads, nullptr)});
     }
 
@@ -335,6 +346,27 @@ private:
         o.Set("nCtx", tern_context_n_ctx(engine_->ctx));
         o.Set("weightsLoaded", engine_->ctx != nullptr);
         return o;
+    }
+
+    // specialTokens(): {id, text}[] — the control and user-defined tokens, which tokenize() matches
+    // only with special: true (a chat template's markers; user text never becomes one).
+    Napi::Value SpecialTokens(const Napi::CallbackInfo & info) {
+        Napi::Env env = info.Env();
+        const tern_model * m = model_for_reading(env);
+        Napi::Array out = Napi::Array::New(env);
+        uint32_t n = 0;
+        std::string piece;
+        for (int32_t id = 0; id < tern_model_n_tokens(m); ++id) {
+            if (!tern_token_is_special(m, id)) continue;
+            piece.assign(static_cast<size_t>(tern_token_to_piece(m, id, false, nullptr, 0)) + 1, '\0');
+            tern_token_to_piece(m, id, false, &piece[0], piece.size());
+            piece.pop_back();
+            Napi::Object t = Napi::Object::New(env);
+            t.Set("id", id);
+            t.Set("text", piece);
+            out.Set(n++, t);
+        }
+        return out;
     }
 
     // logits(ids): Promise<Float32Array> — the last position's logits for ids from position 0.

@@ -145,6 +145,9 @@ int64_t tern_model_meta_count(const tern_model * model);
  * truncated to size; returns the full length, or -1 for a bad index. */
 int32_t tern_model_meta_key(const tern_model * model, int64_t i, char * buf, size_t size);
 int32_t tern_model_meta_value(const tern_model * model, int64_t i, char * buf, size_t size);
+/* The whole value of a string key (e.g. tokenizer.chat_template), not cut like the printable one;
+ * returns its length (write it with size > length), or -1 when the key is absent or not a string. */
+int32_t tern_model_meta_string(const tern_model * model, const char * key, char * buf, size_t size);
 
 typedef struct tern_memory_estimate {
     uint64_t weights_bytes;   /* repacked ternary weights, the head (F16 copy or requantized), norms */
@@ -255,6 +258,8 @@ int32_t tern_token_eot(const tern_model * model);
 bool tern_model_add_bos(const tern_model * model);
 /* EOS or EOT: the model is done talking. */
 bool tern_token_is_eog(const tern_model * model, int32_t id);
+/* A control or user-defined token: its text is matched only when parse_special is asked for. */
+bool tern_token_is_special(const tern_model * model, int32_t id);
 
 /* Text (len bytes, any bytes) to ids. add_bos: prepend BOS when the file asks for it (false:
  * never). parse_special: the exact text of a special token becomes its id. *n_ids is always set

@@ -294,6 +294,36 @@ TEST_CASE("metadata-only load, info, tensors, keys, memory estimate, progress ab
         if (std::string(key) == "tokenizer.ggml.tokens") found_tokens = std::string(val).find("x string]") != std::string::npos;
     }
     CHECK(found_tokens);
+    // A string key in full (the printable value above is cut at 120 characters); absent or
+    // non-string keys answer -1.
+    auto meta_string = [&](const char * k) {
+        const int32_t n = tern_model_meta_string(L.model, k, nullptr, 0);
+        if (n < 0) return std::string("<absent>");
+        std::string out(static_cast<size_t>(n) + 1, '\0');
+        CHECK(tern_model_meta_string(L.model, k, &out[0], out.size()) == n);
+        out.pop_back();
+        return out;
+    };
+    CHECK(meta_string("general.architecture") == info.arch);
+    for (int64_t i = 0; i < tern_model_meta_count(L.model); ++i) {
+        tern_model_meta_key(L.model, i, key, sizeof key);
+        if (std::string(key) != "tokenizer.chat_template") continue;
+        const std::string whole = meta_string(key);
+        std::string shown(static_cast<size_t>(tern_model_meta_value(L.model, i, nullptr, 0)) + 1, '\0');
+        tern_model_meta_value(L.model, i, &shown[0], shown.size());
+        shown.pop_back();
+        if (whole.size() > 120) CHECK(shown == whole.substr(0, 120) + "...");
+        else CHECK(shown == whole);
+    }
+    CHECK(tern_model_meta_string(L.model, "no.such.key", nullptr, 0) == -1);
+    CHECK(tern_model_meta_string(L.model, "general.quantization_version", nullptr, 0) == -1);
+    CHECK(tern_model_meta_string(L.model, nullptr, nullptr, 0) == -1);
+    // Special tokens: control tokens only (BOS and EOT are, ordinary pieces are not).
+    CHECK(tern_token_is_special(L.model, tern_token_bos(L.model)));
+    CHECK(tern_token_is_special(L.model, tern_token_eot(L.model)));
+    CHECK(!tern_token_is_special(L.model, 0));
+    CHECK(!tern_token_is_special(L.model, -1));
+    CHECK(!tern_token_is_special(L.model, tern_model_n_tokens(L.model)));
     tern_memory_estimate e1, e2;
     REQUIRE(tern_model_estimate_memory(L.model, 512, 2, &e1) == TERN_OK);
     REQUIRE(tern_model_estimate_memory(L.model, 1024, 2, &e2) == TERN_OK);

@@ -1,7 +1,7 @@
 /** Conversations: create, read, list (with a filter), rename, delete, active leaf, settings. */
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { type Conversation, TernError } from '../../common/contract';
+import { type Conversation, type ConversationSettings, TernError } from '../../common/contract';
 import { toFtsQuery } from './fts-query';
 import { type JsonObject, parseJsonObject } from './json';
 import { CONVERSATION_COLUMNS, type ConversationRow, toConversation } from './rows';
@@ -109,6 +109,19 @@ export class ConversationRepository {
     return this.require(id);
   }
 
+  /** The first message still in the model's context (null: from the start). */
+  contextStart(id: string): string | null {
+    const row = this.db
+      .prepare<[string], { context_start_id: string | null }>('SELECT context_start_id FROM conversations WHERE id = ?')
+      .get(id);
+    if (!row) throw new TernError('NOT_FOUND', `no conversation with id ${id}`);
+    return row.context_start_id;
+  }
+
+  setContextStart(id: string, messageId: string | null): void {
+    this.changeOne(id, 'UPDATE conversations SET context_start_id = ? WHERE id = ?', messageId, id);
+  }
+
   getSettings(id: string): JsonObject {
     const row = this.db
       .prepare<[string], { settings: string }>('SELECT settings FROM conversations WHERE id = ?')
@@ -117,8 +130,9 @@ export class ConversationRepository {
     return parseJsonObject(row.settings);
   }
 
-  setSettings(id: string, settings: JsonObject): void {
-    this.changeOne(id, 'UPDATE conversations SET settings = ? WHERE id = ?', JSON.stringify(settings), id);
+  setSettings(id: string, settings: ConversationSettings): Conversation {
+    this.changeOne(id, 'UPDATE conversations SET settings = ?, updated_at = ? WHERE id = ?', JSON.stringify(settings), this.now(), id);
+    return this.require(id);
   }
 
   private changeOne(id: string, sql: string, ...params: unknown[]): void {

@@ -20,6 +20,10 @@ export interface NewMessage {
   stats?: Partial<MessageStats>;
   /** Make the new message the conversation's active leaf (default true). */
   activate?: boolean;
+  modelName?: string | null;
+  note?: string | null;
+  /** The client's id of the Send or Continue that made it (unique). */
+  requestId?: string | null;
 }
 
 export interface MessageChanges {
@@ -27,7 +31,17 @@ export interface MessageChanges {
   status?: Message['status'];
   modelId?: string | null;
   stats?: Partial<MessageStats>;
+  modelName?: string | null;
+  note?: string | null;
+  /** The ids the model sampled for this reply, and which model (see tokenIds). */
+  tokens?: { ids: number[]; modelId: string } | null;
 }
+
+/** Changed field -> column, for the fields of MessageChanges that map one to one. */
+const PLAIN_COLUMNS = { content: 'content', status: 'status', modelId: 'model_id', modelName: 'model_name', note: 'note' } as const;
+
+/** What a reply found streaming at start-up says. */
+export const INTERRUPTED_AT_START = 'Tern stopped while this reply was being written; the text so far is kept. Continue resumes it.';
 
 export class MessageRepository {
   constructor(
@@ -47,8 +61,9 @@ export class MessageRepository {
       this.db
         .prepare(
           `INSERT INTO messages (id, conversation_id, parent_id, role, content, status, created_at, model_id,
-             prompt_tokens, generated_tokens, ttft_ms, prefill_tps, decode_tps, energy_joules, energy_source)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             prompt_tokens, generated_tokens, ttft_ms, prefill_tps, decode_tps, energy_joules, energy_source,
+             model_name, note, request_id)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           id,
@@ -66,6 +81,9 @@ export class MessageRepository {
           stats.decodeTokensPerSec ?? null,
           stats.energyJoules ?? null,
           stats.energySource ?? null,
+          input.modelName ?? null,
+          input.note ?? null,
+          input.requestId ?? null,
         );
       const activate = input.activate ?? true;
       this.db
@@ -94,17 +112,16 @@ export class MessageRepository {
   update(id: string, changes: MessageChanges): Message {
     const sets: string[] = [];
     const params: Record<string, string | number | null> = { id };
-    if (changes.content !== undefined) {
-      sets.push('content = @content');
-      params.content = changes.content;
+    for (const [key, column] of Object.entries(PLAIN_COLUMNS) as [keyof typeof PLAIN_COLUMNS, string][]) {
+      const value = changes[key];
+      if (value === undefined) continue;
+      sets.push(`${column} = @${column}`);
+      params[column] = value;
     }
-    if (changes.status !== undefined) {
-      sets.push('status = @status');
-      params.status = changes.status;
-    }
-    if (changes.modelId !== undefined) {
-      sets.push('model_id = @modelId');
-      params.modelId = changes.modelId;
+    if (changes.tokens !== undefined) {
+      sets.push('token_ids = @token_ids', 'token_model_id = @token_model_id');
+      params.token_ids = changes.tokens ? JSON.stringify(changes.tokens.ids) : null;
+      params.token_model_id = changes.tokens?.modelId ?? null;
     }
     for (const [key, column] of Object.entries(STATS_COLUMNS) as [keyof MessageStats, string][]) {
       const value = changes.stats?.[key];
@@ -120,6 +137,27 @@ export class MessageRepository {
       })();
     }
     return this.require(id);
+  }
+
+  /** The message a Send or Continue with this request id made, if any. */
+  findByRequest(requestId: string): Message | undefined {
+    const row = this.db
+      .prepare<[string], MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE request_id = ?`)
+      .get(requestId);
+    return row ? toMessage(row) : undefined;
+  }
+
+  /** The ids a model sampled for a reply, or null when none were kept. */
+  tokenIds(id: string): { ids: number[]; modelId: string } | null {
+    const row = this.db
+      .prepare<[string], { token_ids: string | null; token_model_id: string | null }>(
+        'SELECT token_ids, token_model_id FROM messages WHERE id = ?',
+      )
+      .get(id);
+    if (!row?.token_ids || !row.token_model_id) return null;
+    const ids = JSON.parse(row.token_ids) as unknown;
+    if (!Array.isArray(ids) || !ids.every((x) => Number.isInteger(x))) return null;
+    return { ids: ids as number[], modelId: row.token_model_id };
   }
 
   /** Adds streamed text to the end of a message's content. */
@@ -178,8 +216,11 @@ export class MessageRepository {
   }
 
   /** Marks replies left 'streaming' by a crash as 'interrupted', keeping their text. */
-  interruptStreaming(): number {
-    return this.db.prepare("UPDATE messages SET status = 'interrupted' WHERE status = 'streaming'").run().changes;
+  interruptStreaming(note: string = INTERRUPTED_AT_START): number {
+    return this.db
+      .prepare("UPDATE messages SET status = 'interrupted', note = coalesce(note, ?) WHERE status = 'streaming'")
+      .run(note)
+      .changes;
   }
 
   private checkParent(parentId: string, conversationId: string): void {

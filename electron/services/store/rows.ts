@@ -1,5 +1,15 @@
 /** Database rows and their mapping to the contract's shapes. */
-import type { Conversation, Message, MessageStats } from '../../common/contract';
+import { type Conversation, ConversationSettings, type Message, type MessageStats } from '../../common/contract';
+
+/** A conversation's stored settings; anything that no longer passes the schema is dropped. */
+function conversationSettings(json: string): ConversationSettings {
+  try {
+    const parsed = ConversationSettings.safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data : {};
+  } catch {
+    return {};
+  }
+}
 
 export interface ConversationRow {
   id: string;
@@ -9,6 +19,7 @@ export interface ConversationRow {
   active_leaf_id: string | null;
   model_id: string | null;
   message_count: number;
+  settings: string;
 }
 
 export interface MessageRow {
@@ -27,16 +38,19 @@ export interface MessageRow {
   decode_tps: number | null;
   energy_joules: number | null;
   energy_source: MessageStats['energySource'];
+  model_name: string | null;
+  note: string | null;
 }
 
 /** SELECT list for a conversation with its message count. */
 export const CONVERSATION_COLUMNS = `
-  c.id, c.title, c.created_at, c.updated_at, c.active_leaf_id, c.model_id,
+  c.id, c.title, c.created_at, c.updated_at, c.active_leaf_id, c.model_id, c.settings,
   (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id) AS message_count`;
 
 export const MESSAGE_COLUMNS = `
   id, conversation_id, parent_id, role, content, status, created_at, model_id,
-  prompt_tokens, generated_tokens, ttft_ms, prefill_tps, decode_tps, energy_joules, energy_source`;
+  prompt_tokens, generated_tokens, ttft_ms, prefill_tps, decode_tps, energy_joules, energy_source,
+  model_name, note`;
 
 export function toConversation(row: ConversationRow): Conversation {
   return {
@@ -47,6 +61,7 @@ export function toConversation(row: ConversationRow): Conversation {
     activeLeafId: row.active_leaf_id,
     modelId: row.model_id,
     messageCount: row.message_count,
+    settings: conversationSettings(row.settings),
   };
 }
 
@@ -60,6 +75,8 @@ export function toMessage(row: MessageRow): Message {
     status: row.status,
     createdAt: row.created_at,
     modelId: row.model_id,
+    modelName: row.model_name,
+    note: row.note,
     stats: {
       promptTokens: row.prompt_tokens,
       generatedTokens: row.generated_tokens,

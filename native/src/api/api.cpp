@@ -174,6 +174,17 @@ int32_t tern_model_meta_key(const tern_model * model, int64_t i, char * buf, siz
     }
 }
 
+int32_t tern_model_meta_string(const tern_model * model, const char * key, char * buf, size_t size) {
+    if (!model || !key) return -1;
+    try {
+        const tern::gguf::Value * v = model->m->file->find(key);
+        if (!v || v->type != tern::gguf::Type::STRING) return -1;
+        return copy_out(std::string(v->str), buf, size);
+    } catch (...) {
+        return -1;
+    }
+}
+
 int32_t tern_model_meta_value(const tern_model * model, int64_t i, char * buf, size_t size) {
     if (!model || i < 0 || i >= tern_model_meta_count(model)) return -1;
     try {

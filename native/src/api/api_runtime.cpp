@@ -43,6 +43,10 @@ int32_t tern_token_bos(const tern_model * model) { return tokenizer_of(model) ? 
 int32_t tern_token_eos(const tern_model * model) { return tokenizer_of(model) ? tokenizer_of(model)->eos_id() : -1; }
 int32_t tern_token_eot(const tern_model * model) { return tokenizer_of(model) ? tokenizer_of(model)->eot_id() : -1; }
 bool tern_model_add_bos(const tern_model * model) { return tokenizer_of(model) && tokenizer_of(model)->add_bos(); }
+bool tern_token_is_special(const tern_model * model, int32_t id) {
+    const tern::Tokenizer * t = tokenizer_of(model);
+    return t && id >= 0 && id < t->n_tokens() && t->is_special(id);
+}
 bool tern_token_is_eog(const tern_model * model, int32_t id) {
     return tokenizer_of(model) && tokenizer_of(model)->is_end_of_generation(id);
 }

@@ -159,6 +159,30 @@ describe.skipIf(!built)('runtime through the addon', () => {
   const addon = built ? loadAddon() : undefined;
   const load = (path: string, nCtx = 512): Promise<NativeModel> => addon!.Model.load(path, { nCtx, threads: 2 });
 
+  it('the chat template comes whole, and special tokens are listed with their text', async () => {
+    const described = await addon!.inspect(firstModel);
+    const model = await addon!.Model.load(firstModel, { metadataOnly: true });
+    try {
+      const listed = described.metadata.find((m) => m.key === 'tokenizer.chat_template');
+      expect(described.chatTemplate === null).toBe(listed === undefined);
+      if (described.chatTemplate !== null && listed) {
+        expect(listed.value.replace(/\.\.\.$/, '')).toBe(described.chatTemplate.slice(0, listed.value.replace(/\.\.\.$/, '').length));
+      }
+      expect(model.info().chatTemplate).toBe(described.chatTemplate);
+      const specials = model.specialTokens();
+      const { bos, eot } = model.info().tokenizer;
+      expect(specials.map((t) => t.id)).toContain(bos);
+      expect(specials.map((t) => t.id)).toContain(eot);
+      for (const { id, text } of specials) {
+        // Each special's text parses to exactly its id with special: true, and never without.
+        expect(await model.tokenize(text, { special: true, addBos: false })).toEqual([id]);
+        expect(await model.tokenize(text, { special: false, addBos: false })).not.toContain(id);
+      }
+    } finally {
+      await model.dispose();
+    }
+  });
+
   it('a second turn reuses the first turn\'s KV: only the new tokens are computed', async () => {
     const model = await load(firstModel);
     try {

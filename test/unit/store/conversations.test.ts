@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TernError } from '../../../electron/common/contract';
-import { DEFAULT_TITLE, monotonicClock } from '../../../electron/services/store';
+import { DEFAULT_TITLE, latestVersion, monotonicClock } from '../../../electron/services/store';
 import { type TempStore, createTempStore } from './temp-store';
 
 let temp: TempStore;
@@ -30,7 +30,7 @@ describe('store: opening', () => {
     const made = temp.store.conversations.create({ title: 'Kept' });
     const store = temp.reopen();
     expect(store.conversations.get(made.id)).toEqual(made);
-    expect(store.migration).toEqual({ from: 1, to: 1 });
+    expect(store.migration).toEqual({ from: latestVersion, to: latestVersion });
   });
 });
 
@@ -89,10 +89,11 @@ describe('store: conversations', () => {
 
   it('keeps per-conversation settings and model', () => {
     const { conversations } = temp.store;
-    const a = conversations.create({ settings: { temperature: 0.7 } });
-    expect(conversations.getSettings(a.id)).toEqual({ temperature: 0.7 });
-    conversations.setSettings(a.id, { temperature: 0.2, topK: 40 });
-    expect(conversations.getSettings(a.id)).toEqual({ temperature: 0.2, topK: 40 });
+    const a = conversations.create({ settings: { sampling: { temperature: 0.7 } } });
+    expect(conversations.getSettings(a.id)).toEqual({ sampling: { temperature: 0.7 } });
+    const changed = conversations.setSettings(a.id, { systemPrompt: 'Be brief.', sampling: { temperature: 0.2, topK: 40 } });
+    expect(changed.settings).toEqual({ systemPrompt: 'Be brief.', sampling: { temperature: 0.2, topK: 40 } });
+    expect(conversations.getSettings(a.id)).toEqual({ systemPrompt: 'Be brief.', sampling: { temperature: 0.2, topK: 40 } });
     expect(conversations.setModel(a.id, 'bitnet-2b4t').modelId).toBe('bitnet-2b4t');
     expect(codeOf(() => conversations.getSettings('nope'))).toBe('NOT_FOUND');
   });

@@ -41,6 +41,34 @@ const cases: MigrationCase[] = [
       expect(db.prepare("SELECT count(*) AS n FROM messages_fts WHERE messages_fts MATCH 'migration'").get()).toEqual({ n: 1 });
     },
   },
+  {
+    version: 2,
+    seed(db) {
+      db.prepare("INSERT INTO conversations (id, title, created_at, updated_at) VALUES ('c2', 'old chat', 1, 1)").run();
+      db.prepare(
+        "INSERT INTO messages (id, conversation_id, parent_id, role, content, status, created_at) VALUES ('u2', 'c2', NULL, 'user', 'before chat', 'complete', 1)",
+      ).run();
+      db.prepare(
+        "INSERT INTO messages (id, conversation_id, parent_id, role, content, status, created_at) VALUES ('a2', 'c2', 'u2', 'assistant', 'half a rep', 'streaming', 2)",
+      ).run();
+    },
+    verify(db) {
+      // Old rows keep their text and get empty new columns.
+      expect(db.prepare("SELECT content, token_ids, note, request_id, model_name FROM messages WHERE id = 'u2'").get()).toEqual({
+        content: 'before chat',
+        token_ids: null,
+        note: null,
+        request_id: null,
+        model_name: null,
+      });
+      expect(db.prepare("SELECT context_start_id FROM conversations WHERE id = 'c2'").get()).toEqual({ context_start_id: null });
+      db.prepare("UPDATE messages SET request_id = 'r-1', token_ids = '[1,2,3]' WHERE id = 'u2'").run();
+      expect(() => db.prepare("UPDATE messages SET request_id = 'r-1' WHERE id = 'a2'").run()).toThrow(/UNIQUE/);
+      expect(() => db.prepare("UPDATE messages SET token_ids = 'not json' WHERE id = 'a2'").run()).toThrow(/CHECK/);
+      db.prepare("INSERT INTO model_files (path, size, mtime_ms, sha256, checked_at) VALUES ('/m.gguf', 1, 2, 'ab', 3)").run();
+      expect(db.prepare('SELECT sha256 FROM model_files').all()).toEqual([{ sha256: 'ab' }]);
+    },
+  },
 ];
 
 const dirs: string[] = [];

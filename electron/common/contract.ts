@@ -1,130 +1,33 @@
 /**
  * The contract between the renderer and the main process: every call and every event, with its
- * request and response types and a runtime schema. Main registers handlers from it, the preload
+ * request and response types and a runtime schema. Each area (areas/*.ts) declares its own calls
+ * and events beside their schemas; they are assembled here. Main registers handlers from it, the preload
  * and the WebSocket transport are derived from it, and the renderer imports its types.
  *
  * This module must stay free of Node and DOM APIs: it is bundled into all three processes.
  */
 import { z } from 'zod';
+import { appCalls, appEvents } from './areas/app';
+import { chatCalls, chatEvents } from './areas/chat';
+import { conversationCalls, conversationEvents } from './areas/conversations';
+import { modelCalls, modelEvents } from './areas/models';
+import { settingsCalls, settingsEvents } from './areas/settings';
 
-// ---- Shared shapes ------------------------------------------------------------------------
+export * from './areas/app';
+export * from './areas/chat';
+export * from './areas/conversations';
+export * from './areas/models';
+export * from './areas/settings';
+export { Id } from './schema';
 
-export const Id = z.string().min(1).max(64);
-
-export const Conversation = z.object({
-  id: Id,
-  title: z.string(),
-  createdAt: z.number().int(),
-  updatedAt: z.number().int(),
-  /** The leaf of the branch shown; null for an empty conversation. */
-  activeLeafId: Id.nullable(),
-  modelId: z.string().nullable(),
-  messageCount: z.number().int().nonnegative(),
-});
-export type Conversation = z.infer<typeof Conversation>;
-
-export const MessageRole = z.enum(['system', 'user', 'assistant']);
-export const MessageStatus = z.enum(['streaming', 'complete', 'interrupted', 'error']);
-export const EnergySource = z.enum(['measured', 'os-estimate', 'modelled']);
-
-export const MessageStats = z.object({
-  promptTokens: z.number().int().nullable(),
-  generatedTokens: z.number().int().nullable(),
-  ttftMs: z.number().nullable(),
-  prefillTokensPerSec: z.number().nullable(),
-  decodeTokensPerSec: z.number().nullable(),
-  energyJoules: z.number().nullable(),
-  energySource: EnergySource.nullable(),
-});
-export type MessageStats = z.infer<typeof MessageStats>;
-
-export const Message = z.object({
-  id: Id,
-  conversationId: Id,
-  /** Messages form a tree: a regenerated reply or an edited prompt is a sibling. */
-  parentId: Id.nullable(),
-  role: MessageRole,
-  content: z.string(),
-  status: MessageStatus,
-  createdAt: z.number().int(),
-  modelId: z.string().nullable(),
-  stats: MessageStats,
-});
-export type Message = z.infer<typeof Message>;
-
-export const SearchHit = z.object({
-  conversationId: Id,
-  conversationTitle: z.string(),
-  messageId: Id,
-  role: MessageRole,
-  /** Text around the match; the matched terms are wrapped in [ and ]. */
-  snippet: z.string(),
-});
-export type SearchHit = z.infer<typeof SearchHit>;
-
-export const CpuInfo = z.object({
-  name: z.string(),
-  /** The kernel path the engine dispatches to: scalar, avx2, avxvnni, avx512 or neon. */
-  isa: z.string(),
-  features: z.object({
-    sse42: z.boolean(),
-    avx: z.boolean(),
-    avx2: z.boolean(),
-    fma: z.boolean(),
-    f16c: z.boolean(),
-    avx512f: z.boolean(),
-    avx512bw: z.boolean(),
-    avx512vl: z.boolean(),
-    avx512dq: z.boolean(),
-    avx512vnni: z.boolean(),
-    avxVnni: z.boolean(),
-    neon: z.boolean(),
-    dotprod: z.boolean(),
-  }),
-});
-export type CpuInfo = z.infer<typeof CpuInfo>;
-
-export const AppInfo = z.object({
-  name: z.string(),
-  version: z.string(),
-  platform: z.string(),
-  arch: z.string(),
-  /** 'electron' in the desktop app, 'headless' under `tern serve`. */
-  host: z.enum(['electron', 'headless']),
-  dataDir: z.string(),
-  cpu: CpuInfo,
-  logicalCores: z.number().int().positive(),
-  totalMemoryBytes: z.number().nonnegative(),
-});
-export type AppInfo = z.infer<typeof AppInfo>;
-
-const Title = z.string().trim().min(1, 'title must not be empty').max(200);
-const Empty = z.object({}).strict();
-
-// ---- Calls --------------------------------------------------------------------------------
-
-function call<Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res) {
-  return { request, response };
-}
+// ---- Calls and events, assembled from the areas -------------------------------------------
 
 export const calls = {
-  getAppInfo: call(Empty, AppInfo),
-
-  listConversations: call(
-    z.object({ query: z.string().max(500).optional() }).strict(),
-    z.array(Conversation),
-  ),
-  createConversation: call(z.object({ title: Title.optional() }).strict(), Conversation),
-  renameConversation: call(z.object({ id: Id, title: Title }).strict(), Conversation),
-  deleteConversation: call(z.object({ id: Id }).strict(), z.object({ id: Id })),
-
-  /** The messages of the conversation's active branch, root first. */
-  listMessages: call(z.object({ conversationId: Id }).strict(), z.array(Message)),
-  /** Full-text search over every message of every branch. */
-  searchMessages: call(
-    z.object({ query: z.string().trim().min(1).max(500), limit: z.number().int().min(1).max(200).optional() }).strict(),
-    z.array(SearchHit),
-  ),
+  ...appCalls,
+  ...conversationCalls,
+  ...chatCalls,
+  ...modelCalls,
+  ...settingsCalls,
 } as const;
 
 export type Calls = typeof calls;
@@ -136,11 +39,11 @@ export const callNames = Object.keys(calls) as CallName[];
 // ---- Events -------------------------------------------------------------------------------
 
 export const events = {
-  /** A conversation was created, renamed, deleted or got new messages. */
-  conversationsChanged: z.object({
-    reason: z.enum(['created', 'renamed', 'deleted', 'messages']),
-    conversationId: Id,
-  }),
+  ...appEvents,
+  ...conversationEvents,
+  ...chatEvents,
+  ...modelEvents,
+  ...settingsEvents,
 } as const;
 
 export type Events = typeof events;
@@ -164,6 +67,8 @@ export const ErrorCode = z.enum([
   'UNKNOWN_METHOD',
   'NOT_FOUND',
   'CONFLICT',
+  /** It cannot be done now: no model chosen, the file is gone, the engine could not load it. */
+  'UNAVAILABLE',
   /** The sender is not allowed to call (foreign frame, bad token or origin). */
   'FORBIDDEN',
   /** The connection to the host was lost before the answer came. */

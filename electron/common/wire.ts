@@ -13,7 +13,7 @@
  *   {t:'error', error: WireError}       a message that could not be answered by id
  */
 import { z } from 'zod';
-import { ErrorCode, type WireError, type WireResult, describeIssues } from '../common/contract';
+import { ErrorCode, type WireError, type WireResult, describeIssues } from './contract';
 
 /** The WebSocket endpoint's path. */
 export const WS_PATH = '/ws';

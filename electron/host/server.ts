@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { allowedOrigins, displayHost, isLoopback, isWildcard, originOf } from './origins';
-import { MAX_MESSAGE_BYTES, TOKEN_PARAM, WS_PATH } from './protocol';
+import { MAX_MESSAGE_BYTES, TOKEN_PARAM, WS_PATH } from '../common/wire';
 import { contentSecurityPolicy, createStaticHandler } from './static';
 import { createToken, tokensEqual } from './token';
 import { type Backend, WsHub } from './ws-hub';

@@ -6,7 +6,7 @@
 import type { RawData, WebSocket } from 'ws';
 import { type EventName, type WireError, isEventName } from '../common/contract';
 import type { Dispatch, EventBus } from '../services/dispatcher';
-import { MAX_MESSAGE_BYTES, type RequestId, type ServerMessage, parseClientMessage } from './protocol';
+import { MAX_MESSAGE_BYTES, type RequestId, type ServerMessage, parseClientMessage } from '../common/wire';
 
 /** What the hub serves: the dispatcher over the services' handlers, and their events. */
 export interface Backend {

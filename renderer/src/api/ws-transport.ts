@@ -15,7 +15,7 @@ import {
   events as eventSchemas,
   isEventName,
 } from '../../../electron/common/contract';
-import { type ClientMessage, type ServerMessage, parseServerMessage } from '../../../electron/host/protocol';
+import { type ClientMessage, type ServerMessage, parseServerMessage } from '../../../electron/common/wire';
 
 /** 'closed' only after close(); a drop is 'reconnecting'. */
 export type TransportState = 'connecting' | 'connected' | 'reconnecting' | 'closed';

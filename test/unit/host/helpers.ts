@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import type { AppInfo, Conversation } from '../../../electron/common/contract';
-import type { ServerMessage } from '../../../electron/host/protocol';
+import type { ServerMessage } from '../../../electron/common/wire';
 import { type Handlers, EventBus, createDispatcher } from '../../../electron/services/dispatcher';
 import type { Backend } from '../../../electron/host/server';
+import { refusingHandlers } from '../fake-handlers';
 
 export const appInfo: AppInfo = {
   name: 'Tern',
@@ -39,6 +40,7 @@ export function fakeBackend(): FakeBackend {
   const gate: FakeBackend['gate'] = { finished: 0 };
   let next = 1;
   const handlers: Handlers = {
+    ...refusingHandlers(),
     getAppInfo: () => appInfo,
     listConversations: () => [...conversations],
     createConversation: ({ title }) => {
@@ -51,6 +53,7 @@ export function fakeBackend(): FakeBackend {
         activeLeafId: null,
         modelId: null,
         messageCount: 0,
+        settings: {},
       };
       conversations.push(conversation);
       events.emit('conversationsChanged', { reason: 'created', conversationId: conversation.id });

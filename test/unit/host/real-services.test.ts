@@ -19,7 +19,7 @@ let transport: WsTransport | undefined;
 afterEach(async () => {
   transport?.close();
   await host?.close();
-  services?.close();
+  await services?.close();
   transport = undefined;
   host = undefined;
   services = undefined;

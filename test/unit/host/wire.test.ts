@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseClientMessage, parseServerMessage } from '../../../electron/host/protocol';
+import { parseClientMessage, parseServerMessage } from '../../../electron/common/wire';
 import { tokensEqual } from '../../../electron/host/token';
 import { allowedOrigins, isLoopback } from '../../../electron/host/origins';
 

@@ -13,6 +13,7 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'electron/main/index.ts'),
           cli: resolve(__dirname, 'electron/cli/tern.ts'),
+          'engine-worker': resolve(__dirname, 'electron/services/engine-host/worker.ts'),
         },
       },
     },

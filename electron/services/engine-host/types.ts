@@ -1,0 +1,90 @@
+/**
+ * What the services see of the engine process: one model loaded at a time, requests queued with
+ * their source (the UI's first), cancel, and a process that is restarted when it dies. The
+ * implementation (host.ts) speaks the message protocol of protocol.ts to worker.ts.
+ */
+import type { GenerateOptions, GenerateResult, ModelDescription, TokenEvent, TokenizerInfo } from '../native';
+
+/** Who asked: the app's own window, or (later) the local API. UI requests go first. */
+export type RequestSource = 'ui' | 'api';
+
+export type EngineHostState = 'idle' | 'loading' | 'ready' | 'error';
+
+export interface EngineHostStatus {
+  state: EngineHostState;
+  /** The caller's key of the model loaded or loading (the model id), null when idle. */
+  modelKey: string | null;
+  /** Load progress in [0, 1] while loading. */
+  progress: number | null;
+  /** The last failure in words: a load error, or why the engine process stopped. */
+  error: string | null;
+  /** Generations running or queued. */
+  pending: number;
+}
+
+/** A loaded model, as the prompt builder and the chat service need it. */
+export interface LoadedModel {
+  modelKey: string;
+  path: string;
+  description: ModelDescription;
+  tokenizer: TokenizerInfo;
+  /** The context the model was loaded with, in tokens. */
+  nCtx: number;
+  specialTokens: { id: number; text: string }[];
+}
+
+export interface LoadRequest {
+  modelKey: string;
+  path: string;
+  /** Context in tokens (the KV cache). */
+  nCtx: number;
+  /** 0 or absent: every core. */
+  threads?: number;
+}
+
+export interface GenerateRequest {
+  source: RequestSource;
+  /** The whole sequence (the conversation so far); the engine reuses its cached prefix. */
+  ids: number[];
+  options: GenerateOptions;
+  /** Every generated token, in order. */
+  onToken?: (event: TokenEvent) => void;
+  /** Aborting removes a queued request, or stops a running one (it resolves 'cancelled'). */
+  signal?: AbortSignal;
+}
+
+/** The engine process died while a request ran or waited; `ids` are the tokens streamed before. */
+export class EngineCrashedError extends Error {
+  readonly code = 'ENGINE_CRASHED';
+  constructor(
+    message: string,
+    readonly ids: number[] = [],
+  ) {
+    super(message);
+    this.name = 'EngineCrashedError';
+  }
+}
+
+export interface EngineHost {
+  status(): EngineHostStatus;
+  /** The loaded model, or null. */
+  loaded(): LoadedModel | null;
+  /** Describes a file without loading its weights, in the engine process. Rejects with the reason. */
+  inspect(path: string): Promise<ModelDescription>;
+  /** Loads a model (unloading the one before); resolves at once when it is already loaded with these settings. */
+  load(request: LoadRequest): Promise<LoadedModel>;
+  /** Frees the model now, cancelling what runs and rejecting what waits. */
+  unload(): Promise<void>;
+  tokenize(text: string, options: { special: boolean; addBos: boolean }): Promise<number[]>;
+  detokenize(ids: number[]): Promise<string>;
+  /** Queued behind other generations, UI requests ahead of API ones. */
+  generate(request: GenerateRequest): Promise<GenerateResult>;
+  /** Unload by itself after this long without a request; 0: never. */
+  setIdleUnload(ms: number): void;
+  /** Status changes (state, load progress, pending count). */
+  onStatus(listener: (status: EngineHostStatus) => void): () => void;
+  /** The engine process stopped unexpectedly (it is restarted; the model is no longer loaded). */
+  onCrash(listener: (reason: string) => void): () => void;
+  /** Stops the engine process for good. */
+  close(): Promise<void>;
+}

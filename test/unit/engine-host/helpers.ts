@@ -1,0 +1,68 @@
+/**
+ * Shared bits of the engine host tests: where the built worker and the fixture models are, a
+ * host whose processes the test can see, and waiting for a process to be gone.
+ */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { type EngineProcess, createEngineHost, forkLauncher } from '../../../electron/services/engine-host/host';
+import type { EngineHost } from '../../../electron/services/engine-host/types';
+
+export const root = resolve(__dirname, '../../..');
+export const workerPath = join(root, 'out/main/engine-worker.js');
+export const built = existsSync(workerPath) && existsSync(join(root, 'build/native/Release/tern.node'));
+
+const modelDir = join(root, 'test/fixtures/models');
+/** The fixture models, in name order (read from the folder, never hard-coded). */
+export const models: string[] = existsSync(modelDir)
+  ? readdirSync(modelDir)
+      .filter((f) => f.endsWith('.gguf'))
+      .sort()
+      .map((f) => join(modelDir, f))
+  : [];
+
+export interface TrackedHost {
+  host: EngineHost;
+  /** Every process the host launched, in order. */
+  procs: EngineProcess[];
+  logs: string[];
+}
+
+export function trackedHost(): TrackedHost {
+  const procs: EngineProcess[] = [];
+  const logs: string[] = [];
+  const launch = forkLauncher(workerPath);
+  const host = createEngineHost({
+    launch: () => {
+      const proc = launch();
+      procs.push(proc);
+      return proc;
+    },
+    log: (m) => logs.push(m),
+    restartDelayMs: 50,
+  });
+  return { host, procs, logs };
+}
+
+/** Whether a process runs (a zombie counts as gone: nobody may reap orphans in a container). */
+export function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+/** Polls until `check` holds, or throws after `limitMs` (a safety net, not a timing assertion). */
+export async function waitFor(check: () => boolean, limitMs = 10_000, what = 'condition'): Promise<void> {
+  const end = Date.now() + limitMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import type { SearchHit } from '../../common/contract';
 import { ConversationRepository } from './conversations';
 import { MessageRepository } from './messages';
+import { ModelFileRepository } from './model-files';
 import { type MigrationResult, migrate } from './migrations';
 import { searchMessages } from './search';
 import { SettingsRepository } from './settings';
@@ -22,6 +23,7 @@ export interface Store {
   readonly conversations: ConversationRepository;
   readonly messages: MessageRepository;
   readonly settings: SettingsRepository;
+  readonly modelFiles: ModelFileRepository;
   /** The schema versions before and after opening. */
   readonly migration: MigrationResult;
   /** How many replies were found 'streaming' at open and marked 'interrupted'. */
@@ -47,6 +49,7 @@ export function openStore(path: string, options: StoreOptions = {}): Store {
       conversations: new ConversationRepository(db, now),
       messages,
       settings: new SettingsRepository(db),
+      modelFiles: new ModelFileRepository(db, now),
       migration,
       interruptedAtOpen,
       search: (query, limit) => searchMessages(db, query, limit),

@@ -1,0 +1,170 @@
+/**
+ * The model library: the .gguf files in the models folder plus the files named on the command
+ * line, each known by its sha256 (stable across renames and moves, computed once and cached by
+ * path, size and mtime) and described by inspecting it in the engine process, so a hostile file
+ * cannot take down the host. The downloads and library issues extend this service.
+ */
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import type { ModelFile, ModelList } from '../../common/contract';
+import type { ModelDescription } from '../native';
+import type { ModelFileRepository } from '../store';
+import { type Inspection, fromDescription, fromError, isInspection } from './describe';
+import { sha256File } from './hash';
+
+export interface ModelLibraryOptions {
+  /** <dataDir>/models, created if missing. */
+  folder: string;
+  /** Files from elsewhere (tern serve --model FILE). */
+  extraFiles?: string[];
+  cache: ModelFileRepository;
+  /** Describes a file without loading its weights; runs in the engine process. */
+  inspect: (path: string) => Promise<ModelDescription>;
+  log?: (message: string) => void;
+}
+
+export class ModelLibrary {
+  private models: ModelFile[] = [];
+  private scanning: Promise<ModelList> | null = null;
+  private again = false;
+  private readonly listeners = new Set<(list: ModelList) => void>();
+  private readonly extraFiles: string[];
+  private readonly log: (message: string) => void;
+
+  constructor(private readonly options: ModelLibraryOptions) {
+    mkdirSync(options.folder, { recursive: true });
+    this.extraFiles = (options.extraFiles ?? []).map((file) => resolve(file));
+    this.log = options.log ?? (() => {});
+  }
+
+  get folder(): string {
+    return this.options.folder;
+  }
+
+  list(): ModelList {
+    return { folder: this.folder, models: this.models, scanning: this.scanning !== null };
+  }
+
+  get(id: string): ModelFile | undefined {
+    return this.models.find((model) => model.id === id);
+  }
+
+  /** Runnable models, for choosing a default. */
+  runnable(): ModelFile[] {
+    return this.models.filter((model) => model.problem === null);
+  }
+
+  onChange(listener: (list: ModelList) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Looks at the folder and the extra files again; a scan asked for during one runs after it. */
+  scan(): Promise<ModelList> {
+    if (this.scanning) {
+      this.again = true;
+      return this.scanning;
+    }
+    this.scanning = this.scanOnce()
+      .catch((error: unknown) => this.log(`models: scan failed: ${error instanceof Error ? error.message : String(error)}`))
+      .then(() => {
+        this.scanning = null;
+        this.emit();
+        if (this.again) {
+          this.again = false;
+          return this.scan();
+        }
+        return this.list();
+      });
+    this.emit();
+    return this.scanning;
+  }
+
+  private async scanOnce(): Promise<void> {
+    const found: { path: string; source: ModelFile['source'] }[] = [];
+    for (const name of safeReaddir(this.folder)) {
+      if (name.toLowerCase().endsWith('.gguf')) found.push({ path: join(this.folder, name), source: 'folder' });
+    }
+    for (const path of this.extraFiles) {
+      if (!found.some((f) => f.path === path)) found.push({ path, source: 'added' });
+    }
+    const models: ModelFile[] = [];
+    for (const { path, source } of found) {
+      const model = await this.describe(path, source);
+      if (!model || models.some((m) => m.id === model.id)) continue;
+      models.push(model);
+      // Each file shows as soon as it is known; the list is settled when the scan ends.
+      this.models = byName([...this.models.filter((m) => m.id !== model.id), model]);
+      this.emit();
+    }
+    this.models = byName(models);
+  }
+
+  /** A file's entry, from the cache while its size and mtime are unchanged. */
+  private async describe(path: string, source: ModelFile['source']): Promise<ModelFile | null> {
+    let stat;
+    try {
+      stat = statSync(path);
+    } catch (error) {
+      this.log(`models: ${path}: ${error instanceof Error ? error.message : String(error)}`);
+      return null;
+    }
+    if (!stat.isFile()) return null;
+    const cached = this.options.cache.get(path);
+    let sha256: string;
+    let inspection: Inspection | null = null;
+    if (cached && cached.size === stat.size && cached.mtimeMs === stat.mtimeMs) {
+      sha256 = cached.sha256;
+      if (isInspection(cached.inspection)) inspection = cached.inspection;
+    } else {
+      try {
+        sha256 = await sha256File(path);
+      } catch (error) {
+        this.log(`models: could not read ${path}: ${error instanceof Error ? error.message : String(error)}`);
+        return null;
+      }
+    }
+    if (!inspection) {
+      try {
+        inspection = fromDescription(await this.options.inspect(path));
+      } catch (error) {
+        inspection = fromError(error);
+      }
+      this.options.cache.put({ path, size: stat.size, mtimeMs: stat.mtimeMs, sha256, inspection });
+    }
+    return entry(path, source, sha256, stat.size, inspection);
+  }
+
+  private emit(): void {
+    const list = this.list();
+    for (const listener of this.listeners) listener(list);
+  }
+}
+
+function entry(path: string, source: ModelFile['source'], id: string, size: number, inspection: Inspection): ModelFile {
+  const common = { id, path, fileName: basename(path), sizeBytes: size, source };
+  if (!inspection.ok) {
+    return { ...common, name: null, arch: null, weightType: null, parameters: null, contextLength: null, problem: inspection.problem };
+  }
+  return {
+    ...common,
+    name: inspection.name,
+    arch: inspection.arch,
+    weightType: inspection.weightType,
+    parameters: inspection.parameters,
+    contextLength: inspection.contextLength,
+    problem: null,
+  };
+}
+
+function byName(models: ModelFile[]): ModelFile[] {
+  return models.sort((a, b) => a.fileName.localeCompare(b.fileName));
+}
+
+function safeReaddir(folder: string): string[] {
+  try {
+    return readdirSync(folder).sort();
+  } catch {
+    return [];
+  }
+}

@@ -20,7 +20,10 @@ export const SERVICES_OWNER = 'Tern desktop app';
 export interface ServicesLike {
   readonly handlers: Handlers;
   readonly events: EventBus;
-  close(): void;
+  /** Whether a reply is being written (quitting asks first then). */
+  replying(): boolean;
+  /** Stops replies (kept as interrupted), the engine, and closes the store. */
+  close(): Promise<void>;
 }
 
 export type OpenServices = (options: {
@@ -96,13 +99,24 @@ export async function startApp(options: MainOptions): Promise<RunningApp | null>
   const appContents = () => (window && !window.isDestroyed() ? window.webContents : null);
   const stopIpc = registerIpc(electron.ipcMain, createDispatcher(services.handlers, log), appContents, log);
   const stopEvents = forwardEvents(services.events, appContents);
+  let quitConfirmed = false;
+  app.on('before-quit', (event) => {
+    if (quitConfirmed || !services.replying()) return;
+    if (confirmQuitDuringReply(electron)) quitConfirmed = true;
+    else event.preventDefault();
+  });
   let closed = false;
-  app.on('will-quit', () => {
+  app.on('will-quit', (event) => {
     if (closed) return;
     closed = true;
+    // Closing waits for the reply in flight to be stored as interrupted; then the app exits.
+    event.preventDefault();
     stopEvents();
     stopIpc();
-    services.close();
+    services
+      .close()
+      .catch((error: unknown) => log(`closing the services: ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => app.exit(0));
   });
 
   hardenSession(electron.session.defaultSession);
@@ -130,6 +144,20 @@ export async function startApp(options: MainOptions): Promise<RunningApp | null>
   });
 
   return { dataDir, window: () => window };
+}
+
+/** Asks before quitting while a reply is being written; true to quit. */
+export function confirmQuitDuringReply(electron: ElectronMain): boolean {
+  const choice = electron.dialog.showMessageBoxSync({
+    type: 'question',
+    buttons: ['Quit', 'Keep writing'],
+    defaultId: 1,
+    cancelId: 1,
+    title: 'Tern',
+    message: 'A reply is still being written.',
+    detail: 'If you quit now, the reply is kept as far as it got and marked interrupted; Continue resumes it later.',
+  });
+  return choice === 0;
 }
 
 /** The dialog's title and text for an error that stops the app from starting. */

@@ -3,8 +3,10 @@
  * testable app in ./app.ts. Nothing else belongs here.
  */
 import { join } from 'node:path';
-import { BrowserWindow, Menu, app, dialog, ipcMain, protocol, session, shell } from 'electron';
+import { BrowserWindow, Menu, app, dialog, ipcMain, protocol, session, shell, utilityProcess } from 'electron';
+import { defaultWorkerPath } from '../services/engine-host/host';
 import { openServices } from '../services/services';
+import { utilityLauncher } from './engine-process';
 import { startApp } from './app';
 import type { ElectronMain } from './ports';
 
@@ -23,7 +25,10 @@ const log = (message: string) => console.error(`[tern] ${message}`);
 
 startApp({
   electron,
-  openServices,
+  // The engine runs in a utility process: a crash or an out-of-memory in native code never takes
+  // the window down.
+  openServices: (options) =>
+    openServices({ ...options, launchEngine: utilityLauncher((path, args, o) => utilityProcess.fork(path, args, o), defaultWorkerPath()) }),
   argv: process.argv,
   cwd: process.cwd(),
   platform: process.platform,

@@ -4,6 +4,7 @@
  * binary does not run everywhere we test.
  */
 import type {
+  MessageBoxSyncOptions,
   AboutPanelOptionsOptions,
   BrowserWindowConstructorOptions,
   CustomScheme,
@@ -52,7 +53,8 @@ export interface AppLike {
   getName(): string;
   getVersion(): string;
   setAboutPanelOptions(options: AboutPanelOptionsOptions): void;
-  on(event: 'second-instance' | 'window-all-closed' | 'activate' | 'will-quit', listener: () => void): unknown;
+  on(event: 'second-instance' | 'window-all-closed' | 'activate', listener: () => void): unknown;
+  on(event: 'before-quit' | 'will-quit', listener: (event: PreventableEvent) => void): unknown;
   on(event: 'web-contents-created', listener: (event: unknown, contents: WebContentsLike) => void): unknown;
 }
 
@@ -111,7 +113,11 @@ export interface ElectronMain {
   /** Read only after the app is ready: Electron's defaultSession does not exist before. */
   readonly session: { readonly defaultSession: SessionLike };
   readonly ipcMain: IpcMainLike;
-  readonly dialog: { showErrorBox(title: string, content: string): void };
+  readonly dialog: {
+    showErrorBox(title: string, content: string): void;
+    /** The index of the button chosen. */
+    showMessageBoxSync(options: MessageBoxSyncOptions): number;
+  };
   readonly shell: { openExternal(url: string): Promise<void> };
   readonly Menu: MenuLike;
   createWindow(options: BrowserWindowConstructorOptions): WindowLike;

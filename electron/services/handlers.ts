@@ -4,9 +4,14 @@
  */
 import { arch, availableParallelism, platform, totalmem } from 'node:os';
 import packageJson from '../../package.json';
-import type { AppInfo, CpuInfo } from '../common/contract';
+import { type AppInfo, type CpuInfo, TernError } from '../common/contract';
+import { type ChatService, contextFor } from './chat/service';
 import type { EventBus, Handlers } from './dispatcher';
+import type { EngineHost } from './engine-host/types';
+import type { ModelLibrary } from './models/library';
 import { loadAddon } from './native';
+import { engineStatus } from './services';
+import type { SettingsService } from './settings';
 import type { Store } from './store';
 
 export interface HandlerDeps {
@@ -14,12 +19,16 @@ export interface HandlerDeps {
   events: EventBus;
   dataDir: string;
   host: AppInfo['host'];
+  settings: SettingsService;
+  library: ModelLibrary;
+  engine: EngineHost;
+  chat: ChatService;
   /** Where CPU facts come from; the native addon unless a test says otherwise. */
   cpuInfo?: () => CpuInfo;
 }
 
 export function createHandlers(deps: HandlerDeps): Handlers {
-  const { store, events } = deps;
+  const { store, events, settings, library, engine, chat } = deps;
   const cpuInfo = deps.cpuInfo ?? nativeCpuInfo;
 
   return {
@@ -49,15 +58,61 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return renamed;
     },
 
-    deleteConversation: ({ id }) => {
+    deleteConversation: async ({ id }) => {
+      store.conversations.require(id);
+      await chat.forget(id);
       store.conversations.delete(id);
       events.emit('conversationsChanged', { reason: 'deleted', conversationId: id });
       return { id };
     },
 
+    updateConversationSettings: ({ id, settings: own }) => {
+      const updated = store.conversations.setSettings(id, own);
+      events.emit('conversationsChanged', { reason: 'settings', conversationId: id });
+      return updated;
+    },
+
+    setConversationModel: ({ id, modelId }) => {
+      const model = library.get(modelId);
+      if (!model) throw new TernError('NOT_FOUND', `no model with id ${modelId}`);
+      if (model.problem) throw new TernError('UNAVAILABLE', `${model.fileName} cannot run: ${model.problem}`);
+      const updated = store.conversations.setModel(id, modelId);
+      settings.setDefaultModelId(modelId);
+      events.emit('conversationsChanged', { reason: 'settings', conversationId: id });
+      return updated;
+    },
+
     listMessages: ({ conversationId }) => store.messages.activeBranch(conversationId),
 
     searchMessages: ({ query, limit }) => store.search(query, limit),
+
+    sendMessage: (request) => chat.send(request),
+    continueReply: (request) => chat.continueReply(request),
+    stopReply: ({ conversationId }) => ({ stopped: chat.stop(conversationId) }),
+    getContextUse: ({ conversationId }) => chat.getContextUse(conversationId),
+
+    listModels: () => library.list(),
+    rescanModels: () => library.scan(),
+    getEngineStatus: () => engineStatus(engine.status(), engine),
+    loadModel: async ({ modelId }) => {
+      const model = library.get(modelId);
+      if (!model) throw new TernError('NOT_FOUND', `no model with id ${modelId}`);
+      if (model.problem) throw new TernError('UNAVAILABLE', `${model.fileName} cannot run: ${model.problem}`);
+      try {
+        await engine.load({ modelKey: model.id, path: model.path, nCtx: contextFor(model, settings.get()) });
+      } catch (error) {
+        throw new TernError('UNAVAILABLE', `${model.fileName} could not be loaded: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      return engineStatus(engine.status(), engine);
+    },
+    unloadModel: async () => {
+      await engine.unload();
+      return engineStatus(engine.status(), engine);
+    },
+
+    getSettings: () => settings.get(),
+    updateSettings: (changes) => settings.update(changes),
+    resetSettings: () => settings.reset(),
   };
 }
 

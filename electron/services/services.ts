@@ -1,22 +1,33 @@
 /**
  * The services behind the contract, for the Electron main process and the headless host alike:
- * the data folder (created if missing and locked to this process), the store in it, the call
- * handlers and the event bus.
+ * the data folder (created if missing and locked to this process), the store in it, the model
+ * library, the engine process, chat, settings, the call handlers and the event bus.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { EngineStatus } from '../common/contract';
+import { ChatService } from './chat/service';
 import { EventBus, type Handlers } from './dispatcher';
+import { type EngineProcess, createEngineHost, defaultWorkerPath, forkLauncher } from './engine-host/host';
+import type { EngineHost, EngineHostStatus } from './engine-host/types';
 import { createHandlers } from './handlers';
 import { acquireLock } from './lock';
+import { ModelLibrary } from './models/library';
+import { SettingsService } from './settings';
 import { type Store, openStore } from './store';
 
 export const DATABASE_FILE = 'tern.db';
+export const MODELS_FOLDER = 'models';
 
 export interface ServicesOptions {
   dataDir: string;
   host: 'electron' | 'headless';
   /** Who holds the data folder, shown to a second process that is refused. */
   owner: string;
+  /** Model files from outside the models folder (tern serve --model FILE). */
+  modelFiles?: string[];
+  /** Starts the engine process: Electron's utilityProcess in the app, child_process.fork otherwise. */
+  launchEngine?: () => EngineProcess;
   log?: (message: string) => void;
 }
 
@@ -24,7 +35,13 @@ export interface Services {
   readonly dataDir: string;
   readonly handlers: Handlers;
   readonly events: EventBus;
-  close(): void;
+  readonly chat: ChatService;
+  readonly library: ModelLibrary;
+  readonly engine: EngineHost;
+  /** Whether a reply is being written. */
+  replying(): boolean;
+  /** Stops replies (kept as interrupted), the engine process, then closes the store. */
+  close(): Promise<void>;
 }
 
 /** Throws DataDirLockedError (code 'DATA_DIR_LOCKED') if another process owns the folder. */
@@ -41,20 +58,60 @@ export function openServices(options: ServicesOptions): Services {
     throw error;
   }
   const events = new EventBus();
-  const handlers = createHandlers({ store, events, dataDir, host: options.host });
-  let closed = false;
+  const settings = new SettingsService(store.settings, events);
+  const engine = createEngineHost({ launch: options.launchEngine ?? forkLauncher(defaultWorkerPath()), log });
+  const library = new ModelLibrary({
+    folder: join(dataDir, MODELS_FOLDER),
+    extraFiles: options.modelFiles,
+    cache: store.modelFiles,
+    inspect: (path) => engine.inspect(path),
+    log,
+  });
+  const chat = new ChatService({ store, events, engine, library, settings, log });
+
+  engine.setIdleUnload(settings.get().idleUnloadMinutes * 60_000);
+  settings.onChange((next) => engine.setIdleUnload(next.idleUnloadMinutes * 60_000));
+  engine.onStatus((status) => events.emit('engineStatus', engineStatus(status, engine)));
+  library.onChange((list) => events.emit('modelsChanged', list));
+  void library.scan();
+
+  const handlers = createHandlers({ store, events, dataDir, host: options.host, settings, library, engine, chat });
+  let closing: Promise<void> | null = null;
   return {
     dataDir,
     handlers,
     events,
+    chat,
+    library,
+    engine,
+    replying: () => chat.busy(),
     close() {
-      if (closed) return;
-      closed = true;
-      try {
-        store.close();
-      } finally {
-        lock.release();
-      }
+      closing ??= (async () => {
+        try {
+          await chat.close();
+          await engine.close();
+        } finally {
+          try {
+            store.close();
+          } finally {
+            lock.release();
+          }
+        }
+      })();
+      return closing;
     },
+  };
+}
+
+/** The engine host's status as the contract says it. */
+export function engineStatus(status: EngineHostStatus, engine: EngineHost): EngineStatus {
+  const loaded = engine.loaded();
+  return {
+    state: status.state,
+    modelId: status.modelKey,
+    progress: status.state === 'loading' ? status.progress : null,
+    error: status.error,
+    contextTokens: status.state === 'ready' && loaded ? loaded.nCtx : null,
+    busy: status.pending > 0,
   };
 }

@@ -3,6 +3,7 @@
  * HTTP and the contract over WebSocket, on 127.0.0.1 unless told otherwise. Prints exactly one
  * line to stdout, the URL to open (with the connection token); everything else goes to stderr.
  */
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CliError, type Command, intOption, parse } from '../args';
 import { findRendererDir } from '../../host/renderer-dir';
@@ -13,7 +14,7 @@ import { createDispatcher } from '../../services/dispatcher';
 import { DataDirLockedError } from '../../services/lock';
 import { type Services, openServices } from '../../services/services';
 
-const help = `usage: tern serve [--port N] [--host ADDRESS] [--data-dir DIR] [--allow-remote] [--new-token]
+const help = `usage: tern serve [--port N] [--host ADDRESS] [--data-dir DIR] [--model FILE]... [--allow-remote] [--new-token]
 
 Serves Tern's UI and API over HTTP and WebSocket, for a browser on this machine.
 Prints one line to stdout: "Tern is serving on http://HOST:PORT/?token=TOKEN". Open that URL;
@@ -24,6 +25,8 @@ options:
   --port N         the port (default ${DEFAULT_PORT}; 0 picks a free one)
   --host ADDRESS   the address to bind (default ${DEFAULT_HOST})
   --data-dir DIR   the data folder (default: the desktop app's, ${defaultDataDir()})
+  --model FILE     offer a model file from outside the data folder's models/ (repeatable);
+                   models/ in the data folder is always scanned for .gguf files
   --allow-remote   allow binding an address other machines can reach (prints a warning)
   --new-token      replace the saved connection token with a new one`;
 
@@ -59,28 +62,38 @@ function stopOnSignals(running: RunningHost, services: Services): void {
     log(`${signal}: shutting down`);
     const force = setTimeout(() => {
       log('shutdown took too long; exiting');
-      closeServices(services);
       process.exit(1);
-    }, 5000);
+    }, 10_000);
     running
       .close()
       .catch((error: unknown) => log(`closing the server: ${error instanceof Error ? error.message : String(error)}`))
-      .finally(() => {
+      .then(() => closeServices(services))
+      .then((closed) => {
         clearTimeout(force);
-        process.exit(closeServices(services) ? 0 : 1);
+        process.exit(closed ? 0 : 1);
       });
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stop(signal));
 }
 
-function closeServices(services: Services): boolean {
+/** Stops replies (kept as interrupted), the engine process and the store; false if that failed. */
+async function closeServices(services: Services): Promise<boolean> {
   try {
-    services.close();
+    await services.close();
     return true;
   } catch (error) {
     log(`closing the data folder: ${error instanceof Error ? error.message : String(error)}`);
     return false;
   }
+}
+
+/** The --model files, resolved; a missing one is an error now rather than a silent absence later. */
+function modelFiles(given: string[]): string[] {
+  return given.map((file) => {
+    const path = resolve(file);
+    if (!existsSync(path)) throw new CliError(`--model ${file}: no such file`);
+    return path;
+  });
 }
 
 export const serve: Command = {
@@ -93,6 +106,7 @@ export const serve: Command = {
       'data-dir': { type: 'string' },
       'allow-remote': { type: 'boolean' },
       'new-token': { type: 'boolean' },
+      model: { type: 'string', multiple: true },
     });
     const port = intOption(values.port, 'port', DEFAULT_PORT, 0, 65535);
     const host = values.host ?? DEFAULT_HOST;
@@ -112,7 +126,13 @@ export const serve: Command = {
     const running = await start(host, port, rendererDir, allowRemote, token);
     let services: Services;
     try {
-      services = openServices({ dataDir, host: 'headless', owner: `tern serve on ${running.pageUrl.replace(/\/\?.*$/, '')}`, log });
+      services = openServices({
+        dataDir,
+        host: 'headless',
+        owner: `tern serve on ${running.pageUrl.replace(/\/\?.*$/, '')}`,
+        modelFiles: modelFiles(values.model ?? []),
+        log,
+      });
     } catch (error) {
       await running.close();
       if (error instanceof DataDirLockedError) throw new CliError(error.message, 1);
@@ -123,6 +143,7 @@ export const serve: Command = {
 
     await writeStdout(`Tern is serving on ${running.pageUrl}`);
     log(`data folder: ${dataDir}`);
+    log(`models folder: ${services.library.folder}`);
     log(`UI from ${rendererDir}`);
     log('press Ctrl+C to stop');
     return undefined;

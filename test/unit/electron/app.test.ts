@@ -38,6 +38,13 @@ function boot(overrides: Partial<Omit<MainOptions, 'electron'>> = {}, gotLock = 
   return { ...fake, services, opened, logged, started };
 }
 
+/** Emits will-quit and waits until the app exits (the services close asynchronously). */
+async function quitAndWait(app: { emit(event: string, ...args: unknown[]): void; exitCode: number | undefined }): Promise<void> {
+  app.emit('will-quit', { preventDefault: () => {} });
+  for (let i = 0; i < 500 && app.exitCode === undefined; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(app.exitCode).toBe(0);
+}
+
 /** The event of an IPC call from the top frame of `window`. */
 const fromWindow = (window: { webContents: { mainFrame: object } & object }) => ({
   sender: window.webContents,
@@ -147,16 +154,45 @@ describe('startApp', () => {
     expect(services.conversations.size).toBe(1);
   });
 
-  it('closes the services once on will-quit, and stops IPC and events', async () => {
+  it('closes the services once on will-quit, and stops IPC and events, then exits', async () => {
     const { started, app, ipcMain, services, windows } = boot();
     await started;
     expect(services.closeCount()).toBe(0);
-    app.emit('will-quit', {});
-    app.emit('will-quit', {});
+    let prevented = 0;
+    const quitting = { preventDefault: () => void prevented++ };
+    app.emit('will-quit', quitting);
+    app.emit('will-quit', quitting);
     expect(services.closeCount()).toBe(1);
+    // The quit waits for the services (a reply in flight is stored as interrupted), then exits.
+    expect(prevented).toBe(1);
     expect(ipcMain.handlers.size).toBe(0);
     services.services.events.emit('conversationsChanged', { reason: 'created', conversationId: 'c9' });
     expect(windows[0]?.webContents.sent).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(app.exitCode).toBe(0);
+  });
+
+  it('asks before quitting while a reply is being written, and quits only when told to', async () => {
+    const { started, app, services, messageBoxes } = boot();
+    await started;
+    let prevented = 0;
+    const quitting = () => ({ preventDefault: () => void prevented++ });
+    app.emit('before-quit', quitting());
+    expect(messageBoxes.asked).toHaveLength(0);
+
+    services.state.replying = true;
+    messageBoxes.answer = 1; // Keep writing
+    app.emit('before-quit', quitting());
+    expect(messageBoxes.asked).toHaveLength(1);
+    expect(messageBoxes.asked[0]?.message).toMatch(/still being written/);
+    expect(prevented).toBe(1);
+
+    messageBoxes.answer = 0; // Quit
+    app.emit('before-quit', quitting());
+    expect(prevented).toBe(1);
+    // Once confirmed, a second before-quit (macOS sends more than one) does not ask again.
+    app.emit('before-quit', quitting());
+    expect(messageBoxes.asked).toHaveLength(2);
   });
 
   it('quits when the window closes on Linux and Windows, not on macOS, and reopens on activate', async () => {
@@ -218,11 +254,11 @@ describe('startApp with the real services', () => {
       expect(second.errorBoxes[0]?.content).toContain('in use by Tern desktop app');
       expect(second.app.exitCode).toBe(1);
 
-      first.app.emit('will-quit', {});
+      await quitAndWait(first.app);
       const third = boot({ argv, openServices });
       expect(await third.started).not.toBeNull();
       expect(third.errorBoxes).toEqual([]);
-      third.app.emit('will-quit', {});
+      await quitAndWait(third.app);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -8,11 +8,13 @@ import type {
   CustomScheme,
   HandlerDetails,
   MenuItemConstructorOptions,
+  MessageBoxSyncOptions,
   WindowOpenHandlerResponse,
 } from 'electron';
 import { type AppInfo, type Conversation, TernError } from '../../../electron/common/contract';
 import { EventBus, type Handlers } from '../../../electron/services/dispatcher';
 import type { ServicesLike } from '../../../electron/main/app';
+import { refusingHandlers } from '../fake-handlers';
 import type {
   AppLike,
   ElectronMain,
@@ -285,6 +287,8 @@ export function fakeElectron() {
   const ipcMain = new FakeIpcMain();
   const menu = new FakeMenu();
   const errorBoxes: Array<{ title: string; content: string }> = [];
+  /** Questions asked, and the button index the next ones answer (0: the first button). */
+  const messageBoxes: { asked: MessageBoxSyncOptions[]; answer: number } = { asked: [], answer: 0 };
   const opened: string[] = [];
   const windows: FakeWindow[] = [];
   const electron: ElectronMain = {
@@ -297,7 +301,13 @@ export function fakeElectron() {
       },
     },
     ipcMain,
-    dialog: { showErrorBox: (title, content) => void errorBoxes.push({ title, content }) },
+    dialog: {
+      showErrorBox: (title, content) => void errorBoxes.push({ title, content }),
+      showMessageBoxSync: (options) => {
+        messageBoxes.asked.push(options);
+        return messageBoxes.answer;
+      },
+    },
     shell: {
       openExternal: (url) => {
         opened.push(url);
@@ -313,7 +323,7 @@ export function fakeElectron() {
       return window;
     },
   };
-  return { electron, app, protocol, session, ipcMain, menu, errorBoxes, opened, windows };
+  return { electron, app, protocol, session, ipcMain, menu, errorBoxes, messageBoxes, opened, windows };
 }
 
 // ---- Services ---------------------------------------------------------------------------------
@@ -338,7 +348,7 @@ export const appInfo: AppInfo = {
 };
 
 export function conversation(id: string, title: string): Conversation {
-  return { id, title, createdAt: 1, updatedAt: 1, activeLeafId: null, modelId: null, messageCount: 0 };
+  return { id, title, createdAt: 1, updatedAt: 1, activeLeafId: null, modelId: null, messageCount: 0, settings: {} };
 }
 
 /** In-memory services: conversations in a Map, events on a real EventBus. */
@@ -351,6 +361,7 @@ export function fakeServices() {
     throw new TernError('NOT_FOUND', `no conversation ${id}`);
   };
   const handlers: Handlers = {
+    ...refusingHandlers(),
     getAppInfo: () => appInfo,
     listConversations: (request) => {
       requests.push({ name: 'listConversations', request });
@@ -376,12 +387,15 @@ export function fakeServices() {
     listMessages: ({ conversationId }) => (conversations.has(conversationId) ? [] : notFound(conversationId)),
     searchMessages: () => [],
   };
+  const state = { replying: false };
   const services: ServicesLike = {
     handlers,
     events,
+    replying: () => state.replying,
     close: () => {
       closeCalls++;
+      return Promise.resolve();
     },
   };
-  return { services, requests, conversations, closeCount: () => closeCalls };
+  return { services, requests, conversations, state, closeCount: () => closeCalls };
 }

@@ -34,6 +34,6 @@ it('getAppInfo fails with a clear message when the addon does not load', async (
       error: { code: 'INTERNAL', message: expect.stringContaining('native engine could not be loaded') },
     });
   } finally {
-    services.close();
+    await services.close();
   }
 });

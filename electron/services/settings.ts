@@ -1,0 +1,72 @@
+/**
+ * The app's settings, kept in the store's settings table under one key and always answered whole:
+ * what is missing or no longer valid takes its default.
+ */
+import { type AppSettings, DEFAULT_SETTINGS, type SettingsChanges } from '../common/contract';
+import { AppSettings as AppSettingsSchema } from '../common/contract';
+import type { EventBus } from './dispatcher';
+import type { JsonObject } from './store';
+import type { SettingsRepository } from './store';
+
+const KEY = 'app';
+const DEFAULT_MODEL_KEY = 'defaultModelId';
+
+export class SettingsService {
+  private readonly listeners = new Set<(settings: AppSettings) => void>();
+
+  constructor(
+    private readonly repository: SettingsRepository,
+    private readonly events?: EventBus,
+  ) {}
+
+  get(): AppSettings {
+    const stored = this.repository.get(KEY);
+    const merged = mergeSettings(DEFAULT_SETTINGS, isObject(stored) ? (stored as Partial<AppSettings>) : {});
+    const parsed = AppSettingsSchema.safeParse(merged);
+    return parsed.success ? parsed.data : structuredClone(DEFAULT_SETTINGS);
+  }
+
+  update(changes: SettingsChanges): AppSettings {
+    const next = AppSettingsSchema.parse(mergeSettings(this.get(), changes));
+    this.repository.set(KEY, next as unknown as JsonObject);
+    this.changed(next);
+    return next;
+  }
+
+  reset(): AppSettings {
+    this.repository.delete(KEY);
+    const settings = this.get();
+    this.changed(settings);
+    return settings;
+  }
+
+  /** The model new conversations start with (the last one chosen). */
+  defaultModelId(): string | null {
+    const value = this.repository.get(DEFAULT_MODEL_KEY);
+    return typeof value === 'string' ? value : null;
+  }
+
+  setDefaultModelId(id: string): void {
+    this.repository.set(DEFAULT_MODEL_KEY, id);
+  }
+
+  onChange(listener: (settings: AppSettings) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(settings: AppSettings): void {
+    this.events?.emit('settingsChanged', settings);
+    for (const listener of this.listeners) listener(settings);
+  }
+}
+
+function mergeSettings(base: AppSettings, changes: Partial<AppSettings> | SettingsChanges): AppSettings {
+  const sampling = isObject(changes.sampling) ? { ...base.sampling, ...changes.sampling } : base.sampling;
+  const defined = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
+  return { ...base, ...defined, sampling };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

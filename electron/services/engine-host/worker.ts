@@ -41,12 +41,22 @@ function openChannel(): Channel | null {
 
 /** Exits when the parent is gone: the IPC channel closes (fork), or the parent pid changes. */
 function watchParent(): void {
-  process.on('disconnect', () => process.exit(0));
+  process.on('disconnect', orphaned);
   const parent = process.ppid;
   const timer = setInterval(() => {
-    if (process.ppid !== parent) process.exit(0);
+    if (process.ppid !== parent) orphaned();
   }, 500);
   timer.unref();
+}
+
+/**
+ * Nobody is left to answer, and nothing here needs saving (the host writes replies). A plain
+ * process.exit would wait for the addon's cleanup, which waits for a running generation to
+ * finish: that can be minutes. So the process ends at once.
+ */
+function orphaned(): never {
+  process.kill(process.pid, 'SIGKILL');
+  process.exit(0);
 }
 
 function toWireError(error: unknown): WireError {

@@ -299,8 +299,11 @@ describe.skipIf(!built || models.length < 1)('engine process lifetime', () => {
     expect(t.host.status()).toMatchObject({ state: 'idle', pending: 0 });
   });
 
-  it('the worker exits by itself when its parent is killed (SIGKILL)', async () => {
-    const parent = spawn(process.execPath, [join(__dirname, 'orphan-parent.cjs'), join(root, 'out/main/engine-worker.js')], {
+  it.each([
+    ['idle', [] as string[]],
+    ['in the middle of a generation', [modelA]],
+  ])('the worker exits by itself when its parent is killed (SIGKILL) (%s)', async (_when, extra) => {
+    const parent = spawn(process.execPath, [join(__dirname, 'orphan-parent.cjs'), join(root, 'out/main/engine-worker.js'), ...extra], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const pid = await new Promise<number>((resolve, reject) => {
@@ -314,6 +317,6 @@ describe.skipIf(!built || models.length < 1)('engine process lifetime', () => {
     });
     expect(alive(pid)).toBe(true);
     parent.kill('SIGKILL');
-    await waitFor(() => !alive(pid), 5_000, `worker ${pid} to exit after its parent was killed`);
+    await waitFor(() => !alive(pid), 3_000, `worker ${pid} to exit after its parent was killed`);
   });
 });

@@ -82,7 +82,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return updated;
     },
 
-    listMessages: ({ conversationId }) => store.messages.activeBranch(conversationId),
+    listMessages: ({ conversationId }) => chat.withLiveText(store.messages.activeBranch(conversationId)),
 
     searchMessages: ({ query, limit }) => store.search(query, limit),
 

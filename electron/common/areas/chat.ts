@@ -43,8 +43,19 @@ export const chatCalls = {
 export const ChatStreamEvent = z.discriminatedUnion('type', [
   /** A reply began (its message exists, status streaming). */
   z.object({ type: z.literal('started'), conversationId: Id, message: Message }),
-  /** More text of a reply; `tokens` counts the reply's tokens so far. */
-  z.object({ type: z.literal('delta'), conversationId: Id, messageId: Id, text: z.string(), tokens: z.number().int() }),
+  /**
+   * More text of a reply: it goes at `offset` of the message's content (the length of the text
+   * before it, in UTF-16 code units), so a client that loaded the message meanwhile neither
+   * doubles nor skips text. `tokens` counts the reply's tokens so far.
+   */
+  z.object({
+    type: z.literal('delta'),
+    conversationId: Id,
+    messageId: Id,
+    offset: z.number().int().nonnegative(),
+    text: z.string(),
+    tokens: z.number().int(),
+  }),
   /** The reply ended: complete, interrupted (stopped, engine crashed) or error; the stored message. */
   z.object({ type: z.literal('finished'), conversationId: Id, message: Message }),
 ]);

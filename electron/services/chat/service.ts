@@ -55,6 +55,8 @@ interface Reply {
   done: Promise<void>;
   /** Why it was aborted: the user stopped it, or Tern is closing. */
   abortReason: 'stopped' | 'closing' | 'deleted' | null;
+  /** The content as sent in delta events so far (what a client loading the message now sees). */
+  shown: string;
 }
 
 /** Text from the engine is pushed to the window at most this often (it can make thousands of tokens a second). */
@@ -145,6 +147,18 @@ export class ChatService {
     await reply.done;
   }
 
+  /**
+   * The messages with each streaming reply's text as the deltas sent so far have it (the store
+   * may be behind by a flush, or ahead by a delta not yet sent): a client that loads a reply
+   * mid-stream and then applies the following deltas has exactly the text.
+   */
+  withLiveText(messages: Message[]): Message[] {
+    return messages.map((message) => {
+      const reply = this.replies.get(message.conversationId);
+      return reply && reply.messageId === message.id && message.status === 'streaming' ? { ...message, content: reply.shown } : message;
+    });
+  }
+
   getContextUse(conversationId: string): ContextUse | null {
     this.deps.store.conversations.require(conversationId);
     return this.contextUse.get(conversationId) ?? null;
@@ -209,7 +223,8 @@ export class ChatService {
   }
 
   private start(conversationId: string, messageId: string, model: ModelFile, continuing: boolean): void {
-    const reply: Reply = { conversationId, messageId, controller: new AbortController(), done: Promise.resolve(), abortReason: null };
+    const shown = this.deps.store.messages.require(messageId).content;
+    const reply: Reply = { conversationId, messageId, controller: new AbortController(), done: Promise.resolve(), abortReason: null, shown };
     this.replies.set(conversationId, reply);
     reply.done = this.run(reply, model, continuing)
       .catch((error: unknown) => this.log(`chat: reply ${messageId} failed: ${error instanceof Error ? error.stack : String(error)}`))
@@ -233,10 +248,13 @@ export class ChatService {
       if (!pendingDelta) return;
       const delta = pendingDelta;
       pendingDelta = '';
+      const offset = reply.shown.length;
+      reply.shown += delta;
       this.deps.events.emit('chatStream', {
         type: 'delta',
         conversationId: reply.conversationId,
         messageId: reply.messageId,
+        offset,
         text: delta,
         tokens: ids.length,
       });

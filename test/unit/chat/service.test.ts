@@ -95,8 +95,15 @@ describe.skipIf(!built)('chat service (real engine process)', () => {
     const reply = await finished(sent.reply.id);
     const events = streamEvents(sent.reply.id);
     expect(events[0]?.type).toBe('started');
-    const text = events.flatMap((e) => (e.type === 'delta' ? [e.text] : [])).join('');
+    const deltas = events.flatMap((e) => (e.type === 'delta' ? [e] : []));
+    const text = deltas.map((d) => d.text).join('');
     expect(text).toBe(reply.content);
+    // Each delta says where it goes: right after the ones before it.
+    let at = 0;
+    for (const d of deltas) {
+      expect(d.offset).toBe(at);
+      at += d.text.length;
+    }
     expect(['complete', 'interrupted']).toContain(reply.status);
     expect(reply.stats.generatedTokens).toBeGreaterThan(0);
     expect(reply.stats.ttftMs).toBeGreaterThan(0);
@@ -154,6 +161,13 @@ describe.skipIf(!built)('chat service (real engine process)', () => {
     const c = await conversationWith({ temperature: 0.8, seed: 7, maxTokens: 3000 });
     const sent = await call<SendResult>('sendMessage', { requestId: requestId(), conversationId: c.id, text: 'Talk for a long time.' });
     while (!streamEvents(sent.reply.id).some((e) => e.type === 'delta' || e.type === 'finished')) await new Promise((r) => setTimeout(r, 2));
+    // Listed mid-stream, the reply has exactly the text of the deltas sent before the listing,
+    // so deltas after it continue it without a gap or a repeat.
+    const listed = (await call<Message[]>('listMessages', { conversationId: c.id }))[1]!;
+    const deltas = streamEvents(sent.reply.id).flatMap((e) => (e.type === 'delta' ? [e] : []));
+    const boundaries = [0, ...deltas.map((d) => d.offset + d.text.length)];
+    expect(boundaries).toContain(listed.content.length);
+    expect(deltas.map((d) => d.text).join('').startsWith(listed.content)).toBe(true);
     expect(await call('stopReply', { conversationId: c.id })).toEqual({ stopped: true });
     const stopped = await finished(sent.reply.id);
     expect(stopped.status).toBe('interrupted');

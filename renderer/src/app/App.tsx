@@ -2,9 +2,22 @@ import { AboutPanel } from '../features/about';
 import { ConversationPane } from '../features/chat';
 import { ConnectionBanner } from '../features/connection';
 import { ConversationSidebar } from '../features/conversations';
-import { showView, useView } from '../state';
+import { SettingsPanel } from '../features/settings';
+import { showView, useView, type View } from '../state';
 import { Layout } from './Layout';
 import { SidebarFooter } from './SidebarFooter';
+
+function MainView({ view }: { view: View }) {
+  const close = () => showView('conversation');
+  switch (view) {
+    case 'about':
+      return <AboutPanel onClose={close} />;
+    case 'settings':
+      return <SettingsPanel onClose={close} />;
+    case 'conversation':
+      return <ConversationPane />;
+  }
+}
 
 /** The shell: features composed here, and only here. */
 export function App() {
@@ -14,7 +27,7 @@ export function App() {
       banner={<ConnectionBanner />}
       sidebar={<ConversationSidebar />}
       sidebarFooter={<SidebarFooter />}
-      main={view === 'about' ? <AboutPanel onClose={() => showView('conversation')} /> : <ConversationPane />}
+      main={<MainView view={view} />}
     />
   );
 }

@@ -1,20 +1,26 @@
-import { Icon } from '../components/Icon';
-import { showView, useView } from '../state';
+import { Icon, type IconName } from '../components/Icon';
+import { showView, useView, type View } from '../state';
+
+function NavButton({ view, icon, label }: { view: Exclude<View, 'conversation'>; icon: IconName; label: string }) {
+  const open = useView() === view;
+  return (
+    <button
+      type="button"
+      className={open ? 'nav-button active' : 'nav-button'}
+      aria-pressed={open}
+      onClick={() => showView(open ? 'conversation' : view)}
+    >
+      <Icon name={icon} />
+      {label}
+    </button>
+  );
+}
 
 export function SidebarFooter() {
-  const view = useView();
-  const open = view === 'about';
   return (
     <div className="sidebar-footer">
-      <button
-        type="button"
-        className={open ? 'nav-button active' : 'nav-button'}
-        aria-pressed={open}
-        onClick={() => showView(open ? 'conversation' : 'about')}
-      >
-        <Icon name="info" />
-        About
-      </button>
+      <NavButton view="settings" icon="sliders" label="Settings" />
+      <NavButton view="about" icon="info" label="About" />
     </div>
   );
 }

@@ -4,7 +4,15 @@ export { setApi } from './api';
 export type { LoadStatus } from './slices/types';
 export type { ConnectionState } from './slices/connection';
 export type { View } from './slices/layout';
-export type { ConversationMessages } from './slices/chat';
+export type { ConversationMessages, SendState } from './slices/chat';
+export {
+  chatReducer,
+  pendingMessageId,
+  pendingUserMessage,
+  isPendingMessage,
+  type ChatAction,
+  type MessagesByConversation,
+} from './chat-reducer';
 export * from './selectors';
 export {
   loadConversations,
@@ -13,8 +21,32 @@ export {
   renameConversation,
   deleteConversation,
   dismissConversationError,
+  chooseModel,
+  saveConversationSettings,
 } from './actions/conversations';
-export { loadMessages } from './actions/chat';
+export {
+  loadMessages,
+  applyChatStream,
+  loadContextUse,
+  setContextUse,
+  setDraft,
+  sendMessage,
+  dismissSendError,
+  continueReply,
+  stopReply,
+  dismissReplyActionError,
+} from './actions/chat';
+export {
+  loadModels,
+  rescanModels,
+  loadEngineStatus,
+  setEngineStatus,
+  loadModel,
+  unloadModel,
+  dismissModelError,
+} from './actions/models';
+export { loadSettings, saveSettings, resetSettings, type SettingsOutcome } from './actions/settings';
+export { MAX_ATTEMPTS, RETRY_DELAY_MS } from './actions/retry';
 export { setFilter, searchMessages, cancelPendingSearch, SEARCH_DELAY_MS } from './actions/search';
 export { loadAppInfo } from './actions/about';
 export { showView } from './actions/layout';

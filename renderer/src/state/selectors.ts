@@ -1,6 +1,6 @@
 import { useShallow } from 'zustand/react/shallow';
-import type { Conversation, Message } from '../lib/contract';
-import type { ConversationMessages } from './slices/chat';
+import type { ContextUse, Conversation, Message, ModelFile } from '../lib/contract';
+import type { ConversationMessages, SendState } from './slices/chat';
 import { useTernStore, type TernState } from './store';
 
 // ---- Plain selectors (state in, value out): usable in tests and in hooks ------------------
@@ -21,6 +21,37 @@ const NO_MESSAGES: ConversationMessages = { status: 'idle', items: [], error: nu
 export function selectMessagesOf(state: TernState, conversationId: string | null): ConversationMessages {
   if (!conversationId) return NO_MESSAGES;
   return state.messages[conversationId] ?? NO_MESSAGES;
+}
+
+/** A reply is streaming in the conversation. */
+export function selectIsReplying(state: TernState, conversationId: string | null): boolean {
+  return selectMessagesOf(state, conversationId).items.some((m) => m.role === 'assistant' && m.status === 'streaming');
+}
+
+export function selectSendState(state: TernState, conversationId: string | null): SendState | null {
+  return conversationId ? (state.sends[conversationId] ?? null) : null;
+}
+
+/** Send is possible: text typed, a model chosen, no reply streaming, no Send on its way. */
+export function selectCanSend(state: TernState, conversationId: string | null): boolean {
+  if (!conversationId) return false;
+  const conversation = state.conversations.find((c) => c.id === conversationId);
+  if (!conversation?.modelId) return false;
+  if (!(state.drafts[conversationId] ?? '').trim()) return false;
+  const send = selectSendState(state, conversationId);
+  if (send && send.status !== 'failed') return false;
+  return !selectIsReplying(state, conversationId);
+}
+
+const NO_MODELS: ModelFile[] = [];
+
+export function selectModels(state: TernState): ModelFile[] {
+  return state.modelList?.models ?? NO_MODELS;
+}
+
+export function selectModelById(state: TernState, modelId: string | null): ModelFile | null {
+  if (!modelId) return null;
+  return selectModels(state).find((m) => m.id === modelId) ?? null;
 }
 
 export function selectIsFiltering(state: TernState): boolean {
@@ -80,3 +111,27 @@ export const useView = () => useTernStore((s) => s.view);
 export const useConnection = () => useTernStore((s) => s.connection);
 export const useHostTokenMissing = () => useTernStore((s) => s.hostTokenMissing);
 export const useConversationActionError = () => useTernStore((s) => s.conversationActionError);
+
+export function useModelList() {
+  return useTernStore(
+    useShallow((s) => ({ list: s.modelList, status: s.modelsStatus, error: s.modelsError, actionError: s.modelActionError })),
+  );
+}
+
+export const useModels = () => useTernStore(selectModels);
+export const useModel = (modelId: string | null) => useTernStore((s) => selectModelById(s, modelId));
+export const useEngine = () => useTernStore((s) => s.engine);
+
+export function useSettingsState() {
+  return useTernStore(useShallow((s) => ({ settings: s.settings, status: s.settingsStatus, error: s.settingsError })));
+}
+
+export const useAppSettings = () => useTernStore((s) => s.settings);
+export const useContextUse = (conversationId: string): ContextUse | null =>
+  useTernStore((s) => s.contextUse[conversationId] ?? null);
+export const useDraft = (conversationId: string) => useTernStore((s) => s.drafts[conversationId] ?? '');
+export const useSendState = (conversationId: string) => useTernStore((s) => selectSendState(s, conversationId));
+export const useCanSend = (conversationId: string) => useTernStore((s) => selectCanSend(s, conversationId));
+export const useIsReplying = (conversationId: string) => useTernStore((s) => selectIsReplying(s, conversationId));
+export const useReplyActionError = (conversationId: string) =>
+  useTernStore((s) => s.replyActionErrors[conversationId] ?? null);

@@ -4,19 +4,30 @@ import { initialChatSlice, type ChatSlice } from './slices/chat';
 import { initialConnectionSlice, type ConnectionSlice } from './slices/connection';
 import { initialConversationsSlice, type ConversationsSlice } from './slices/conversations';
 import { initialLayoutSlice, type LayoutSlice } from './slices/layout';
+import { initialModelsSlice, type ModelsSlice } from './slices/models';
 import { initialSearchSlice, type SearchSlice } from './slices/search';
+import { initialSettingsSlice, type SettingsSlice } from './slices/settings';
 
 /**
  * The renderer's one store: plain state in slices. Actions live at module level in ./actions
  * and change the store through `useTernStore.setState`.
  */
-export type TernState = ConversationsSlice & SearchSlice & ChatSlice & AboutSlice & ConnectionSlice & LayoutSlice;
+export type TernState = ConversationsSlice &
+  SearchSlice &
+  ChatSlice &
+  ModelsSlice &
+  SettingsSlice &
+  AboutSlice &
+  ConnectionSlice &
+  LayoutSlice;
 
 function initialState(): TernState {
   return {
     ...initialConversationsSlice(),
     ...initialSearchSlice(),
     ...initialChatSlice(),
+    ...initialModelsSlice(),
+    ...initialSettingsSlice(),
     ...initialAboutSlice(),
     ...initialConnectionSlice(),
     ...initialLayoutSlice(),

@@ -1,19 +1,29 @@
 /**
  * An in-memory TernApi for the renderer's unit tests: conversations and messages in arrays, a
- * naive substring "search", events emitted like the host does, and a way to make a call fail.
+ * naive substring "search", model files, an engine, settings, and replies a test streams step by
+ * step (sendMessage starts a reply; delta() and finish() move it on). Events are emitted like the
+ * host does, and any call can be made to fail.
  */
 import type {
   AppInfo,
+  AppSettings,
   CallName,
+  ContextUse,
   Conversation,
+  EngineStatus,
+  ErrorCode,
+  EventName,
   EventPayload,
   Message,
+  ModelFile,
   SearchHit,
+  SendResult,
   TernApi,
+  Unsubscribe,
 } from '../../../electron/common/contract';
-import { TernError } from '../../../electron/common/contract';
+import { DEFAULT_SETTINGS, TernError } from '../../../electron/common/contract';
 
-type Listener = (payload: EventPayload<'conversationsChanged'>) => void;
+type AnyListener = (payload: never) => void;
 
 export const sampleAppInfo: AppInfo = {
   name: 'Tern',
@@ -45,34 +55,82 @@ export const sampleAppInfo: AppInfo = {
   totalMemoryBytes: 16 * 1024 ** 3,
 };
 
+export const MODELS_FOLDER = '/tmp/tern-test-data/models';
+
+const NO_STATS: Message['stats'] = {
+  promptTokens: null,
+  generatedTokens: null,
+  ttftMs: null,
+  prefillTokensPerSec: null,
+  decodeTokensPerSec: null,
+  energyJoules: null,
+  energySource: null,
+};
+
+const IDLE_ENGINE: EngineStatus = { state: 'idle', modelId: null, progress: null, error: null, contextTokens: null, busy: false };
+
+interface Failure {
+  code: ErrorCode;
+  message: string;
+  /** How many more calls fail; Infinity until cleared. */
+  times: number;
+}
+
 export class FakeTern {
   conversations: Conversation[] = [];
   messages: Message[] = [];
   appInfo: AppInfo = sampleAppInfo;
+  models: ModelFile[] = [];
+  /** Files that appear on the next rescanModels. */
+  modelsOnRescan: ModelFile[] = [];
+  folder = MODELS_FOLDER;
+  engine: EngineStatus = IDLE_ENGINE;
+  settings: AppSettings = structuredClone(DEFAULT_SETTINGS);
+  contextUses = new Map<string, ContextUse>();
   calls: { name: CallName; request: unknown }[] = [];
-  private failures = new Map<CallName, string>();
-  private listeners = new Set<Listener>();
+  private failures = new Map<CallName, Failure>();
+  private listeners = new Map<EventName, Set<AnyListener>>();
+  /** Each sendMessage's answer, by requestId: a repeated id answers the same. */
+  private sends = new Map<string, SendResult>();
+  private tokens = new Map<string, number>();
   private nextId = 1;
   private clock = 1_700_000_000_000;
 
   /** The next calls of `name` reject with a TernError carrying `message`, until cleared. */
-  fail(name: CallName, message: string): void {
-    this.failures.set(name, message);
+  fail(name: CallName, message: string, code: ErrorCode = 'INTERNAL'): void {
+    this.failures.set(name, { code, message, times: Infinity });
+  }
+
+  /** Only the next call of `name` fails. */
+  failOnce(name: CallName, message: string, code: ErrorCode = 'INTERNAL'): void {
+    this.failures.set(name, { code, message, times: 1 });
   }
 
   clearFailures(): void {
     this.failures.clear();
   }
 
+  /** A conversationsChanged event (the most common one in tests). */
   emit(payload: EventPayload<'conversationsChanged'>): void {
-    for (const listener of this.listeners) listener(payload);
+    this.emitEvent('conversationsChanged', payload);
   }
 
+  emitEvent<E extends EventName>(name: E, payload: EventPayload<E>): void {
+    for (const listener of [...(this.listeners.get(name) ?? [])]) (listener as (p: EventPayload<E>) => void)(payload);
+  }
+
+  /** Listeners of every event, together. */
   get listenerCount(): number {
-    return this.listeners.size;
+    let count = 0;
+    for (const set of this.listeners.values()) count += set.size;
+    return count;
   }
 
-  addConversation(title: string): Conversation {
+  callsOf(name: CallName): unknown[] {
+    return this.calls.filter((c) => c.name === name).map((c) => c.request);
+  }
+
+  addConversation(title: string, fields: Partial<Conversation> = {}): Conversation {
     const now = this.tick();
     const conversation: Conversation = {
       id: `c${this.nextId++}`,
@@ -82,36 +140,115 @@ export class FakeTern {
       activeLeafId: null,
       modelId: null,
       messageCount: 0,
+      settings: {},
+      ...fields,
     };
     this.conversations.unshift(conversation);
     return conversation;
   }
 
-  addMessage(conversationId: string, role: Message['role'], content: string, status: Message['status'] = 'complete'): Message {
+  addMessage(
+    conversationId: string,
+    role: Message['role'],
+    content: string,
+    status: Message['status'] = 'complete',
+    fields: Partial<Message> = {},
+  ): Message {
+    const last = this.messages.filter((m) => m.conversationId === conversationId).at(-1);
     const message: Message = {
       id: `m${this.nextId++}`,
       conversationId,
-      parentId: null,
+      parentId: last?.id ?? null,
       role,
       content,
       status,
       createdAt: this.tick(),
       modelId: null,
-      stats: {
-        promptTokens: null,
-        generatedTokens: null,
-        ttftMs: null,
-        prefillTokensPerSec: null,
-        decodeTokensPerSec: null,
-        energyJoules: null,
-        energySource: null,
-      },
+      modelName: null,
+      note: null,
+      stats: NO_STATS,
+      ...fields,
     };
     this.messages.push(message);
     this.conversations = this.conversations.map((c) =>
       c.id === conversationId ? { ...c, messageCount: c.messageCount + 1, activeLeafId: message.id } : c,
     );
     return message;
+  }
+
+  addModel(fileName: string, fields: Partial<ModelFile> = {}): ModelFile {
+    const model = this.makeModel(fileName, fields);
+    this.models.push(model);
+    return model;
+  }
+
+  makeModel(fileName: string, fields: Partial<ModelFile> = {}): ModelFile {
+    return {
+      id: `sha-${fileName}`,
+      path: `${this.folder}/${fileName}`,
+      fileName,
+      name: null,
+      sizeBytes: 1_190_000_000,
+      arch: 'bitnet-b1.58',
+      weightType: 'I2_S',
+      parameters: 2_400_000_000,
+      contextLength: 4096,
+      source: 'folder',
+      problem: null,
+      ...fields,
+    };
+  }
+
+  /** A conversation with a model chosen and the model in the list: ready to send. */
+  readyConversation(title = 'Chat'): { conversation: Conversation; model: ModelFile } {
+    const model = this.models[0] ?? this.addModel('bitnet-2b.gguf');
+    const conversation = this.addConversation(title, { modelId: model.id });
+    return { conversation, model };
+  }
+
+  message(id: string): Message {
+    const message = this.messages.find((m) => m.id === id);
+    if (!message) throw new Error(`no message ${id}`);
+    return message;
+  }
+
+  /** The newest assistant message. */
+  lastReply(): Message {
+    const reply = this.messages.filter((m) => m.role === 'assistant').at(-1);
+    if (!reply) throw new Error('no reply yet');
+    return reply;
+  }
+
+  /** More text of a streaming reply, stored and emitted as a delta event. */
+  delta(messageId: string, text: string): void {
+    const message = this.message(messageId);
+    const tokens = (this.tokens.get(messageId) ?? 0) + 1;
+    this.tokens.set(messageId, tokens);
+    this.store({ ...message, content: message.content + text });
+    this.emitEvent('chatStream', { type: 'delta', conversationId: message.conversationId, messageId, offset: message.content.length, text, tokens });
+  }
+
+  /** Ends a reply (complete by default), stored and emitted as a finished event. */
+  finish(messageId: string, fields: Partial<Message> = {}): Message {
+    const message = this.message(messageId);
+    const finished: Message = {
+      ...message,
+      status: 'complete',
+      stats: { ...message.stats, generatedTokens: this.tokens.get(messageId) ?? 0 },
+      ...fields,
+    };
+    this.store(finished);
+    this.emitEvent('chatStream', { type: 'finished', conversationId: message.conversationId, message: finished });
+    return finished;
+  }
+
+  setEngine(fields: Partial<EngineStatus>): void {
+    this.engine = { ...this.engine, ...fields };
+    this.emitEvent('engineStatus', this.engine);
+  }
+
+  private store(message: Message): void {
+    this.messages = this.messages.map((m) => (m.id === message.id ? message : m));
   }
 
   private tick(): number {
@@ -123,13 +260,39 @@ export class FakeTern {
     this.calls.push({ name, request });
     await Promise.resolve();
     const failure = this.failures.get(name);
-    if (failure) throw new TernError('INTERNAL', failure);
+    if (!failure) return;
+    failure.times -= 1;
+    if (failure.times <= 0) this.failures.delete(name);
+    throw new TernError(failure.code, failure.message);
   }
 
   private find(id: string): Conversation {
     const conversation = this.conversations.find((c) => c.id === id);
     if (!conversation) throw new TernError('NOT_FOUND', `no conversation ${id}`);
     return conversation;
+  }
+
+  private replaceConversation(conversation: Conversation): Conversation {
+    this.conversations = this.conversations.map((c) => (c.id === conversation.id ? conversation : c));
+    return conversation;
+  }
+
+  private modelList() {
+    return { folder: this.folder, models: [...this.models], scanning: false };
+  }
+
+  private on<E extends EventName>(name: E) {
+    return (listener: (payload: EventPayload<E>) => void): Unsubscribe => {
+      let set = this.listeners.get(name);
+      if (!set) {
+        set = new Set();
+        this.listeners.set(name, set);
+      }
+      set.add(listener as AnyListener);
+      return () => {
+        this.listeners.get(name)?.delete(listener as AnyListener);
+      };
+    };
   }
 
   readonly api: TernApi = {
@@ -149,8 +312,7 @@ export class FakeTern {
     },
     renameConversation: async (request) => {
       await this.enter('renameConversation', request);
-      const renamed = { ...this.find(request.id), title: request.title.trim(), updatedAt: this.tick() };
-      this.conversations = this.conversations.map((c) => (c.id === renamed.id ? renamed : c));
+      const renamed = this.replaceConversation({ ...this.find(request.id), title: request.title.trim(), updatedAt: this.tick() });
       this.emit({ reason: 'renamed', conversationId: renamed.id });
       return renamed;
     },
@@ -161,6 +323,19 @@ export class FakeTern {
       this.messages = this.messages.filter((m) => m.conversationId !== request.id);
       this.emit({ reason: 'deleted', conversationId: request.id });
       return { id: request.id };
+    },
+    updateConversationSettings: async (request) => {
+      await this.enter('updateConversationSettings', request);
+      const updated = this.replaceConversation({ ...this.find(request.id), settings: request.settings });
+      this.emit({ reason: 'settings', conversationId: updated.id });
+      return updated;
+    },
+    setConversationModel: async (request) => {
+      await this.enter('setConversationModel', request);
+      if (!this.models.some((m) => m.id === request.modelId)) throw new TernError('NOT_FOUND', `no model ${request.modelId}`);
+      const updated = this.replaceConversation({ ...this.find(request.id), modelId: request.modelId });
+      this.emit({ reason: 'settings', conversationId: updated.id });
+      return updated;
     },
     listMessages: async (request) => {
       await this.enter('listMessages', request);
@@ -186,11 +361,98 @@ export class FakeTern {
       }
       return hits.slice(0, request.limit ?? 20);
     },
+
+    sendMessage: async (request) => {
+      await this.enter('sendMessage', request);
+      const earlier = this.sends.get(request.requestId);
+      if (earlier) return earlier;
+      const conversation = this.find(request.conversationId);
+      if (!conversation.modelId) throw new TernError('UNAVAILABLE', 'no model is chosen for this conversation');
+      const model = this.models.find((m) => m.id === conversation.modelId);
+      const userMessage = this.addMessage(conversation.id, 'user', request.text.trim());
+      const reply = this.addMessage(conversation.id, 'assistant', '', 'streaming', {
+        modelId: conversation.modelId,
+        modelName: model?.fileName ?? null,
+      });
+      const result = { userMessage, reply };
+      this.sends.set(request.requestId, result);
+      // Like the host: the reply's started event may come before the call's answer.
+      this.emitEvent('chatStream', { type: 'started', conversationId: conversation.id, message: reply });
+      return result;
+    },
+    continueReply: async (request) => {
+      await this.enter('continueReply', request);
+      const message = this.message(request.messageId);
+      if (message.status !== 'interrupted') throw new TernError('CONFLICT', 'only an interrupted reply can be continued');
+      const continued: Message = { ...message, status: 'streaming', note: null };
+      this.store(continued);
+      this.emitEvent('chatStream', { type: 'started', conversationId: message.conversationId, message: continued });
+      return continued;
+    },
+    stopReply: async (request) => {
+      await this.enter('stopReply', request);
+      const streaming = this.messages.find((m) => m.conversationId === request.conversationId && m.status === 'streaming');
+      if (!streaming) return { stopped: false };
+      this.finish(streaming.id, { status: 'interrupted', note: 'Stopped before the end.' });
+      return { stopped: true };
+    },
+    getContextUse: async (request) => {
+      await this.enter('getContextUse', request);
+      return this.contextUses.get(request.conversationId) ?? null;
+    },
+
+    listModels: async (request) => {
+      await this.enter('listModels', request);
+      return this.modelList();
+    },
+    rescanModels: async (request) => {
+      await this.enter('rescanModels', request);
+      this.models.push(...this.modelsOnRescan);
+      this.modelsOnRescan = [];
+      const list = this.modelList();
+      this.emitEvent('modelsChanged', list);
+      return list;
+    },
+    getEngineStatus: async (request) => {
+      await this.enter('getEngineStatus', request);
+      return this.engine;
+    },
+    loadModel: async (request) => {
+      await this.enter('loadModel', request);
+      this.setEngine({ state: 'loading', modelId: request.modelId, progress: 0, error: null });
+      return this.engine;
+    },
+    unloadModel: async (request) => {
+      await this.enter('unloadModel', request);
+      this.setEngine(IDLE_ENGINE);
+      return this.engine;
+    },
+
+    getSettings: async (request) => {
+      await this.enter('getSettings', request);
+      return this.settings;
+    },
+    updateSettings: async (request) => {
+      await this.enter('updateSettings', request);
+      const { sampling, ...rest } = request;
+      this.settings = { ...this.settings, ...rest, sampling: { ...this.settings.sampling, ...sampling } };
+      this.emitEvent('settingsChanged', this.settings);
+      return this.settings;
+    },
+    resetSettings: async (request) => {
+      await this.enter('resetSettings', request);
+      this.settings = structuredClone(DEFAULT_SETTINGS);
+      this.emitEvent('settingsChanged', this.settings);
+      return this.settings;
+    },
+
     on: {
-      conversationsChanged: (listener) => {
-        this.listeners.add(listener);
-        return () => this.listeners.delete(listener);
-      },
+      conversationsChanged: this.on('conversationsChanged'),
+      chatStream: this.on('chatStream'),
+      contextUse: this.on('contextUse'),
+      modelsChanged: this.on('modelsChanged'),
+      engineStatus: this.on('engineStatus'),
+      settingsChanged: this.on('settingsChanged'),
     },
   };
 }

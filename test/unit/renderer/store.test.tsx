@@ -154,7 +154,8 @@ describe('renderer store', () => {
   it('follows the host: change events reload the list and the open conversation', async () => {
     const stop = startSync();
     await waitFor(() => expect(state().conversationsStatus).toBe('ready'));
-    expect(fake().listenerCount).toBe(1);
+    // conversationsChanged, chatStream, contextUse, engineStatus, modelsChanged, settingsChanged
+    expect(fake().listenerCount).toBe(6);
 
     const c = fake().addConversation('Made elsewhere');
     fake().emit({ reason: 'created', conversationId: c.id });
@@ -177,6 +178,48 @@ describe('renderer store', () => {
     fake().addConversation('Made while away');
     setConnection('connected');
     await waitFor(() => expect(state().conversations).toHaveLength(1));
+  });
+
+  it('follows the reply stream, the engine, the models and the settings', async () => {
+    const { conversation } = fake().readyConversation();
+    startSync();
+    await waitFor(() => expect(state().modelsStatus).toBe('ready'));
+    await waitFor(() => expect(state().settingsStatus).toBe('ready'));
+    selectConversation(conversation.id);
+    await waitFor(() => expect(selectMessagesOf(state(), conversation.id).status).toBe('ready'));
+
+    const user = fake().addMessage(conversation.id, 'user', 'Hi');
+    const reply = fake().addMessage(conversation.id, 'assistant', '', 'streaming');
+    fake().emitEvent('chatStream', { type: 'started', conversationId: conversation.id, message: reply });
+    fake().delta(reply.id, 'Hel');
+    fake().delta(reply.id, 'lo');
+    expect(selectMessagesOf(state(), conversation.id).items.map((m) => m.content)).toEqual(['Hello']);
+    fake().finish(reply.id);
+    expect(selectMessagesOf(state(), conversation.id).items.at(-1)?.status).toBe('complete');
+    expect(user.id).toBeTruthy();
+
+    fake().setEngine({ state: 'ready', modelId: conversation.modelId });
+    expect(state().engine?.state).toBe('ready');
+    fake().emitEvent('modelsChanged', { folder: '/elsewhere', models: [], scanning: true });
+    expect(state().modelList?.folder).toBe('/elsewhere');
+    fake().emitEvent('settingsChanged', { ...fake().settings, contextTokens: 2048 });
+    expect(state().settings?.contextTokens).toBe(2048);
+  });
+
+  it('after a reconnect reloads models, engine, settings and the open conversation', async () => {
+    const { conversation } = fake().readyConversation();
+    await loadConversations();
+    selectConversation(conversation.id);
+    await waitFor(() => expect(selectMessagesOf(state(), conversation.id).status).toBe('ready'));
+    setConnection('reconnecting');
+    fake().calls = [];
+    fake().addMessage(conversation.id, 'user', 'sent from elsewhere');
+    setConnection('connected');
+    await waitFor(() => expect(selectMessagesOf(state(), conversation.id).items).toHaveLength(1));
+    const names = fake().calls.map((c) => c.name);
+    for (const name of ['listConversations', 'listModels', 'getEngineStatus', 'getSettings', 'getContextUse'] as const) {
+      expect(names).toContain(name);
+    }
   });
 
   it('resets to the initial state', async () => {

@@ -1,8 +1,8 @@
 import { describeError } from '../../lib/errors';
-import type { Conversation } from '../../lib/contract';
+import type { Conversation, ConversationSettings } from '../../lib/contract';
 import { getStoreApi } from '../api';
 import { useTernStore } from '../store';
-import { loadMessages } from './chat';
+import { forgetConversation, loadContextUse, loadMessages } from './chat';
 
 const { setState, getState } = useTernStore;
 
@@ -33,6 +33,11 @@ export async function loadConversations(): Promise<void> {
 export function selectConversation(id: string): void {
   setState({ selectedConversationId: id, view: 'conversation' });
   void loadMessages(id);
+  void loadContextUse(id);
+}
+
+function replaceConversation(conversation: Conversation): void {
+  setState((s) => ({ conversations: s.conversations.map((c) => (c.id === conversation.id ? conversation : c)) }));
 }
 
 function upsert(list: Conversation[], conversation: Conversation): Conversation[] {
@@ -73,21 +78,39 @@ export async function renameConversation(id: string, title: string): Promise<boo
 export async function deleteConversation(id: string): Promise<boolean> {
   try {
     await getStoreApi().deleteConversation({ id });
-    setState((s) => {
-      const messages = { ...s.messages };
-      delete messages[id];
-      return {
-        conversations: s.conversations.filter((c) => c.id !== id),
-        selectedConversationId: s.selectedConversationId === id ? null : s.selectedConversationId,
-        searchHits: s.searchHits.filter((hit) => hit.conversationId !== id),
-        messages,
-        conversationActionError: null,
-      };
-    });
+    setState((s) => ({
+      conversations: s.conversations.filter((c) => c.id !== id),
+      selectedConversationId: s.selectedConversationId === id ? null : s.selectedConversationId,
+      searchHits: s.searchHits.filter((hit) => hit.conversationId !== id),
+      conversationActionError: null,
+    }));
+    forgetConversation(id);
     return true;
   } catch (error) {
     setState({ conversationActionError: `Could not delete the conversation: ${describeError(error)}` });
     return false;
+  }
+}
+
+/** Chooses the conversation's model (the host also remembers it for new conversations). */
+export async function chooseModel(conversationId: string, modelId: string): Promise<boolean> {
+  try {
+    replaceConversation(await getStoreApi().setConversationModel({ id: conversationId, modelId }));
+    setState({ modelActionError: null });
+    return true;
+  } catch (error) {
+    setState({ modelActionError: `Could not choose the model: ${describeError(error)}` });
+    return false;
+  }
+}
+
+/** Replaces the conversation's own settings; answers with the error to show, or null. */
+export async function saveConversationSettings(conversationId: string, settings: ConversationSettings): Promise<string | null> {
+  try {
+    replaceConversation(await getStoreApi().updateConversationSettings({ id: conversationId, settings }));
+    return null;
+  } catch (error) {
+    return `Could not save the conversation settings: ${describeError(error)}`;
   }
 }
 

@@ -3,9 +3,12 @@ import { getStoreApi } from '../api';
 import type { ConnectionState } from '../slices/connection';
 import { useTernStore } from '../store';
 import { loadAppInfo } from './about';
-import { loadMessages } from './chat';
+import { applyChatStream, loadContextUse, loadMessages, setContextUse } from './chat';
 import { loadConversations } from './conversations';
+import { loadEngineStatus, loadModels, setEngineStatus, setModelList } from './models';
+import { resumeWaitingRequests } from './retry';
 import { refreshSearch } from './search';
+import { loadSettings, setSettings } from './settings';
 
 const { setState, getState } = useTernStore;
 
@@ -13,13 +16,27 @@ const { setState, getState } = useTernStore;
 export function startSync(): Unsubscribe {
   void loadConversations();
   void loadAppInfo();
-  return getStoreApi().on.conversationsChanged((event) => {
-    void loadConversations();
-    refreshSearch();
-    if (event.reason === 'messages' && getState().selectedConversationId === event.conversationId) {
-      void loadMessages(event.conversationId);
-    }
-  });
+  void loadModels();
+  void loadEngineStatus();
+  void loadSettings();
+  const on = getStoreApi().on;
+  const stops = [
+    on.conversationsChanged((event) => {
+      void loadConversations();
+      refreshSearch();
+      if (event.reason === 'messages' && getState().selectedConversationId === event.conversationId) {
+        void loadMessages(event.conversationId);
+      }
+    }),
+    on.chatStream(applyChatStream),
+    on.contextUse(setContextUse),
+    on.engineStatus(setEngineStatus),
+    on.modelsChanged(setModelList),
+    on.settingsChanged(setSettings),
+  ];
+  return () => {
+    for (const stop of stops) stop();
+  };
 }
 
 /** Records the transport's state; after a reconnect, reloads what may have changed meanwhile. */
@@ -30,8 +47,17 @@ export function setConnection(connection: ConnectionState): void {
     void loadConversations();
     refreshSearch();
     if (getState().appInfoStatus !== 'ready') void loadAppInfo();
-    const selected = getState().selectedConversationId;
-    if (selected) void loadMessages(selected);
+    void loadModels();
+    void loadEngineStatus();
+    void loadSettings();
+    // The open conversation, and any whose reply was streaming, may have moved on meanwhile;
+    // the others are reloaded when opened.
+    const { selectedConversationId: selected, messages } = getState();
+    for (const [conversationId, loaded] of Object.entries(messages)) {
+      if (conversationId === selected || loaded.items.some((m) => m.status === 'streaming')) void loadMessages(conversationId);
+    }
+    if (selected) void loadContextUse(selected);
+    resumeWaitingRequests();
   }
 }
 

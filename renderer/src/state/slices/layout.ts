@@ -1,5 +1,5 @@
 /** Which panel the main area shows. */
-export type View = 'conversation' | 'about';
+export type View = 'conversation' | 'about' | 'settings';
 
 export interface LayoutSlice {
   view: View;

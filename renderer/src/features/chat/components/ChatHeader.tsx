@@ -1,21 +1,56 @@
+import { Icon } from '../../../components/Icon';
 import type { Conversation } from '../../../lib/contract';
+import { plural } from '../../../lib/format';
+import { useModels } from '../../../state';
+import { ContextMeter } from './ContextMeter';
+import { EngineState } from './EngineState';
+import { ModelPicker } from './ModelPicker';
 
-export function ChatHeader({ conversation, titleId }: { conversation: Conversation; titleId: string }) {
+interface ChatHeaderProps {
+  conversation: Conversation;
+  titleId: string;
+  settingsOpen: boolean;
+  onToggleSettings: () => void;
+}
+
+/** Title, the model picker, the engine's state and the context meter. */
+export function ChatHeader({ conversation, titleId, settingsOpen, onToggleSettings }: ChatHeaderProps) {
   const count = conversation.messageCount;
+  const hasModels = useModels().length > 0;
   return (
-    <header className="pane-header">
-      <div className="pane-heading">
-        <h2 id={titleId} className="pane-title">
-          {conversation.title}
-        </h2>
-        <p className="pane-subtitle">
-          {count === 0 ? 'No messages' : `${count} ${count === 1 ? 'message' : 'messages'}`} · started{' '}
-          <time dateTime={new Date(conversation.createdAt).toISOString()}>
-            {new Date(conversation.createdAt).toLocaleString()}
-          </time>
-        </p>
+    <header className="pane-header chat-header">
+      <div className="chat-header-top">
+        <div className="pane-heading">
+          <h2 id={titleId} className="pane-title">
+            {conversation.title}
+          </h2>
+          <p className="pane-subtitle">
+            {count === 0 ? 'No messages' : plural(count, 'message', 'messages')} · started{' '}
+            <time dateTime={new Date(conversation.createdAt).toISOString()}>
+              {new Date(conversation.createdAt).toLocaleString()}
+            </time>
+          </p>
+        </div>
+        <div className="chat-header-side">
+          {hasModels && <ContextMeter conversationId={conversation.id} />}
+          <button
+            type="button"
+            className={settingsOpen ? 'button button-quiet active' : 'button button-quiet'}
+            aria-expanded={settingsOpen}
+            aria-controls="conversation-settings"
+            onClick={onToggleSettings}
+          >
+            <Icon name="sliders" />
+            Conversation settings
+          </button>
+        </div>
       </div>
-      <span className="badge">No model loaded</span>
+      {hasModels && (
+        <div className="chat-toolbar">
+          <ModelPicker conversation={conversation} />
+          <EngineState conversation={conversation} />
+        </div>
+      )}
     </header>
   );
 }

@@ -1,34 +1,16 @@
 import type { Message } from '../../../lib/contract';
+import { MessageItem } from './MessageItem';
 
-const ROLE_LABEL = { user: 'You', assistant: 'Assistant', system: 'System' } as const;
-
-const STATUS_NOTE: Record<Message['status'], string | null> = {
-  complete: null,
-  streaming: 'still being written',
-  interrupted: 'interrupted',
-  error: 'failed',
-};
-
+/** The conversation's messages, oldest first. Only the last reply can be continued. */
 export function MessageList({ messages }: { messages: Message[] }) {
+  const last = messages[messages.length - 1];
   return (
     <ol className="message-list" aria-label="Messages">
       {messages.map((message) => (
-        <MessageItem key={message.id} message={message} />
+        <li key={message.id} className="message-item">
+          <MessageItem message={message} isLast={message === last} />
+        </li>
       ))}
     </ol>
-  );
-}
-
-function MessageItem({ message }: { message: Message }) {
-  const note = STATUS_NOTE[message.status];
-  return (
-    <li className={`message message-${message.role}`}>
-      <div className="message-meta">
-        <span className="message-role">{ROLE_LABEL[message.role]}</span>
-        {message.modelId && <span className="muted">{message.modelId}</span>}
-        {note && <span className={`badge badge-${message.status}`}>{note}</span>}
-      </div>
-      <div className="message-content">{message.content}</div>
-    </li>
   );
 }

@@ -1,0 +1,42 @@
+/** Numbers and names as the UI writes them. */
+import type { Message, ModelFile } from './contract';
+
+/** Decimal units, as file managers show model files: "1.2 GB", "640 MB". */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB`;
+  if (bytes >= 1e6) return `${Math.round(bytes / 1e6)} MB`;
+  if (bytes >= 1e3) return `${Math.round(bytes / 1e3)} KB`;
+  return `${bytes} B`;
+}
+
+export function plural(count: number, one: string, many: string): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+/** "180 ms" under a second, "1.4 s" from there. */
+export function formatDuration(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** The file name, and the model's own name when it has a different one. */
+export function modelName(model: ModelFile): string {
+  return model.name && model.name !== model.fileName ? `${model.fileName} (${model.name})` : model.fileName;
+}
+
+/** One line per model file in the picker: name, size, architecture, and why it cannot run. */
+export function modelOptionLabel(model: ModelFile): string {
+  const parts = [modelName(model), formatBytes(model.sizeBytes), model.arch ?? 'unknown architecture'];
+  const label = parts.join(' · ');
+  return model.problem ? `${label} — cannot run: ${model.problem}` : label;
+}
+
+/** "42 tokens · 180 ms to first token · 31.2 tok/s · bitnet-2b.gguf"; what is not known is left out. */
+export function formatReplyStats(message: Message): string {
+  const { generatedTokens, ttftMs, decodeTokensPerSec } = message.stats;
+  const parts: string[] = [];
+  if (generatedTokens !== null) parts.push(plural(generatedTokens, 'token', 'tokens'));
+  if (ttftMs !== null) parts.push(`${formatDuration(ttftMs)} to first token`);
+  if (decodeTokensPerSec !== null) parts.push(`${decodeTokensPerSec.toFixed(1)} tok/s`);
+  if (message.modelName) parts.push(message.modelName);
+  return parts.join(' · ');
+}

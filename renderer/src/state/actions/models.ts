@@ -1,0 +1,67 @@
+import type { EngineStatus, ModelList } from '../../lib/contract';
+import { describeError } from '../../lib/errors';
+import { getStoreApi } from '../api';
+import { useTernStore } from '../store';
+
+const { setState } = useTernStore;
+
+/** Loads the model list (the models folder and the files in it). */
+export async function loadModels(): Promise<void> {
+  setState((s) => ({ modelsStatus: s.modelsStatus === 'ready' ? 'ready' : 'loading', modelsError: null }));
+  try {
+    setModelList(await getStoreApi().listModels({}));
+  } catch (error) {
+    setState({ modelsStatus: 'error', modelsError: describeError(error) });
+  }
+}
+
+/** The list from a call or a modelsChanged event. */
+export function setModelList(modelList: ModelList): void {
+  setState({ modelList, modelsStatus: 'ready', modelsError: null });
+}
+
+/** Looks at the models folder again ("Check again"). */
+export async function rescanModels(): Promise<void> {
+  try {
+    setModelList(await getStoreApi().rescanModels({}));
+    setState({ modelActionError: null });
+  } catch (error) {
+    setState({ modelActionError: `Could not look at the models folder: ${describeError(error)}` });
+  }
+}
+
+export function setEngineStatus(engine: EngineStatus): void {
+  setState({ engine });
+}
+
+export async function loadEngineStatus(): Promise<void> {
+  try {
+    setEngineStatus(await getStoreApi().getEngineStatus({}));
+  } catch {
+    // The engine's state stays unknown until its next engineStatus event.
+  }
+}
+
+/** Loads a model now, ahead of the first reply. */
+export async function loadModel(modelId: string): Promise<void> {
+  try {
+    setEngineStatus(await getStoreApi().loadModel({ modelId }));
+    setState({ modelActionError: null });
+  } catch (error) {
+    setState({ modelActionError: `Could not load the model: ${describeError(error)}` });
+  }
+}
+
+/** Frees the model at once (a reply in flight is cancelled). */
+export async function unloadModel(): Promise<void> {
+  try {
+    setEngineStatus(await getStoreApi().unloadModel({}));
+    setState({ modelActionError: null });
+  } catch (error) {
+    setState({ modelActionError: `Could not unload the model: ${describeError(error)}` });
+  }
+}
+
+export function dismissModelError(): void {
+  setState({ modelActionError: null });
+}

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { expect, test } from './fixtures/test';
 
 test.describe('conversations', () => {
@@ -7,13 +8,17 @@ test.describe('conversations', () => {
     await expect(app.chat.textInputs).toHaveCount(0);
   });
 
-  test('create opens the new conversation, with no model and no message box', async ({ app }) => {
+  test('create opens the new conversation; with no model file there is no message box', async ({ app, host }) => {
     await app.sidebar.create();
     await app.sidebar.expectTitles(['New conversation']);
     expect(await app.sidebar.selectedTitle()).toBe('New conversation');
     await expect(app.chat.title).toHaveText('New conversation');
-    await expect(app.chat.noModelNotice).toContainText('No model is loaded yet.');
-    await expect(app.chat.noModelNotice).toContainText('Model management arrives with the Models panel');
+    // A fresh data folder has no model files: the notice says where to put one.
+    await expect(app.chat.noModelNotice).toContainText('No model files yet.');
+    await expect(app.chat.noModelNotice).toContainText(join(host.dataDir, 'models'));
+    await expect(app.chat.noModelNotice).toContainText('tern serve --model FILE');
+    await expect(app.chat.checkAgainButton).toBeVisible();
+    await expect(app.chat.modelPicker).toHaveCount(0);
     await expect(app.chat.messages).toHaveCount(0);
     await expect(app.chat.textInputs).toHaveCount(0);
   });

@@ -1,6 +1,7 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 import { AboutPage } from './about';
 import { ChatPage } from './chat';
+import { SettingsPage } from './settings';
 import { SidebarPage } from './sidebar';
 
 /** The whole window: one page object per area, and the connection banner. */
@@ -8,11 +9,13 @@ export class TernApp {
   readonly sidebar: SidebarPage;
   readonly chat: ChatPage;
   readonly about: AboutPage;
+  readonly settings: SettingsPage;
 
   constructor(readonly page: Page) {
     this.sidebar = new SidebarPage(page);
     this.chat = new ChatPage(page);
     this.about = new AboutPage(page);
+    this.settings = new SettingsPage(page);
   }
 
   /** Opens the URL the host printed and waits until the conversation list has loaded. */

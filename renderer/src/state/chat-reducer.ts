@@ -4,6 +4,7 @@
  * (started → delta… → finished). No React, no store, no API: tested on its own.
  */
 import type { ChatStreamEvent, Message, SendResult } from '../lib/contract';
+import { NO_STATS } from '../lib/stats';
 import type { ConversationMessages } from './slices/chat';
 
 export type MessagesByConversation = Record<string, ConversationMessages>;
@@ -53,15 +54,7 @@ export function pendingUserMessage(options: {
     modelId: null,
     modelName: null,
     note: null,
-    stats: {
-      promptTokens: null,
-      generatedTokens: null,
-      ttftMs: null,
-      prefillTokensPerSec: null,
-      decodeTokensPerSec: null,
-      energyJoules: null,
-      energySource: null,
-    },
+    stats: NO_STATS,
   };
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatStreamEvent, Message } from '../../../electron/common/contract';
+import { NO_STATS } from '../../../renderer/src/lib/stats';
 import {
   chatReducer,
   pendingMessageId,
@@ -22,15 +23,7 @@ function message(fields: Partial<Message> = {}): Message {
     modelId: 'sha-model',
     modelName: 'bitnet-2b.gguf',
     note: null,
-    stats: {
-      promptTokens: null,
-      generatedTokens: null,
-      ttftMs: null,
-      prefillTokensPerSec: null,
-      decodeTokensPerSec: null,
-      energyJoules: null,
-      energySource: null,
-    },
+    stats: NO_STATS,
     ...fields,
   };
 }

@@ -22,6 +22,7 @@ import type {
   Unsubscribe,
 } from '../../../electron/common/contract';
 import { DEFAULT_SETTINGS, TernError } from '../../../electron/common/contract';
+import { NO_STATS } from '../../../renderer/src/lib/stats';
 
 type AnyListener = (payload: never) => void;
 
@@ -57,15 +58,6 @@ export const sampleAppInfo: AppInfo = {
 
 export const MODELS_FOLDER = '/tmp/tern-test-data/models';
 
-const NO_STATS: Message['stats'] = {
-  promptTokens: null,
-  generatedTokens: null,
-  ttftMs: null,
-  prefillTokensPerSec: null,
-  decodeTokensPerSec: null,
-  energyJoules: null,
-  energySource: null,
-};
 
 const IDLE_ENGINE: EngineStatus = { state: 'idle', modelId: null, progress: null, error: null, contextTokens: null, busy: false };
 

@@ -1,4 +1,5 @@
 import { useId, type KeyboardEvent } from 'react';
+import { DismissibleError } from '../../../components/DismissibleError';
 import { Icon } from '../../../components/Icon';
 import type { Conversation } from '../../../lib/contract';
 import {
@@ -53,22 +54,12 @@ export function Composer({ conversation }: { conversation: Conversation }) {
           The connection dropped. Your message will be sent when it is back.
         </p>
       )}
-      {send?.status === 'failed' && (
-        <div className="notice notice-error composer-notice" role="alert">
-          <span>{send.error}</span>
-          <button type="button" className="icon-button" aria-label="Dismiss" onClick={() => dismissSendError(id)}>
-            <Icon name="close" />
-          </button>
-        </div>
-      )}
-      {actionError && (
-        <div className="notice notice-error composer-notice" role="alert">
-          <span>{actionError}</span>
-          <button type="button" className="icon-button" aria-label="Dismiss" onClick={() => dismissReplyActionError(id)}>
-            <Icon name="close" />
-          </button>
-        </div>
-      )}
+      <DismissibleError
+        message={send?.status === 'failed' ? send.error : null}
+        onDismiss={() => dismissSendError(id)}
+        className="composer-notice"
+      />
+      <DismissibleError message={actionError} onDismiss={() => dismissReplyActionError(id)} className="composer-notice" />
       <div className="composer-box">
         <textarea
           className="composer-input"

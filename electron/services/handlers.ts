@@ -31,6 +31,13 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   const { store, events, settings, library, engine, chat } = deps;
   const cpuInfo = deps.cpuInfo ?? nativeCpuInfo;
 
+  function startingModel(): string | null {
+    const last = settings.defaultModelId();
+    if (last && library.get(last)?.problem === null) return last;
+    const runnable = library.runnable();
+    return runnable.length === 1 ? runnable[0]!.id : null;
+  }
+
   return {
     getAppInfo: () => ({
       name: packageJson.productName,
@@ -47,7 +54,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     listConversations: ({ query }) => store.conversations.list(query === undefined ? {} : { query }),
 
     createConversation: ({ title }) => {
-      const created = store.conversations.create(title === undefined ? {} : { title });
+      // A new conversation starts with the model chosen last (or the only one there is).
+      const created = store.conversations.create({ ...(title === undefined ? {} : { title }), modelId: startingModel() });
       events.emit('conversationsChanged', { reason: 'created', conversationId: created.id });
       return created;
     },

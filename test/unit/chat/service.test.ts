@@ -232,3 +232,16 @@ describe.skipIf(!built)('chat service (real engine process)', () => {
     expect(await call<Message[]>('listMessages', { conversationId: c.id })).toEqual([]);
   });
 });
+
+describe.skipIf(!built)('the model a conversation starts with', () => {
+  it('is the one chosen last, or the only one there is', async () => {
+    const [model] = services.library.list().models;
+    const first = await call<Conversation>('createConversation', {});
+    expect(first.modelId).toBe(model!.id);
+    await call('setConversationModel', { id: first.id, modelId: model!.id });
+    expect((await call<Conversation>('createConversation', {})).modelId).toBe(model!.id);
+    rmSync(join(root, 'data', 'models', 'tiny.gguf'));
+    await services.library.scan();
+    expect((await call<Conversation>('createConversation', {})).modelId).toBeNull();
+  });
+});

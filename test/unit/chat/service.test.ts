@@ -4,18 +4,48 @@
  * Covers streaming into the store, KV reuse on a follow-up, idempotent Send, Stop, Continue, the
  * engine dying mid-reply, deleting a conversation mid-reply, and closing mid-reply.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ChatStreamEvent, Conversation, EventName, EventPayload, Message, SendResult, WireResult } from '../../../electron/common/contract';
 import { type Dispatch, createDispatcher } from '../../../electron/services/dispatcher';
 import { type EngineProcess, forkLauncher } from '../../../electron/services/engine-host/host';
 import { loadAddon } from '../../../electron/services/native';
 import { type Services, openServices } from '../../../electron/services/services';
-import { built, models, workerPath } from '../engine-host/helpers';
+import { built, root as root_, workerPath } from '../engine-host/helpers';
 
-const MODEL = models.find((m) => m.includes('b1.58')) ?? models[0]!;
+/**
+ * The model: made here by synth (2B4T architecture, random weights, the Llama 3 vocabulary of the
+ * tokenizer fixture). With its ~128k tokens an early end of turn is all but impossible, so a reply runs
+ * long enough to be stopped or to have its engine killed under it.
+ */
+let MODEL = '';
+let modelDir = '';
+beforeAll(async () => {
+  if (!built) return;
+  modelDir = mkdtempSync(join(tmpdir(), 'tern-chat-model-'));
+  MODEL = join(modelDir, 'chat.gguf');
+  const tokenizerDir = join(root_, 'test/fixtures/tokenizer');
+  const vocabFrom = join(tokenizerDir, readdirSync(tokenizerDir).find((f) => f.endsWith('.gguf'))!);
+  await loadAddon().synth(MODEL, {
+    arch: 'bitnet-b1.58',
+    format: 'I2_S',
+    nEmbd: 128,
+    nLayer: 2,
+    nHead: 2,
+    nHeadKv: 1,
+    nFf: 256,
+    nVocab: (await loadAddon().inspect(vocabFrom)).hparams.nVocab,
+    nCtx: 4096,
+    ropeTheta: 500000,
+    seed: 5,
+    vocabFrom,
+  });
+});
+afterAll(() => {
+  if (modelDir) rmSync(modelDir, { recursive: true, force: true });
+});
 
 let root: string;
 let services: Services;

@@ -84,9 +84,20 @@ export class ConversationRepository {
     return this.require(id);
   }
 
-  /** Deletes the conversation, its messages and their search entries. */
+  /**
+   * Deletes the conversation, its messages and their search entries. The messages go first, the
+   * newest first (a reply is always newer than what it answers), so no foreign-key cascade has to
+   * recurse down a long branch: SQLite refuses cascades deeper than 1000 levels.
+   */
   delete(id: string): void {
-    this.changeOne(id, 'DELETE FROM conversations WHERE id = ?', id);
+    this.db.transaction(() => {
+      const seqs = this.db
+        .prepare<[string], { seq: number }>('SELECT seq FROM messages WHERE conversation_id = ? ORDER BY seq DESC')
+        .all(id);
+      const remove = this.db.prepare('DELETE FROM messages WHERE seq = ?');
+      for (const { seq } of seqs) remove.run(seq);
+      this.changeOne(id, 'DELETE FROM conversations WHERE id = ?', id);
+    })();
   }
 
   /** Shows the branch ending at `messageId`, which must belong to the conversation. */

@@ -87,6 +87,21 @@ describe('store: conversations', () => {
     expect(codeOf(() => conversations.delete(a.id))).toBe('NOT_FOUND');
   });
 
+  it('deletes a conversation whose branch is thousands of messages long, with its search entries', () => {
+    const c = temp.store.conversations.create();
+    let parent: string | null = null;
+    for (let i = 0; i < 2500; i++) {
+      parent = temp.store.messages.append({ conversationId: c.id, parentId: parent, role: i % 2 ? 'assistant' : 'user', content: `turn ${i}` }).id;
+    }
+    const other = temp.store.conversations.create();
+    temp.store.messages.append({ conversationId: other.id, parentId: null, role: 'user', content: 'kept turn' });
+    temp.store.conversations.delete(c.id);
+    expect(temp.store.conversations.get(c.id)).toBeUndefined();
+    expect(temp.store.db.prepare('SELECT count(*) AS n FROM messages').get()).toEqual({ n: 1 });
+    expect(temp.store.db.prepare("SELECT count(*) AS n FROM messages_fts WHERE messages_fts MATCH 'turn'").get()).toEqual({ n: 1 });
+    expect(codeOf(() => temp.store.conversations.delete(c.id))).toBe('NOT_FOUND');
+  });
+
   it('keeps per-conversation settings and model', () => {
     const { conversations } = temp.store;
     const a = conversations.create({ settings: { sampling: { temperature: 0.7 } } });

@@ -10,12 +10,14 @@ import { z } from 'zod';
 import { appCalls, appEvents } from './areas/app';
 import { chatCalls, chatEvents } from './areas/chat';
 import { conversationCalls, conversationEvents } from './areas/conversations';
+import { historyCalls, historyEvents } from './areas/history';
 import { modelCalls, modelEvents } from './areas/models';
 import { settingsCalls, settingsEvents } from './areas/settings';
 
 export * from './areas/app';
 export * from './areas/chat';
 export * from './areas/conversations';
+export * from './areas/history';
 export * from './areas/models';
 export * from './areas/settings';
 export { Id } from './schema';
@@ -26,6 +28,7 @@ export const calls = {
   ...appCalls,
   ...conversationCalls,
   ...chatCalls,
+  ...historyCalls,
   ...modelCalls,
   ...settingsCalls,
 } as const;
@@ -42,6 +45,7 @@ export const events = {
   ...appEvents,
   ...conversationEvents,
   ...chatEvents,
+  ...historyEvents,
   ...modelEvents,
   ...settingsEvents,
 } as const;

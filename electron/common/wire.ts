@@ -19,8 +19,11 @@ import { ErrorCode, type WireError, type WireResult, describeIssues } from './co
 export const WS_PATH = '/ws';
 /** The query parameter that carries the connection token. */
 export const TOKEN_PARAM = 'token';
-/** Messages larger than this are refused with BAD_REQUEST (the connection keeps serving). */
-export const MAX_MESSAGE_BYTES = 1024 * 1024;
+/**
+ * Messages larger than this are refused with BAD_REQUEST (the connection keeps serving). Large
+ * enough for an import of many conversations.
+ */
+export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
 export const RequestId = z.union([z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER), z.string().min(1).max(64)]);
 export type RequestId = z.infer<typeof RequestId>;

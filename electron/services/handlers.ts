@@ -8,6 +8,8 @@ import { type AppInfo, type CpuInfo, TernError } from '../common/contract';
 import { type ChatService, contextFor } from './chat/service';
 import type { EventBus, Handlers } from './dispatcher';
 import type { EngineHost } from './engine-host/types';
+import { exportAll, exportConversation } from './history/export';
+import { importConversations } from './history/import';
 import type { ModelLibrary } from './models/library';
 import { loadAddon } from './native';
 import { engineStatus } from './services';
@@ -90,14 +92,33 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return updated;
     },
 
-    listMessages: ({ conversationId }) => chat.withLiveText(store.messages.activeBranch(conversationId)),
+    listMessages: ({ conversationId }) => chat.withLiveText(store.branches.activeBranch(conversationId)),
+
+    activateMessage: ({ messageId }) => {
+      const conversation = store.branches.activate(messageId);
+      events.emit('conversationsChanged', { reason: 'messages', conversationId: conversation.id });
+      return conversation;
+    },
+
+    deleteMessage: ({ messageId }) => chat.deleteMessage(messageId),
 
     searchMessages: ({ query, limit }) => store.search(query, limit),
 
     sendMessage: (request) => chat.send(request),
+    regenerateReply: (request) => chat.regenerate(request),
+    editMessage: (request) => chat.edit(request),
     continueReply: (request) => chat.continueReply(request),
     stopReply: ({ conversationId }) => ({ stopped: chat.stop(conversationId) }),
     getContextUse: ({ conversationId }) => chat.getContextUse(conversationId),
+
+    exportConversation: ({ id, format }) => exportConversation(store, id, format),
+    exportAll: () => exportAll(store),
+    importConversations: ({ content }) => {
+      const { result, created, merged } = importConversations(store, content);
+      for (const id of created) events.emit('conversationsChanged', { reason: 'created', conversationId: id });
+      for (const id of merged) events.emit('conversationsChanged', { reason: 'messages', conversationId: id });
+      return result;
+    },
 
     listModels: () => library.list(),
     rescanModels: () => library.scan(),

@@ -32,6 +32,16 @@ export type ContextUse = z.infer<typeof ContextUse>;
 export const chatCalls = {
   /** Adds the user's message and starts the reply; the reply streams as chatStream events. */
   sendMessage: call(z.object({ requestId: RequestId, conversationId: Id, text: z.string().trim().min(1).max(100_000) }).strict(), SendResult),
+  /** A new version of a reply (a sibling of it, streaming); the old ones are kept. */
+  regenerateReply: call(z.object({ requestId: RequestId, messageId: Id }).strict(), Message),
+  /**
+   * Sends an edited user message as a new branch: a sibling of the edited message with its own
+   * reply; the old branch stays reachable through the version switcher.
+   */
+  editMessage: call(
+    z.object({ requestId: RequestId, messageId: Id, text: z.string().trim().min(1).max(100_000) }).strict(),
+    SendResult,
+  ),
   /** Resumes an interrupted reply where it stopped. */
   continueReply: call(z.object({ requestId: RequestId, messageId: Id }).strict(), Message),
   /** Stops the conversation's reply in flight (nothing happens when there is none). */

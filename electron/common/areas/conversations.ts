@@ -60,6 +60,13 @@ export const Message = z.object({
 });
 export type Message = z.infer<typeof Message>;
 
+/** A message of the branch shown, with its alternatives: the `‹ 2/3 ›` switcher's facts. */
+export const BranchMessage = Message.extend({
+  /** The ids of this message and its alternatives (same parent: regenerated replies, edited prompts), oldest first. */
+  versionIds: z.array(Id).min(1),
+});
+export type BranchMessage = z.infer<typeof BranchMessage>;
+
 export const SearchHit = z.object({
   conversationId: Id,
   conversationTitle: z.string(),
@@ -83,8 +90,15 @@ export const conversationCalls = {
   /** Chooses the conversation's model (also remembered as the default for new conversations). */
   setConversationModel: call(z.object({ id: Id, modelId: Id }).strict(), Conversation),
 
-  /** The messages of the conversation's active branch, root first. */
-  listMessages: call(z.object({ conversationId: Id }).strict(), z.array(Message)),
+  /** The messages of the conversation's active branch, root first, each with its versions. */
+  listMessages: call(z.object({ conversationId: Id }).strict(), z.array(BranchMessage)),
+  /**
+   * Shows the branch through this message (down its most recent replies) and makes it the
+   * conversation's active one: the version switcher, and opening a search hit.
+   */
+  activateMessage: call(z.object({ messageId: Id }).strict(), Conversation),
+  /** Deletes the message and everything after it on its branches; the branch shown moves to its parent. */
+  deleteMessage: call(z.object({ messageId: Id }).strict(), Conversation),
   /** Full-text search over every message of every branch. */
   searchMessages: call(
     z.object({ query: z.string().trim().min(1).max(500), limit: z.number().int().min(1).max(200).optional() }).strict(),

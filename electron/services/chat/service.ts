@@ -3,6 +3,8 @@
  * engine process and are written to the store as they arrive, and every change goes out as
  * events. One reply at a time per conversation; replies of several conversations queue in the
  * engine host. A retried Send (same request id) answers with what the first one started.
+ * Regenerate and Edit are Sends on another branch: a new reply beside the old one, or a new
+ * user message beside the edited one with its reply; the new branch becomes the one shown.
  *
  * The prompt of every turn extends the last one exactly (the reply's sampled ids are kept, not
  * re-tokenized), so the engine computes only the new tokens of a follow-up.
@@ -81,32 +83,70 @@ export class ChatService {
     const earlier = store.messages.findByRequest(request.requestId);
     if (earlier) return this.earlierSend(earlier, request.requestId);
     const conversation = store.conversations.require(request.conversationId);
+    return this.ask(conversation, conversation.activeLeafId, request.text, request.requestId);
+  }
+
+  /**
+   * An edited user message: a new sibling of it with the new text and its own reply, on a new
+   * branch that becomes the one shown. A retry with the same request id answers the first.
+   */
+  edit(request: { requestId: string; messageId: string; text: string }): SendResult {
+    const { store } = this.deps;
+    const earlier = store.messages.findByRequest(request.requestId);
+    if (earlier) return this.earlierSend(earlier, request.requestId);
+    const message = store.messages.require(request.messageId);
+    if (message.role !== 'user') throw new TernError('BAD_REQUEST', 'only a message you wrote can be edited');
+    const conversation = store.conversations.require(message.conversationId);
+    return this.ask(conversation, message.parentId, request.text, request.requestId);
+  }
+
+  /**
+   * A new version of a reply: a streaming sibling answering the same message, which becomes the
+   * branch shown; the old versions are kept. A retry with the same request id answers the first.
+   */
+  regenerate(request: { requestId: string; messageId: string }): Message {
+    const { store } = this.deps;
+    const earlier = store.messages.findByRequest(request.requestId);
+    if (earlier) {
+      if (earlier.role !== 'assistant') throw new TernError('CONFLICT', 'that request id was already used for another kind of request');
+      return earlier;
+    }
+    const message = store.messages.require(request.messageId);
+    if (message.role !== 'assistant') throw new TernError('BAD_REQUEST', 'only a reply can be regenerated');
+    if (message.parentId === null) throw new TernError('BAD_REQUEST', 'this reply answers no message, so there is nothing to regenerate it from');
+    const conversation = store.conversations.require(message.conversationId);
     this.checkIdle(conversation.id);
     const model = this.modelFor(conversation);
-
-    const userMessage = store.messages.append({
-      conversationId: conversation.id,
-      parentId: conversation.activeLeafId,
-      role: 'user',
-      content: request.text,
-      requestId: request.requestId,
-    });
-    if (conversation.messageCount === 0 && conversation.title === 'New conversation') {
-      store.conversations.rename(conversation.id, titleFrom(request.text));
-    }
     const reply = store.messages.append({
       conversationId: conversation.id,
-      parentId: userMessage.id,
+      parentId: message.parentId,
       role: 'assistant',
       status: 'streaming',
       modelId: model.id,
       modelName: displayName(model),
-      requestId: replyRequestId(request.requestId),
+      requestId: request.requestId,
     });
+    this.begin(conversation.id, reply, model);
+    return reply;
+  }
+
+  /**
+   * Deletes a message and its subtree; a reply streaming inside it is cancelled first (and not
+   * stored). The branch shown moves as BranchRepository.delete says.
+   */
+  async deleteMessage(messageId: string): Promise<Conversation> {
+    const { store } = this.deps;
+    for (;;) {
+      const conversationId = store.messages.require(messageId).conversationId;
+      const reply = this.replies.get(conversationId);
+      if (!reply || !store.branches.subtree(messageId).includes(reply.messageId)) break;
+      reply.abortReason = 'deleted';
+      reply.controller.abort();
+      await reply.done;
+    }
+    const { conversation } = store.branches.delete(messageId);
     this.changed(conversation.id);
-    this.deps.events.emit('chatStream', { type: 'started', conversationId: conversation.id, message: reply });
-    this.start(conversation.id, reply.id, model, false);
-    return { userMessage, reply };
+    return conversation;
   }
 
   continueReply(request: { requestId: string; messageId: string }): Message {
@@ -152,7 +192,7 @@ export class ChatService {
    * may be behind by a flush, or ahead by a delta not yet sent): a client that loads a reply
    * mid-stream and then applies the following deltas has exactly the text.
    */
-  withLiveText(messages: Message[]): Message[] {
+  withLiveText<T extends Message>(messages: T[]): T[] {
     return messages.map((message) => {
       const reply = this.replies.get(message.conversationId);
       return reply && reply.messageId === message.id && message.status === 'streaming' ? { ...message, content: reply.shown } : message;
@@ -209,11 +249,44 @@ export class ChatService {
 
   // ---- A reply ----------------------------------------------------------------------------
 
+  /** Adds the user's message under `parentId` and starts its reply: a Send, or an edit. */
+  private ask(conversation: Conversation, parentId: string | null, text: string, requestId: string): SendResult {
+    const { store } = this.deps;
+    this.checkIdle(conversation.id);
+    const model = this.modelFor(conversation);
+    const { userMessage, reply } = store.db.transaction(() => {
+      const user = store.messages.append({ conversationId: conversation.id, parentId, role: 'user', content: text, requestId });
+      if (conversation.messageCount === 0 && conversation.title === 'New conversation') {
+        store.conversations.rename(conversation.id, titleFrom(text));
+      }
+      const answer = store.messages.append({
+        conversationId: conversation.id,
+        parentId: user.id,
+        role: 'assistant',
+        status: 'streaming',
+        modelId: model.id,
+        modelName: displayName(model),
+        requestId: replyRequestId(requestId),
+      });
+      return { userMessage: user, reply: answer };
+    })();
+    this.begin(conversation.id, reply, model);
+    return { userMessage, reply };
+  }
+
+  /** Announces a new streaming reply and runs it. */
+  private begin(conversationId: string, reply: Message, model: ModelFile): void {
+    this.changed(conversationId);
+    this.deps.events.emit('chatStream', { type: 'started', conversationId, message: reply });
+    this.start(conversationId, reply.id, model, false);
+  }
+
   private earlierSend(message: Message, requestId: string): SendResult {
     const { store } = this.deps;
-    const userMessage = message.role === 'user' ? message : store.messages.require(message.parentId ?? '');
+    if (message.role !== 'user') throw new TernError('CONFLICT', 'that request id was already used for another kind of request');
+    const userMessage = message;
     const reply = store.messages.findByRequest(replyRequestId(requestId));
-    if (!reply) throw new TernError('INTERNAL', 'the reply of that request is missing');
+    if (!reply) throw new TernError('CONFLICT', 'the reply of that request has been deleted since');
     return { userMessage, reply };
   }
 
@@ -319,9 +392,9 @@ export class ChatService {
   /** The prompt for this reply, trimmed to the context; remembers where the context now starts. */
   private async prompt(reply: Reply, loaded: LoadedModel, settings: EffectiveSettings, continuing: boolean) {
     const { store } = this.deps;
-    const branch = store.messages.activeBranch(reply.conversationId);
-    const end = branch.findIndex((m) => m.id === reply.messageId);
-    const history = branch.slice(0, continuing ? end + 1 : end).filter((m) => m.role !== 'system' && m.status !== 'error');
+    // The branch down to this reply, whichever branch is shown meanwhile.
+    const branch = store.messages.pathTo(reply.messageId);
+    const history = (continuing ? branch : branch.slice(0, -1)).filter((m) => m.role !== 'system' && m.status !== 'error');
     const startId = store.conversations.contextStart(reply.conversationId);
     const startIndex = Math.max(0, history.findIndex((m) => m.id === startId));
     const turns: PromptMessage[] = history.map((m) => this.promptMessage(m, loaded.modelKey));

@@ -1,5 +1,7 @@
 export { monotonicClock, openStore, type Store, type StoreOptions } from './store';
 export { ConversationRepository, DEFAULT_TITLE, type NewConversation } from './conversations';
+export { BranchRepository, type DeletedMessages } from './branches';
+export { HistoryRepository, type ConversationRecord, type ImportedMessage, type StoredIdentity } from './history';
 export { MessageRepository, type MessageChanges, type NewMessage } from './messages';
 export { SettingsRepository } from './settings';
 export { ModelFileRepository, type ModelFileRow } from './model-files';

@@ -185,6 +185,24 @@ export class MessageRepository {
       .map(toMessage);
   }
 
+  /** The path from the root down to a message (itself included), root first. */
+  pathTo(id: string): Message[] {
+    const path = this.db
+      .prepare<[string], MessageRow>(
+        `WITH RECURSIVE up(id, depth) AS (
+           SELECT id, 0 FROM messages WHERE id = ?
+           UNION ALL
+           SELECT m.parent_id, u.depth + 1 FROM messages m JOIN up u ON m.id = u.id
+           WHERE m.parent_id IS NOT NULL
+         )
+         SELECT ${prefixed('m')} FROM up u JOIN messages m ON m.id = u.id ORDER BY u.depth DESC`,
+      )
+      .all(id)
+      .map(toMessage);
+    if (path.length === 0) throw new TernError('NOT_FOUND', `no message with id ${id}`);
+    return path;
+  }
+
   /** The replies to a message in the order they were made; with parentId null, the roots. */
   children(conversationId: string, parentId: string | null): Message[] {
     return this.db

@@ -4,7 +4,9 @@
  */
 import Database from 'better-sqlite3';
 import type { SearchHit } from '../../common/contract';
+import { BranchRepository } from './branches';
 import { ConversationRepository } from './conversations';
+import { HistoryRepository } from './history';
 import { MessageRepository } from './messages';
 import { ModelFileRepository } from './model-files';
 import { type MigrationResult, migrate } from './migrations';
@@ -22,6 +24,10 @@ export interface Store {
   readonly db: Database.Database;
   readonly conversations: ConversationRepository;
   readonly messages: MessageRepository;
+  /** The branch shown with its versions, switching branches, deleting a message's subtree. */
+  readonly branches: BranchRepository;
+  /** Rows as export reads them and import writes them. */
+  readonly history: HistoryRepository;
   readonly settings: SettingsRepository;
   readonly modelFiles: ModelFileRepository;
   /** The schema versions before and after opening. */
@@ -43,11 +49,14 @@ export function openStore(path: string, options: StoreOptions = {}): Store {
     const messages = new MessageRepository(db, now);
     const interruptedAtOpen = messages.interruptStreaming();
     if (interruptedAtOpen > 0) log(`store: ${interruptedAtOpen} reply(s) left streaming by the last run marked interrupted`);
+    const conversations = new ConversationRepository(db, now);
     return {
       path,
       db,
-      conversations: new ConversationRepository(db, now),
+      conversations,
       messages,
+      branches: new BranchRepository(db, messages, conversations),
+      history: new HistoryRepository(db),
       settings: new SettingsRepository(db),
       modelFiles: new ModelFileRepository(db, now),
       migration,

@@ -2,13 +2,15 @@
  * Chat through the real services: the dispatcher, the store, the model library and the engine in
  * its own process (the built worker, the real addon, a fixture model in the models folder).
  * Covers streaming into the store, KV reuse on a follow-up, idempotent Send, Stop, Continue, the
- * engine dying mid-reply, deleting a conversation mid-reply, and closing mid-reply.
+ * engine dying mid-reply, deleting a conversation mid-reply, and closing mid-reply; Regenerate and
+ * Edit (new versions beside the old, idempotent, refused while a reply streams), and deleting a
+ * message with a reply streaming below it.
  */
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ChatStreamEvent, Conversation, EventName, EventPayload, Message, SendResult, WireResult } from '../../../electron/common/contract';
+import type { BranchMessage, ChatStreamEvent, Conversation, EventName, EventPayload, Message, SendResult, WireResult } from '../../../electron/common/contract';
 import { type Dispatch, createDispatcher } from '../../../electron/services/dispatcher';
 import { type EngineProcess, forkLauncher } from '../../../electron/services/engine-host/host';
 import { loadAddon } from '../../../electron/services/native';
@@ -140,7 +142,7 @@ describe.skipIf(!built)('chat service (real engine process)', () => {
     expect(reply.stats.promptTokens).toBeGreaterThan(0);
     const stored = await call<Message[]>('listMessages', { conversationId: c.id });
     expect(stored.map((m) => m.id)).toEqual([sent.userMessage.id, sent.reply.id]);
-    expect(stored[1]).toEqual(reply);
+    expect(stored[1]).toEqual({ ...reply, versionIds: [reply.id] });
     const conversations = await call<Conversation[]>('listConversations', {});
     expect(conversations[0]).toMatchObject({ id: c.id, title: 'Hello there, tiny model', modelId: services.library.list().models[0]!.id });
     expect(await call('getContextUse', { conversationId: c.id })).toMatchObject({
@@ -249,6 +251,111 @@ describe.skipIf(!built)('chat service (real engine process)', () => {
     expect(kept[1]).toMatchObject({ id: other.reply.id, status: 'interrupted' });
     expect(kept[1]!.note).toMatch(/closed|stopped/i);
     expect(sent.reply.id).not.toBe(other.reply.id);
+  });
+
+  it('Regenerate makes a new version beside the old one; both stay reachable; a retry answers the first', async () => {
+    const c = await conversationWith({ temperature: 0.8, maxTokens: 6 });
+    const sent = await call<SendResult>('sendMessage', { requestId: requestId(), conversationId: c.id, text: 'Say something.' });
+    const first = await finished(sent.reply.id);
+    const id = requestId();
+    const again = await call<Message>('regenerateReply', { requestId: id, messageId: sent.reply.id });
+    expect(again).toMatchObject({ role: 'assistant', status: 'streaming', parentId: sent.userMessage.id, modelName: 'tiny.gguf' });
+    expect(again.id).not.toBe(sent.reply.id);
+    expect((await call<Message>('regenerateReply', { requestId: id, messageId: sent.reply.id })).id).toBe(again.id);
+    const second = await finished(again.id);
+    expect(second.stats.generatedTokens).toBeGreaterThan(0);
+    expect(streamEvents(again.id).filter((e) => e.type === 'started')).toHaveLength(1);
+    expect(streamEvents(again.id).some((e) => e.type === 'delta')).toBe(true);
+
+    const shown = await call<BranchMessage[]>('listMessages', { conversationId: c.id });
+    expect(shown.map((m) => m.id)).toEqual([sent.userMessage.id, again.id]);
+    expect(shown[1]!.versionIds).toEqual([sent.reply.id, again.id]);
+    expect(shown[0]!.versionIds).toEqual([sent.userMessage.id]);
+    // The switcher: back to the first version, kept as it was.
+    seen = [];
+    expect(await call<Conversation>('activateMessage', { messageId: sent.reply.id })).toMatchObject({ activeLeafId: sent.reply.id });
+    expect(seen).toContainEqual({ name: 'conversationsChanged', payload: { reason: 'messages', conversationId: c.id } });
+    expect((await call<BranchMessage[]>('listMessages', { conversationId: c.id }))[1]).toEqual({ ...first, versionIds: [sent.reply.id, again.id] });
+    await expect(call('regenerateReply', { requestId: requestId(), messageId: sent.userMessage.id })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+  });
+
+  it('Edit sends a new branch with its own reply; the old branch stays reachable; a retry answers the first', async () => {
+    const c = await conversationWith({ temperature: 0, maxTokens: 4 });
+    const q1 = await call<SendResult>('sendMessage', { requestId: requestId(), conversationId: c.id, text: 'First wording' });
+    await finished(q1.reply.id);
+    const q2 = await call<SendResult>('sendMessage', { requestId: requestId(), conversationId: c.id, text: 'A follow-up' });
+    await finished(q2.reply.id);
+
+    const id = requestId();
+    const edited = await call<SendResult>('editMessage', { requestId: id, messageId: q1.userMessage.id, text: 'Second wording' });
+    expect(edited.userMessage).toMatchObject({ role: 'user', content: 'Second wording', parentId: null });
+    expect(edited.reply).toMatchObject({ role: 'assistant', status: 'streaming', parentId: edited.userMessage.id });
+    const retried = await call<SendResult>('editMessage', { requestId: id, messageId: q1.userMessage.id, text: 'Second wording' });
+    expect([retried.userMessage.id, retried.reply.id]).toEqual([edited.userMessage.id, edited.reply.id]);
+    await finished(edited.reply.id);
+
+    const shown = await call<BranchMessage[]>('listMessages', { conversationId: c.id });
+    expect(shown.map((m) => m.id)).toEqual([edited.userMessage.id, edited.reply.id]);
+    expect(shown[0]!.versionIds).toEqual([q1.userMessage.id, edited.userMessage.id]);
+    await call('activateMessage', { messageId: q1.userMessage.id });
+    expect((await call<BranchMessage[]>('listMessages', { conversationId: c.id })).map((m) => m.id)).toEqual([
+      q1.userMessage.id,
+      q1.reply.id,
+      q2.userMessage.id,
+      q2.reply.id,
+    ]);
+    await expect(call('editMessage', { requestId: requestId(), messageId: q1.reply.id, text: 'x' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+  });
+
+  it('a reply’s prompt is its own branch even when another branch is shown meanwhile', async () => {
+    const c = await conversationWith({ temperature: 0, maxTokens: 4 });
+    const q1 = await call<SendResult>('sendMessage', { requestId: requestId(), conversationId: c.id, text: 'Short' });
+    const first = await finished(q1.reply.id);
+    const longer = 'A much longer wording of the question, with many more words in it than before.';
+    // Switched back in the same tick, before the reply's prompt is built.
+    const edited = services.chat.edit({ requestId: requestId(), messageId: q1.userMessage.id, text: longer });
+    void services.handlers.activateMessage({ messageId: q1.userMessage.id });
+    const reply = await finished(edited.reply.id);
+    expect(reply.stats.promptTokens).toBeGreaterThan((first.stats.promptTokens ?? 0) + 10);
+    expect((await call<BranchMessage[]>('listMessages', { conversationId: c.id })).map((m) => m.id)).toEqual([q1.userMessage.id, q1.reply.id]);
+  });
+
+  it('Regenerate and Edit are refused while a reply is being written in the conversation', async () => {
+    const c = await conversationWith({ temperature: 0.8, seed: 9, maxTokens: 3000 });
+    const sent = await call<SendResult>('sendMessage', { requestId: requestId(), conversationId: c.id, text: 'Talk at length.' });
+    await expect(call('regenerateReply', { requestId: requestId(), messageId: sent.reply.id })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(call('editMessage', { requestId: requestId(), messageId: sent.userMessage.id, text: 'Other' })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await call('stopReply', { conversationId: c.id });
+    await finished(sent.reply.id);
+    expect((await call<BranchMessage[]>('listMessages', { conversationId: c.id })).map((m) => m.versionIds)).toEqual([[sent.userMessage.id], [sent.reply.id]]);
+  });
+
+  it('deleting a message cancels a reply streaming below it, and only that', async () => {
+    const c = await conversationWith({ temperature: 0, maxTokens: 4 });
+    const q1 = await call<SendResult>('sendMessage', { requestId: requestId(), conversationId: c.id, text: 'Old wording' });
+    await finished(q1.reply.id);
+    await call('updateConversationSettings', { id: c.id, settings: { sampling: { temperature: 0.8, seed: 4, maxTokens: 3000 } } });
+    const edited = await call<SendResult>('editMessage', { requestId: requestId(), messageId: q1.userMessage.id, text: 'New wording' });
+    while (!streamEvents(edited.reply.id).some((e) => e.type === 'delta' || e.type === 'finished')) await new Promise((r) => setTimeout(r, 2));
+
+    // The old branch goes; the reply on the new one keeps streaming.
+    const afterOld = await call<Conversation>('deleteMessage', { messageId: q1.userMessage.id });
+    expect(afterOld).toMatchObject({ activeLeafId: edited.reply.id, messageCount: 2 });
+    expect(services.chat.busy()).toBe(true);
+    expect((await call<BranchMessage[]>('listMessages', { conversationId: c.id }))[0]!.versionIds).toEqual([edited.userMessage.id]);
+
+    seen = [];
+    const afterNew = await call<Conversation>('deleteMessage', { messageId: edited.userMessage.id });
+    expect(afterNew).toMatchObject({ activeLeafId: null, messageCount: 0 });
+    expect(services.chat.busy()).toBe(false);
+    expect(await call('listMessages', { conversationId: c.id })).toEqual([]);
+    expect(seen).toContainEqual({ name: 'conversationsChanged', payload: { reason: 'messages', conversationId: c.id } });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(streamEvents(edited.reply.id).filter((e) => e.type === 'finished')).toEqual([]);
+    const next = await call<SendResult>('sendMessage', { requestId: requestId(), conversationId: c.id, text: 'Fresh start' });
+    expect(next.userMessage.parentId).toBeNull();
+    await call('stopReply', { conversationId: c.id });
+    await finished(next.reply.id);
   });
 
   it('says plainly when there is no model, or the chosen one is gone', async () => {

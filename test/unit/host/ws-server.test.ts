@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MAX_MESSAGE_BYTES } from '../../../electron/common/wire';
 import { type RunningHost, startHost } from '../../../electron/host/server';
 import { type FakeBackend, RawClient, appInfo, fakeBackend, rendererDir, upgradeStatus } from './helpers';
 
@@ -85,7 +86,7 @@ describe('calls over /ws', () => {
     const client = await connect();
     client.ws.send(Buffer.from([1, 2, 3]), { binary: true });
     expect(await client.next()).toMatchObject({ t: 'error', error: { code: 'BAD_REQUEST', message: expect.stringMatching(/binary/) } });
-    client.send({ t: 'call', id: 11, method: 'getAppInfo', params: { pad: 'x'.repeat(1024 * 1024 + 10) } });
+    client.send({ t: 'call', id: 11, method: 'getAppInfo', params: { pad: 'x'.repeat(MAX_MESSAGE_BYTES + 10) } });
     expect(await client.next()).toMatchObject({ t: 'error', error: { code: 'BAD_REQUEST', message: expect.stringMatching(/too large/) } });
     client.send({ t: 'call', id: 12, method: 'getAppInfo' });
     expect(await client.next()).toMatchObject({ t: 'result', id: 12, result: { ok: true } });

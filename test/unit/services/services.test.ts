@@ -135,11 +135,62 @@ describe('handlers through the dispatcher', () => {
     expect(await ok('searchMessages', { query: 'bitnet', limit: 1 })).toHaveLength(1);
   });
 
+  it('switches and deletes versions, exports and imports, with events', async () => {
+    const c = await ok<ConversationValue>('createConversation', { title: 'Versions' });
+    await services.close();
+    const store = openStore(join(dataDir, 'tern.db'));
+    const q = store.messages.append({ conversationId: c.id, parentId: null, role: 'user', content: 'What is BitNet?' });
+    const a1 = store.messages.append({ conversationId: c.id, parentId: q.id, role: 'assistant', content: 'A ternary model.' });
+    const a2 = store.messages.append({ conversationId: c.id, parentId: q.id, role: 'assistant', content: 'One-bit-ish weights.' });
+    store.close();
+    services = openServices({ dataDir, host: 'headless', owner: 'test' });
+    dispatch = createDispatcher(services.handlers);
+    seen = [];
+    services.events.listen((name, payload) => seen.push({ name, payload }));
+
+    type Listed = { id: string; versionIds: string[] };
+    expect((await ok<Listed[]>('listMessages', { conversationId: c.id })).map((m) => [m.id, m.versionIds])).toEqual([
+      [q.id, [q.id]],
+      [a2.id, [a1.id, a2.id]],
+    ]);
+    expect(await ok('activateMessage', { messageId: a1.id })).toMatchObject({ id: c.id, activeLeafId: a1.id });
+    const json = await ok<{ fileName: string; mimeType: string; content: string }>('exportConversation', { id: c.id, format: 'json' });
+    expect(json).toMatchObject({ fileName: 'Versions.json', mimeType: 'application/json' });
+    expect((await ok<{ content: string }>('exportConversation', { id: c.id, format: 'markdown' })).content).toContain('## Assistant\n\nA ternary model.');
+    expect((await ok<{ fileName: string }>('exportAll', {})).fileName).toMatch(/^tern-conversations-\d{4}-\d{2}-\d{2}\.json$/);
+
+    expect(await ok('deleteMessage', { messageId: a1.id })).toMatchObject({ id: c.id, activeLeafId: a2.id, messageCount: 2 });
+    expect(await ok('importConversations', { content: json.content })).toEqual({
+      conversations: 1,
+      conversationsAdded: 0,
+      messagesAdded: 1,
+      messagesSkipped: 2,
+    });
+    expect((await ok<Listed[]>('listMessages', { conversationId: c.id }))[1]!.versionIds).toEqual([a2.id, a1.id]);
+    expect(await fails('importConversations', { content: 'nope' })).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('not JSON') });
+    expect(seen.filter((e) => e.name === 'conversationsChanged').map((e) => e.payload)).toEqual([
+      { reason: 'messages', conversationId: c.id },
+      { reason: 'messages', conversationId: c.id },
+      { reason: 'messages', conversationId: c.id },
+    ]);
+
+    await ok('deleteConversation', { id: c.id });
+    seen = [];
+    expect(await ok('importConversations', { content: json.content })).toMatchObject({ conversationsAdded: 1, messagesAdded: 3 });
+    expect(seen).toEqual([{ name: 'conversationsChanged', payload: { reason: 'created', conversationId: c.id } }]);
+    expect(await ok('listConversations', {})).toEqual([expect.objectContaining({ id: c.id, activeLeafId: a1.id, messageCount: 3 })]);
+  });
+
   it('answers NOT_FOUND for unknown ids', async () => {
     for (const [method, params] of [
       ['renameConversation', { id: 'missing', title: 'x' }],
       ['deleteConversation', { id: 'missing' }],
       ['listMessages', { conversationId: 'missing' }],
+      ['activateMessage', { messageId: 'missing' }],
+      ['deleteMessage', { messageId: 'missing' }],
+      ['exportConversation', { id: 'missing', format: 'markdown' }],
+      ['regenerateReply', { requestId: 'request-missing', messageId: 'missing' }],
+      ['editMessage', { requestId: 'request-missing', messageId: 'missing', text: 'x' }],
     ] as const) {
       const error = await fails(method, params);
       expect(error.code).toBe('NOT_FOUND');

@@ -1,7 +1,7 @@
 /**
  * Hardening that applies to every web page Electron creates: no navigation away from the app,
- * no new windows (web links go to the system browser), no <webview>, no permissions, and the
- * CSP on every response.
+ * no new windows (web links go to the system browser), no <webview>, no permission but writing
+ * to the clipboard (Copy and Copy code), and the CSP on every response.
  */
 import { withSecurityHeaders } from './csp';
 import { isAppUrl, isExternalWebUrl } from './origin';
@@ -29,9 +29,12 @@ export function hardenWebContents(contents: WebContentsLike, openExternal: OpenE
   });
 }
 
+/** The only permission the app's page gets: writing text to the clipboard (never reading it). */
+const ALLOWED_PERMISSIONS = new Set(['clipboard-sanitized-write']);
+
 export function hardenSession(session: SessionLike): void {
-  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
+  session.setPermissionRequestHandler((_contents, permission, callback) => callback(ALLOWED_PERMISSIONS.has(permission)));
+  session.setPermissionCheckHandler((_contents, permission) => ALLOWED_PERMISSIONS.has(permission));
   session.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: withSecurityHeaders(details.responseHeaders) });
   });

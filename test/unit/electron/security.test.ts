@@ -91,13 +91,15 @@ describe('hardenWebContents', () => {
 });
 
 describe('hardenSession', () => {
-  it('denies every permission request and check', () => {
+  it('denies every permission request and check but writing to the clipboard', () => {
     const session = new FakeSession();
     hardenSession(session);
     for (const permission of ['media', 'geolocation', 'notifications', 'openExternal', 'clipboard-read']) {
       expect(session.request(permission)).toBe(false);
       expect(session.checkHandler?.({}, permission)).toBe(false);
     }
+    expect(session.request('clipboard-sanitized-write')).toBe(true);
+    expect(session.checkHandler?.({}, 'clipboard-sanitized-write')).toBe(true);
   });
 
   it('puts the CSP on every response', () => {

@@ -13,6 +13,11 @@ const paths = {
   refresh: 'M20 11a8 8 0 1 0-2.3 5.7M20 5v6h-6',
   chevron: 'M9 6l6 6-6 6',
   play: 'M8 5v14l11-7z',
+  'chevron-left': 'M15 6l-6 6 6 6',
+  copy: 'M9 9h11v11H9zM5 15H4V4h11v1',
+  check: 'M5 12l5 5 9-10',
+  download: 'M12 4v11M7 10l5 5 5-5M5 20h14',
+  upload: 'M12 20V9M7 14l5-5 5 5M5 4h14',
 } as const;
 
 export type IconName = keyof typeof paths;

@@ -5,6 +5,7 @@
 export type {
   AppInfo,
   AppSettings,
+  BranchMessage,
   ChatStreamEvent,
   ContextUse,
   Conversation,
@@ -13,6 +14,9 @@ export type {
   EngineStatus,
   ErrorCode,
   EventPayload,
+  ExportFormat,
+  ExportedFile,
+  ImportResult,
   Message,
   MessageStats,
   ModelFile,

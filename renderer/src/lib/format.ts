@@ -1,5 +1,5 @@
 /** Numbers and names as the UI writes them. */
-import type { Message, ModelFile } from './contract';
+import type { ImportResult, Message, ModelFile } from './contract';
 
 /** Decimal units, as file managers show model files: "1.2 GB", "640 MB". */
 export function formatBytes(bytes: number): string {
@@ -39,4 +39,16 @@ export function formatReplyStats(message: Message): string {
   if (decodeTokensPerSec !== null) parts.push(`${decodeTokensPerSec.toFixed(1)} tok/s`);
   if (message.modelName) parts.push(message.modelName);
   return parts.join(' · ');
+}
+
+/** "Imported 2 conversations: 14 messages added, 3 already here." (what an import did). */
+export function describeImport(result: ImportResult): string {
+  const { conversations, conversationsAdded, messagesAdded, messagesSkipped } = result;
+  if (conversations === 0) return 'The file holds no conversations.';
+  if (messagesAdded === 0 && conversationsAdded === 0) {
+    return `Nothing new: ${conversations === 1 ? 'the conversation is' : `all ${conversations} conversations are`} already here.`;
+  }
+  const fresh = conversationsAdded < conversations ? ` (${conversationsAdded} new)` : '';
+  const skipped = messagesSkipped > 0 ? `, ${messagesSkipped} already here` : '';
+  return `Imported ${plural(conversations, 'conversation', 'conversations')}${fresh}: ${plural(messagesAdded, 'message', 'messages')} added${skipped}.`;
 }

@@ -4,7 +4,7 @@ export { setApi } from './api';
 export type { LoadStatus } from './slices/types';
 export type { ConnectionState } from './slices/connection';
 export type { View } from './slices/layout';
-export type { ConversationMessages, SendState } from './slices/chat';
+export type { ConversationMessages, EditState, SendState } from './slices/chat';
 export {
   chatReducer,
   pendingMessageId,
@@ -47,6 +47,24 @@ export {
 } from './actions/models';
 export { loadSettings, saveSettings, resetSettings, type SettingsOutcome } from './actions/settings';
 export { MAX_ATTEMPTS, RETRY_DELAY_MS } from './actions/retry';
+export {
+  showVersion,
+  regenerateReply,
+  deleteMessage,
+  startEdit,
+  setEditText,
+  cancelEdit,
+  sendEdit,
+  openSearchHit,
+  clearFocusMessage,
+} from './actions/branches';
+export {
+  exportConversation,
+  exportAll,
+  importConversations,
+  type ExportOutcome,
+  type ImportOutcome,
+} from './actions/history';
 export { setFilter, searchMessages, cancelPendingSearch, SEARCH_DELAY_MS } from './actions/search';
 export { loadAppInfo } from './actions/about';
 export { showView } from './actions/layout';

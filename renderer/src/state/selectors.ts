@@ -1,6 +1,6 @@
 import { useShallow } from 'zustand/react/shallow';
-import type { ContextUse, Conversation, Message, ModelFile } from '../lib/contract';
-import type { ConversationMessages, SendState } from './slices/chat';
+import type { BranchMessage, ContextUse, Conversation, ModelFile } from '../lib/contract';
+import type { ConversationMessages, EditState, SendState } from './slices/chat';
 import { useTernStore, type TernState } from './store';
 
 // ---- Plain selectors (state in, value out): usable in tests and in hooks ------------------
@@ -32,15 +32,32 @@ export function selectSendState(state: TernState, conversationId: string | null)
   return conversationId ? (state.sends[conversationId] ?? null) : null;
 }
 
-/** Send is possible: text typed, a model chosen, no reply streaming, no Send on its way. */
+/** Send is possible: text typed, a model chosen, no reply streaming, no Send or change of branch on its way. */
 export function selectCanSend(state: TernState, conversationId: string | null): boolean {
   if (!conversationId) return false;
   const conversation = state.conversations.find((c) => c.id === conversationId);
   if (!conversation?.modelId) return false;
   if (!(state.drafts[conversationId] ?? '').trim()) return false;
+  // A change of branch on its way (edit, regenerate, switch, delete) decides where a new message goes.
+  if (state.branchBusy[conversationId]) return false;
   const send = selectSendState(state, conversationId);
   if (send && send.status !== 'failed') return false;
   return !selectIsReplying(state, conversationId);
+}
+
+/**
+ * The branch can change now (switch version, regenerate, edit, delete): no reply streaming, no
+ * Send or edit on its way, no other change of branch in flight.
+ */
+export function selectCanChangeBranch(state: TernState, conversationId: string): boolean {
+  if (state.branchBusy[conversationId]) return false;
+  const send = selectSendState(state, conversationId);
+  if (send && send.status !== 'failed') return false;
+  return !selectIsReplying(state, conversationId);
+}
+
+export function selectEdit(state: TernState, conversationId: string): EditState | null {
+  return state.edits[conversationId] ?? null;
 }
 
 const NO_MODELS: ModelFile[] = [];
@@ -98,7 +115,7 @@ export function useMessagesOf(conversationId: string | null): ConversationMessag
   return useTernStore((s) => selectMessagesOf(s, conversationId));
 }
 
-export function useMessageItems(conversationId: string | null): Message[] {
+export function useMessageItems(conversationId: string | null): BranchMessage[] {
   return useTernStore((s) => selectMessagesOf(s, conversationId).items);
 }
 
@@ -135,3 +152,9 @@ export const useCanSend = (conversationId: string) => useTernStore((s) => select
 export const useIsReplying = (conversationId: string) => useTernStore((s) => selectIsReplying(s, conversationId));
 export const useReplyActionError = (conversationId: string) =>
   useTernStore((s) => s.replyActionErrors[conversationId] ?? null);
+export const useCanChangeBranch = (conversationId: string) => useTernStore((s) => selectCanChangeBranch(s, conversationId));
+export const useEdit = (conversationId: string) => useTernStore((s) => selectEdit(s, conversationId));
+/** The message a search hit asked to bring into view, until it has been shown. */
+export const useFocusMessageId = () => useTernStore((s) => s.focusMessageId);
+/** This message is the one to bring into view (a boolean, so the other messages do not re-render). */
+export const useIsFocusMessage = (messageId: string) => useTernStore((s) => s.focusMessageId === messageId);

@@ -1,11 +1,12 @@
-import { expect, type Locator, type Page } from '@playwright/test';
+import { expect, type Download, type Locator, type Page } from '@playwright/test';
 
 export type MessageRole = 'user' | 'assistant';
 export type MessageStatus = 'streaming' | 'complete' | 'interrupted' | 'error';
+export type ExportChoice = 'Markdown (this branch)' | 'JSON (all branches)';
 
 /**
- * The conversation area: header (title, model picker, engine state, context meter), the messages,
- * the composer, and the conversation's own settings.
+ * The conversation area: header (title, model picker, engine state, context meter, export), the
+ * messages with their versions and actions, the composer, and the conversation's own settings.
  */
 export class ChatPage {
   readonly root: Locator;
@@ -40,6 +41,17 @@ export class ChatPage {
   readonly statsLines: Locator;
   /** On the last reply when it was interrupted. */
   readonly continueButton: Locator;
+  /** A message opened from a search hit, highlighted for a moment (class message-focused). */
+  readonly highlightedMessage: Locator;
+  /** The "Delete message?" question (in <body>, outside the article). */
+  readonly deleteMessageDialog: Locator;
+
+  // ---- Export
+  /** Opens a menu (role=menu, same name) with "Markdown (this branch)" and "JSON (all branches)". */
+  readonly exportButton: Locator;
+  readonly exportMenu: Locator;
+  /** A failed export (role alert in the header). */
+  readonly exportError: Locator;
 
   // ---- Composer
   readonly messageBox: Locator;
@@ -77,11 +89,18 @@ export class ChatPage {
     this.userMessages = this.root.locator('article[data-role="user"]');
     this.statsLines = this.replies.locator('.message-stats');
     this.continueButton = this.root.getByRole('button', { name: 'Continue', exact: true });
+    this.highlightedMessage = this.root.locator('article.message-focused');
+    this.deleteMessageDialog = page.getByRole('alertdialog', { name: 'Delete message?' });
 
-    this.messageBox = this.root.getByRole('textbox', { name: 'Message', exact: true });
-    this.sendButton = this.root.getByRole('button', { name: 'Send', exact: true });
-    this.stopButton = this.root.getByRole('button', { name: 'Stop', exact: true });
+    this.exportButton = this.root.getByRole('button', { name: 'Export conversation', exact: true });
+    this.exportMenu = this.root.getByRole('menu', { name: 'Export conversation' });
+    this.exportError = this.root.locator('.pane-header').getByRole('alert');
+
     const composer = this.root.getByRole('form', { name: 'Compose' });
+    this.messageBox = this.root.getByRole('textbox', { name: 'Message', exact: true });
+    // The composer's own: a message being edited has a Send of its own inside its article.
+    this.sendButton = composer.getByRole('button', { name: 'Send', exact: true });
+    this.stopButton = this.root.getByRole('button', { name: 'Stop', exact: true });
     this.composerError = composer.getByRole('alert');
     this.waitingToSend = composer.getByRole('status');
 
@@ -163,5 +182,116 @@ export class ChatPage {
     await this.systemPromptBox.fill(text);
     await this.settingsPanel.getByRole('button', { name: 'Save', exact: true }).click();
     await expect(this.settingsPanel.getByRole('status')).toHaveText('Saved for this conversation.');
+  }
+
+  // ---- Versions -------------------------------------------------------------------------
+
+  /** The message with this id (its article's data-message-id). */
+  messageById(id: string): Locator {
+    return this.root.locator(`article[data-message-id="${id}"]`);
+  }
+
+  /** The `‹ 2/3 ›` switcher under a message: role=group named "Version 2 of 3"; absent with one version. */
+  versions(article: Locator): Locator {
+    return article.getByRole('group', { name: /^Version \d+ of \d+$/ });
+  }
+
+  /** The switcher's "2/3" (use with toHaveText to wait for a switch). */
+  versionCount(article: Locator): Locator {
+    return article.locator('.versions-count');
+  }
+
+  /** "2/3" as shown now ('' when the message has a single version). */
+  async versionText(article: Locator): Promise<string> {
+    const count = this.versionCount(article);
+    return (await count.count()) ? ((await count.textContent()) ?? '').trim() : '';
+  }
+
+  async previousVersion(article: Locator): Promise<void> {
+    await article.getByRole('button', { name: 'Previous version', exact: true }).click();
+  }
+
+  async nextVersion(article: Locator): Promise<void> {
+    await article.getByRole('button', { name: 'Next version', exact: true }).click();
+  }
+
+  // ---- Message actions ------------------------------------------------------------------
+
+  /** One of a message's buttons: Copy, Edit (user), Regenerate (reply), Delete message. */
+  action(article: Locator, name: 'Copy' | 'Edit' | 'Regenerate' | 'Delete message'): Locator {
+    return article.getByRole('button', { name, exact: true });
+  }
+
+  /**
+   * Asks for a new version of a reply. The new version streams in the same place (the last reply
+   * stays the last); wait with waitForReply().
+   */
+  async regenerate(reply: Locator): Promise<void> {
+    await this.action(reply, 'Regenerate').click();
+  }
+
+  /** The text box of a message being edited, named "Edit message". */
+  editBox(article: Locator): Locator {
+    return article.getByRole('textbox', { name: 'Edit message', exact: true });
+  }
+
+  /** Opens the edit box of a user message. */
+  async startEdit(userMessage: Locator): Promise<Locator> {
+    await this.action(userMessage, 'Edit').click();
+    const box = this.editBox(userMessage);
+    await expect(box).toBeFocused();
+    return box;
+  }
+
+  /**
+   * Edits a user message and sends it (the edit box's own Send, inside the article): a new
+   * branch, shown at once. `userMessage` should be positional (e.g. userMessages.last()), since
+   * the message shown afterwards is a new one.
+   */
+  async edit(userMessage: Locator, text: string): Promise<void> {
+    const box = await this.startEdit(userMessage);
+    await box.fill(text);
+    await userMessage.getByRole('button', { name: 'Send', exact: true }).click();
+    await expect(this.root.getByRole('textbox', { name: 'Edit message', exact: true })).toHaveCount(0);
+  }
+
+  /** Opens the edit box, types, then Cancel: the message stays as it was. */
+  async editAndCancel(userMessage: Locator, text: string): Promise<void> {
+    const box = await this.startEdit(userMessage);
+    await box.fill(text);
+    await userMessage.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await expect(box).toHaveCount(0);
+  }
+
+  /** What Copy said under the message: "Copied", or "Could not copy". */
+  copyStatus(article: Locator): Locator {
+    return article.getByRole('status');
+  }
+
+  /** Copies the message's text (the browser context needs clipboard permissions to read it back). */
+  async copy(article: Locator): Promise<void> {
+    await this.action(article, 'Copy').click();
+    await expect(this.copyStatus(article)).toHaveText('Copied');
+  }
+
+  /** Delete message, then confirm or cancel "Delete this message and everything after it on this branch?". */
+  async deleteMessage(article: Locator, answer: 'confirm' | 'cancel' = 'confirm'): Promise<void> {
+    await this.action(article, 'Delete message').click();
+    await expect(this.deleteMessageDialog).toBeVisible();
+    await this.deleteMessageDialog.getByRole('button', { name: answer === 'confirm' ? 'Delete' : 'Cancel', exact: true }).click();
+    await expect(this.deleteMessageDialog).toHaveCount(0);
+  }
+
+  // ---- Export ---------------------------------------------------------------------------
+
+  /** Exports the open conversation; resolves with the browser's download (suggestedFilename, path). */
+  async exportConversation(choice: ExportChoice): Promise<Download> {
+    await this.exportButton.click();
+    await expect(this.exportMenu).toBeVisible();
+    const [download] = await Promise.all([
+      this.page.waitForEvent('download'),
+      this.exportMenu.getByRole('menuitem', { name: choice, exact: true }).click(),
+    ]);
+    return download;
   }
 }

@@ -1,4 +1,4 @@
-import { expect, type Locator, type Page } from '@playwright/test';
+import { expect, type Download, type Locator, type Page } from '@playwright/test';
 
 /** The conversations column. */
 export class SidebarPage {
@@ -7,6 +7,14 @@ export class SidebarPage {
   readonly newButton: Locator;
   readonly filterBox: Locator;
   readonly messageHits: Locator;
+  readonly exportAllButton: Locator;
+  readonly importButton: Locator;
+  /** The hidden <input type=file accept=".json,application/json"> behind Import. */
+  readonly importInput: Locator;
+  /** "Imported 2 conversations: 14 messages added, 3 already here." */
+  readonly importResult: Locator;
+  /** "Import refused: …" (CONFLICT, BAD_REQUEST), "Could not import: …", or a failed Export all. */
+  readonly historyError: Locator;
 
   constructor(private readonly page: Page) {
     this.root = page.getByRole('region', { name: 'Conversations' });
@@ -14,6 +22,12 @@ export class SidebarPage {
     this.newButton = this.root.getByRole('button', { name: 'New conversation' });
     this.filterBox = this.root.getByRole('searchbox', { name: 'Filter conversations' });
     this.messageHits = this.root.getByRole('region', { name: 'Matching messages' });
+    this.exportAllButton = this.root.getByRole('button', { name: 'Export all', exact: true });
+    this.importButton = this.root.getByRole('button', { name: 'Import', exact: true });
+    const history = this.root.locator('.history-tools');
+    this.importInput = history.locator('input[type="file"]');
+    this.importResult = history.getByRole('status');
+    this.historyError = history.getByRole('alert');
   }
 
   async waitUntilLoaded(): Promise<void> {
@@ -107,5 +121,33 @@ export class SidebarPage {
 
   async clearFilter(): Promise<void> {
     await this.filterBox.fill('');
+  }
+
+  /** The search hits (buttons) in "Matching messages", optionally those containing `text`. */
+  hits(text?: string): Locator {
+    const all = this.messageHits.getByRole('button');
+    return text ? all.filter({ hasText: text }) : all;
+  }
+
+  /** Opens a search hit: its conversation, on the hit's branch, scrolled to the message (highlighted). */
+  async openHit(text: string): Promise<void> {
+    await this.hits(text).first().click();
+  }
+
+  /** Export all: resolves with the browser's download of the JSON file. */
+  async exportAll(): Promise<Download> {
+    const [download] = await Promise.all([this.page.waitForEvent('download'), this.exportAllButton.click()]);
+    return download;
+  }
+
+  /**
+   * Imports a file (as if picked after Import) and resolves with what the sidebar says: the
+   * counts, or why it was refused.
+   */
+  async importFile(path: string): Promise<string> {
+    await this.importInput.setInputFiles(path);
+    const said = this.importResult.or(this.historyError);
+    await expect(said).toBeVisible();
+    return ((await said.textContent()) ?? '').trim();
   }
 }

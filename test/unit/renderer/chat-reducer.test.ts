@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatStreamEvent, Message } from '../../../electron/common/contract';
+import type { BranchMessage, ChatStreamEvent, Message } from '../../../electron/common/contract';
 import { NO_STATS } from '../../../renderer/src/lib/stats';
 import {
   chatReducer,
@@ -11,9 +11,12 @@ import {
 
 let next = 1;
 
-function message(fields: Partial<Message> = {}): Message {
+/** A message as the host lists it: with its versions (just itself unless given). */
+function message(fields: Partial<BranchMessage> = {}): BranchMessage {
+  const id = fields.id ?? `m${next++}`;
   return {
-    id: `m${next++}`,
+    id,
+    versionIds: [id],
     conversationId: 'c1',
     parentId: null,
     role: 'assistant',
@@ -43,7 +46,7 @@ const delta = (m: Message, text: string, tokens: number, offset?: number): ChatA
 };
 const finished = (m: Message): ChatAction => stream({ type: 'finished', conversationId: m.conversationId, message: m });
 
-function loaded(conversationId: string, messages: Message[]): MessagesByConversation {
+function loaded(conversationId: string, messages: BranchMessage[]): MessagesByConversation {
   return chatReducer({}, { type: 'loaded', conversationId, messages });
 }
 
@@ -219,6 +222,108 @@ describe('chat reducer', () => {
       const reply = message({ content: 'Half', status: 'interrupted', note: 'Stopped.' });
       const state = run(loaded('c1', [reply]), { type: 'continuePending', message: reply }, { type: 'continueFailed', message: reply });
       expect(items(state)).toEqual([reply]);
+    });
+  });
+
+  describe('versions and branches', () => {
+    const user = () => message({ role: 'user', content: 'Question' });
+
+    it('a loaded list keeps each message’s versions', () => {
+      const u = user();
+      const reply = message({ parentId: u.id, versionIds: ['old', 'x'], id: 'x' });
+      expect(items(loaded('c1', [u, reply]))[1]?.versionIds).toEqual(['old', 'x']);
+    });
+
+    it('a regenerated reply takes the place of the one shown and adds itself to its versions', () => {
+      const u = user();
+      const old = message({ parentId: u.id, content: 'Old' });
+      const fresh = message({ parentId: u.id, status: 'streaming' });
+      const state = run(loaded('c1', [u, old]), started(fresh), delta(fresh, 'New', 1));
+      expect(items(state).map((m) => m.id)).toEqual([u.id, fresh.id]);
+      expect(items(state)[1]?.versionIds).toEqual([old.id, fresh.id]);
+      expect(contents(state)).toEqual(['Question', 'New']);
+      // The call's answer after the started event changes nothing.
+      expect(chatReducer(state, { type: 'regenerateAccepted', message: fresh })).toBe(state);
+    });
+
+    it('regenerateAccepted places the new version when its started event has not come', () => {
+      const u = user();
+      const old = message({ parentId: u.id, content: 'Old' });
+      const fresh = message({ parentId: u.id, status: 'streaming' });
+      const state = chatReducer(loaded('c1', [u, old]), { type: 'regenerateAccepted', message: fresh });
+      expect(items(state).map((m) => [m.id, m.versionIds])).toEqual([
+        [u.id, [u.id]],
+        [fresh.id, [old.id, fresh.id]],
+      ]);
+    });
+
+    it('a new version of a message in the middle cuts the branch after it', () => {
+      const u1 = user();
+      const a1 = message({ parentId: u1.id, content: 'A1' });
+      const u2 = message({ role: 'user', parentId: a1.id, content: 'Q2' });
+      const a2 = message({ parentId: u2.id, content: 'A2' });
+      const fresh = message({ parentId: u1.id, status: 'streaming' });
+      const state = run(loaded('c1', [u1, a1, u2, a2]), started(fresh));
+      expect(items(state).map((m) => m.id)).toEqual([u1.id, fresh.id]);
+    });
+
+    it('a reply to a message in the middle follows it, and the rest goes', () => {
+      const u1 = user();
+      const a1 = message({ parentId: u1.id });
+      const u2 = message({ role: 'user', parentId: a1.id });
+      const child = message({ role: 'user', parentId: u1.id });
+      expect(items(run(loaded('c1', [u1, a1, u2]), started(child))).map((m) => m.id)).toEqual([u1.id, child.id]);
+    });
+
+    it('a finished reply not on the branch shown is left out', () => {
+      const u = user();
+      const a = message({ parentId: u.id });
+      const state = loaded('c1', [u, a]);
+      const elsewhere = message({ parentId: 'not-shown' });
+      expect(chatReducer(state, finished(elsewhere))).toBe(state);
+    });
+
+    it('an edit shows at once in place of the message edited, then the stored branch', () => {
+      const u1 = user();
+      const a1 = message({ parentId: u1.id, content: 'A1' });
+      const u2 = message({ role: 'user', parentId: a1.id, content: 'Q2' });
+      const a2 = message({ parentId: u2.id, content: 'A2' });
+      const before = loaded('c1', [u1, a1, u2, a2]);
+      const pending = pendingUserMessage({ requestId: 'r1', conversationId: 'c1', text: 'Q2, better', parentId: a1.id, createdAt: 1 });
+      const shown = chatReducer(before, { type: 'editPending', editedId: u2.id, message: pending });
+      expect(contents(shown)).toEqual(['Question', 'A1', 'Q2, better']);
+      expect(items(shown)[2]?.versionIds).toEqual([u2.id, pending.id]);
+
+      const stored = message({ role: 'user', parentId: a1.id, content: 'Q2, better' });
+      const reply = message({ parentId: stored.id, status: 'streaming' });
+      const state = run(
+        shown,
+        started(reply),
+        delta(reply, 'Better', 1),
+        { type: 'editAccepted', requestId: 'r1', result: { userMessage: stored, reply } },
+      );
+      expect(items(state).map((m) => m.id)).toEqual([u1.id, a1.id, stored.id, reply.id]);
+      expect(items(state)[2]?.versionIds).toEqual([u2.id, stored.id]);
+      expect(contents(state)).toEqual(['Question', 'A1', 'Q2, better', 'Better']);
+    });
+
+    it('a failed edit brings the branch back as it was', () => {
+      const u = user();
+      const a = message({ parentId: u.id });
+      const before = loaded('c1', [u, a]);
+      const pending = pendingUserMessage({ requestId: 'r1', conversationId: 'c1', text: 'Other', parentId: null, createdAt: 1 });
+      const state = run(
+        before,
+        { type: 'editPending', editedId: u.id, message: pending },
+        { type: 'editFailed', conversationId: 'c1', requestId: 'r1', previous: items(before) },
+      );
+      expect(items(state)).toEqual(items(before));
+    });
+
+    it('continuing keeps the versions of the reply', () => {
+      const reply = message({ content: 'Half', status: 'interrupted', versionIds: ['v1', 'r'], id: 'r' });
+      const state = run(loaded('c1', [reply]), { type: 'continuePending', message: reply }, finished({ ...reply, status: 'complete' }));
+      expect(items(state)[0]?.versionIds).toEqual(['v1', 'r']);
     });
   });
 

@@ -1,18 +1,22 @@
 /**
- * An in-memory TernApi for the renderer's unit tests: conversations and messages in arrays, a
- * naive substring "search", model files, an engine, settings, and replies a test streams step by
- * step (sendMessage starts a reply; delta() and finish() move it on). Events are emitted like the
- * host does, and any call can be made to fail.
+ * An in-memory TernApi for the renderer's unit tests: conversations and messages in arrays (the
+ * messages a tree through parentId; each conversation's activeLeafId picks the branch shown), a
+ * naive substring "search", model files, an engine, settings, export and import, and replies a
+ * test streams step by step (sendMessage, regenerateReply and editMessage start a reply; delta()
+ * and finish() move it on). Events are emitted like the host does, and any call can be made to fail.
  */
 import type {
   AppInfo,
   AppSettings,
+  BranchMessage,
   CallName,
   ContextUse,
   Conversation,
   EngineStatus,
   ErrorCode,
   EventName,
+  ExportedFile,
+  ImportResult,
   EventPayload,
   Message,
   ModelFile,
@@ -82,8 +86,10 @@ export class FakeTern {
   calls: { name: CallName; request: unknown }[] = [];
   private failures = new Map<CallName, Failure>();
   private listeners = new Map<EventName, Set<AnyListener>>();
-  /** Each sendMessage's answer, by requestId: a repeated id answers the same. */
+  /** Each sendMessage's and editMessage's answer, by requestId: a repeated id answers the same. */
   private sends = new Map<string, SendResult>();
+  /** Each regenerateReply's answer, by requestId. */
+  private regenerations = new Map<string, Message>();
   private tokens = new Map<string, number>();
   private nextId = 1;
   private clock = 1_700_000_000_000;
@@ -146,11 +152,13 @@ export class FakeTern {
     status: Message['status'] = 'complete',
     fields: Partial<Message> = {},
   ): Message {
-    const last = this.messages.filter((m) => m.conversationId === conversationId).at(-1);
+    // Under the branch shown (for messages of a conversation the fake does not hold: the last one added).
+    const conversation = this.conversations.find((c) => c.id === conversationId);
+    const leaf = conversation ? conversation.activeLeafId : (this.messages.filter((m) => m.conversationId === conversationId).at(-1)?.id ?? null);
     const message: Message = {
       id: `m${this.nextId++}`,
       conversationId,
-      parentId: last?.id ?? null,
+      parentId: leaf,
       role,
       content,
       status,
@@ -204,6 +212,37 @@ export class FakeTern {
     return message;
   }
 
+  /** The messages of the conversation's active branch, root first, each with its versions. */
+  branch(conversationId: string): BranchMessage[] {
+    const conversation = this.find(conversationId);
+    const path: Message[] = [];
+    for (let id = conversation.activeLeafId; id !== null; ) {
+      const message = this.messages.find((m) => m.id === id);
+      if (!message) break;
+      path.unshift(message);
+      id = message.parentId;
+    }
+    return path.map((message) => ({ ...message, versionIds: this.versionIds(message) }));
+  }
+
+  /** The ids of a message and its alternatives (same parent), oldest first. */
+  versionIds(message: Message): string[] {
+    return this.messages
+      .filter((m) => m.conversationId === message.conversationId && m.parentId === message.parentId)
+      .map((m) => m.id);
+  }
+
+  /** Makes the branch through this message (down its most recent replies) the shown one. */
+  activate(messageId: string): Conversation {
+    let leaf = this.message(messageId);
+    for (;;) {
+      const child = this.messages.filter((m) => m.parentId === leaf.id).at(-1);
+      if (!child) break;
+      leaf = child;
+    }
+    return this.replaceConversation({ ...this.find(leaf.conversationId), activeLeafId: leaf.id });
+  }
+
   /** The newest assistant message. */
   lastReply(): Message {
     const reply = this.messages.filter((m) => m.role === 'assistant').at(-1);
@@ -241,6 +280,97 @@ export class FakeTern {
 
   private store(message: Message): void {
     this.messages = this.messages.map((m) => (m.id === message.id ? message : m));
+  }
+
+  private countMessages(conversationId: string): void {
+    const count = this.messages.filter((m) => m.conversationId === conversationId).length;
+    this.replaceConversation({ ...this.find(conversationId), messageCount: count });
+  }
+
+  /** A new message under `parentId`, made the active leaf. */
+  private addChild(conversationId: string, parentId: string | null, fields: Omit<Partial<Message>, 'id'>): Message {
+    const message: Message = {
+      id: `m${this.nextId++}`,
+      conversationId,
+      parentId,
+      role: 'assistant',
+      content: '',
+      status: 'complete',
+      createdAt: this.tick(),
+      modelId: null,
+      modelName: null,
+      note: null,
+      stats: NO_STATS,
+      ...fields,
+    };
+    this.messages.push(message);
+    this.replaceConversation({ ...this.find(conversationId), activeLeafId: message.id });
+    this.countMessages(conversationId);
+    return message;
+  }
+
+  /** A streaming reply to `parentId` with the conversation's model, announced with a started event. */
+  private startReply(conversation: Conversation, parentId: string): Message {
+    if (this.messages.some((m) => m.conversationId === conversation.id && m.status === 'streaming')) {
+      throw new TernError('CONFLICT', 'a reply is already being written in this conversation');
+    }
+    if (!conversation.modelId) throw new TernError('UNAVAILABLE', 'no model is chosen for this conversation');
+    const model = this.models.find((m) => m.id === conversation.modelId);
+    const reply = this.addChild(conversation.id, parentId, {
+      role: 'assistant',
+      status: 'streaming',
+      modelId: conversation.modelId,
+      modelName: model?.fileName ?? null,
+    });
+    this.emitEvent('chatStream', { type: 'started', conversationId: conversation.id, message: reply });
+    return reply;
+  }
+
+  private exported(conversations: Conversation[]): string {
+    return JSON.stringify({
+      format: 'tern-export',
+      version: 1,
+      conversations: conversations.map((c) => ({ ...c, messages: this.messages.filter((m) => m.conversationId === c.id) })),
+    });
+  }
+
+  /** Reads an export made by exported(); every clash refuses the whole import. */
+  private importFile(content: string): ImportResult {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(content);
+    } catch {
+      throw new TernError('BAD_REQUEST', 'the file is not JSON');
+    }
+    const file = parsed as { format?: unknown; conversations?: (Conversation & { messages: Message[] })[] };
+    if (file.format !== 'tern-export' || !Array.isArray(file.conversations)) {
+      throw new TernError('BAD_REQUEST', 'the file is not a Tern export');
+    }
+    const result: ImportResult = { conversations: file.conversations.length, conversationsAdded: 0, messagesAdded: 0, messagesSkipped: 0 };
+    for (const conversation of file.conversations) {
+      for (const message of conversation.messages) {
+        const here = this.messages.find((m) => m.id === message.id);
+        if (here && (here.content !== message.content || here.conversationId !== conversation.id)) {
+          throw new TernError('CONFLICT', `message ${message.id} is already here with other content`);
+        }
+      }
+    }
+    for (const { messages, ...conversation } of file.conversations) {
+      if (!this.conversations.some((c) => c.id === conversation.id)) {
+        this.conversations.unshift({ ...conversation });
+        result.conversationsAdded += 1;
+      }
+      for (const message of messages) {
+        if (this.messages.some((m) => m.id === message.id)) {
+          result.messagesSkipped += 1;
+        } else {
+          this.messages.push(message);
+          result.messagesAdded += 1;
+        }
+      }
+      this.countMessages(conversation.id);
+    }
+    return result;
   }
 
   private tick(): number {
@@ -331,8 +461,34 @@ export class FakeTern {
     },
     listMessages: async (request) => {
       await this.enter('listMessages', request);
-      this.find(request.conversationId);
-      return this.messages.filter((m) => m.conversationId === request.conversationId);
+      return this.branch(request.conversationId);
+    },
+    activateMessage: async (request) => {
+      await this.enter('activateMessage', request);
+      this.message(request.messageId);
+      return this.activate(request.messageId);
+    },
+    deleteMessage: async (request) => {
+      await this.enter('deleteMessage', request);
+      const target = this.message(request.messageId);
+      const gone = new Set([target.id]);
+      for (let grew = true; grew; ) {
+        grew = false;
+        for (const m of this.messages) {
+          if (m.parentId !== null && gone.has(m.parentId) && !gone.has(m.id)) {
+            gone.add(m.id);
+            grew = true;
+          }
+        }
+      }
+      this.messages = this.messages.filter((m) => !gone.has(m.id));
+      const conversation = this.find(target.conversationId);
+      if (conversation.activeLeafId !== null && gone.has(conversation.activeLeafId)) {
+        this.replaceConversation({ ...conversation, activeLeafId: target.parentId });
+      }
+      this.countMessages(target.conversationId);
+      this.emit({ reason: 'messages', conversationId: target.conversationId });
+      return this.find(target.conversationId);
     },
     searchMessages: async (request) => {
       await this.enter('searchMessages', request);
@@ -360,16 +516,38 @@ export class FakeTern {
       if (earlier) return earlier;
       const conversation = this.find(request.conversationId);
       if (!conversation.modelId) throw new TernError('UNAVAILABLE', 'no model is chosen for this conversation');
-      const model = this.models.find((m) => m.id === conversation.modelId);
-      const userMessage = this.addMessage(conversation.id, 'user', request.text.trim());
-      const reply = this.addMessage(conversation.id, 'assistant', '', 'streaming', {
-        modelId: conversation.modelId,
-        modelName: model?.fileName ?? null,
-      });
+      const userMessage = this.addChild(conversation.id, conversation.activeLeafId, { role: 'user', content: request.text.trim() });
+      // Like the host: the reply's started event may come before the call's answer.
+      const reply = this.startReply(this.find(conversation.id), userMessage.id);
       const result = { userMessage, reply };
       this.sends.set(request.requestId, result);
-      // Like the host: the reply's started event may come before the call's answer.
-      this.emitEvent('chatStream', { type: 'started', conversationId: conversation.id, message: reply });
+      return result;
+    },
+    regenerateReply: async (request) => {
+      await this.enter('regenerateReply', request);
+      const earlier = this.regenerations.get(request.requestId);
+      if (earlier) return earlier;
+      const old = this.message(request.messageId);
+      if (old.role !== 'assistant' || old.parentId === null) throw new TernError('BAD_REQUEST', 'only a reply can be regenerated');
+      const reply = this.startReply(this.find(old.conversationId), old.parentId);
+      this.regenerations.set(request.requestId, reply);
+      return reply;
+    },
+    editMessage: async (request) => {
+      await this.enter('editMessage', request);
+      const earlier = this.sends.get(request.requestId);
+      if (earlier) return earlier;
+      const old = this.message(request.messageId);
+      if (old.role !== 'user') throw new TernError('BAD_REQUEST', 'only a user message can be edited');
+      const conversation = this.find(old.conversationId);
+      if (!conversation.modelId) throw new TernError('UNAVAILABLE', 'no model is chosen for this conversation');
+      if (this.messages.some((m) => m.conversationId === conversation.id && m.status === 'streaming')) {
+        throw new TernError('CONFLICT', 'a reply is already being written in this conversation');
+      }
+      const userMessage = this.addChild(conversation.id, old.parentId, { role: 'user', content: request.text.trim() });
+      const reply = this.startReply(this.find(conversation.id), userMessage.id);
+      const result = { userMessage, reply };
+      this.sends.set(request.requestId, result);
       return result;
     },
     continueReply: async (request) => {
@@ -391,6 +569,28 @@ export class FakeTern {
     getContextUse: async (request) => {
       await this.enter('getContextUse', request);
       return this.contextUses.get(request.conversationId) ?? null;
+    },
+
+    exportConversation: async (request): Promise<ExportedFile> => {
+      await this.enter('exportConversation', request);
+      const conversation = this.find(request.id);
+      if (request.format === 'json') {
+        return { fileName: `${conversation.title}.json`, mimeType: 'application/json', content: this.exported([conversation]) };
+      }
+      const lines = [`# ${conversation.title}`, ''];
+      for (const m of this.branch(conversation.id)) lines.push(`**${m.role === 'user' ? 'You' : 'Assistant'}:**`, '', m.content, '');
+      return { fileName: `${conversation.title}.md`, mimeType: 'text/markdown', content: lines.join('\n') };
+    },
+    exportAll: async (request) => {
+      await this.enter('exportAll', request);
+      return { fileName: 'tern-conversations.json', mimeType: 'application/json', content: this.exported(this.conversations) };
+    },
+    importConversations: async (request) => {
+      await this.enter('importConversations', request);
+      const result = this.importFile(request.content);
+      const first = this.conversations[0];
+      if (first && (result.conversationsAdded > 0 || result.messagesAdded > 0)) this.emit({ reason: 'created', conversationId: first.id });
+      return result;
     },
 
     listModels: async (request) => {

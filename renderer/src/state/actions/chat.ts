@@ -117,7 +117,7 @@ export async function sendMessage(conversationId: string): Promise<boolean> {
   }
 }
 
-function setReplyActionError(conversationId: string, error: string | null): void {
+export function setReplyActionError(conversationId: string, error: string | null): void {
   setState((s) => {
     const replyActionErrors = { ...s.replyActionErrors };
     if (error) replyActionErrors[conversationId] = error;
@@ -167,10 +167,14 @@ export function forgetConversation(conversationId: string): void {
     const drafts = { ...s.drafts };
     const sends = { ...s.sends };
     const replyActionErrors = { ...s.replyActionErrors };
+    const edits = { ...s.edits };
+    const branchBusy = { ...s.branchBusy };
     delete contextUse[conversationId];
     delete drafts[conversationId];
     delete sends[conversationId];
     delete replyActionErrors[conversationId];
-    return { contextUse, drafts, sends, replyActionErrors };
+    delete edits[conversationId];
+    delete branchBusy[conversationId];
+    return { contextUse, drafts, sends, replyActionErrors, edits, branchBusy };
   });
 }

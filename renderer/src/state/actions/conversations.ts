@@ -31,12 +31,13 @@ export async function loadConversations(): Promise<void> {
 
 /** Opens a conversation in the main area and loads its messages. */
 export function selectConversation(id: string): void {
-  setState({ selectedConversationId: id, view: 'conversation' });
+  setState({ selectedConversationId: id, view: 'conversation', focusMessageId: null });
   void loadMessages(id);
   void loadContextUse(id);
 }
 
-function replaceConversation(conversation: Conversation): void {
+/** A conversation as the host now has it (after a call that changed it), in place in the list. */
+export function replaceConversation(conversation: Conversation): void {
   setState((s) => ({ conversations: s.conversations.map((c) => (c.id === conversation.id ? conversation : c)) }));
 }
 

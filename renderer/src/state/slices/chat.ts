@@ -1,9 +1,10 @@
-import type { ContextUse, Message } from '../../lib/contract';
+import type { BranchMessage, ContextUse } from '../../lib/contract';
 import type { LoadStatus } from './types';
 
 export interface ConversationMessages {
   status: LoadStatus;
-  items: Message[];
+  /** The active branch, root first, each message with its versions. */
+  items: BranchMessage[];
   error: string | null;
 }
 
@@ -12,6 +13,15 @@ export interface SendState {
   status: 'sending' | 'waiting' | 'failed';
   /** The client's id for this Send; a retry after a lost connection uses the same one. */
   requestId: string;
+  error: string | null;
+}
+
+/** A user message being edited in place (one per conversation); kept here so it survives a re-render of the list. */
+export interface EditState {
+  messageId: string;
+  text: string;
+  status: 'editing' | 'sending';
+  /** Why the last Send of the edit failed. */
   error: string | null;
 }
 
@@ -24,8 +34,17 @@ export interface ChatSlice {
   drafts: Record<string, string>;
   /** The composer's Send in progress (or the last one that failed), by conversation id. */
   sends: Record<string, SendState>;
-  /** The last Stop or Continue that failed, by conversation id. */
+  /** The last Stop, Continue, Regenerate, Delete or version switch that failed, by conversation id. */
   replyActionErrors: Record<string, string>;
+  /** The message being edited, by conversation id. */
+  edits: Record<string, EditState>;
+  /** Conversations with a branch change on its way (switch, regenerate, delete): their message actions wait. */
+  branchBusy: Record<string, true>;
+  /**
+   * The message to bring into view and highlight (a search hit just opened). MessageItem scrolls
+   * to it when it is rendered and clears it; a virtualized list scrolls its index into view first.
+   */
+  focusMessageId: string | null;
 }
 
 export const initialChatSlice = (): ChatSlice => ({
@@ -34,4 +53,7 @@ export const initialChatSlice = (): ChatSlice => ({
   drafts: {},
   sends: {},
   replyActionErrors: {},
+  edits: {},
+  branchBusy: {},
+  focusMessageId: null,
 });

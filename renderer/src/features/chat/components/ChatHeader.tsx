@@ -1,9 +1,12 @@
+import { useState } from 'react';
+import { DismissibleError } from '../../../components/DismissibleError';
 import { Icon } from '../../../components/Icon';
 import type { Conversation } from '../../../lib/contract';
 import { plural } from '../../../lib/format';
 import { useModels } from '../../../state';
 import { ContextMeter } from './ContextMeter';
 import { EngineState } from './EngineState';
+import { ExportConversationMenu } from './ExportConversationMenu';
 import { ModelPicker } from './ModelPicker';
 
 interface ChatHeaderProps {
@@ -13,10 +16,11 @@ interface ChatHeaderProps {
   onToggleSettings: () => void;
 }
 
-/** Title, the model picker, the engine's state and the context meter. */
+/** Title, the model picker, the engine's state, the context meter, settings and export. */
 export function ChatHeader({ conversation, titleId, settingsOpen, onToggleSettings }: ChatHeaderProps) {
   const count = conversation.messageCount;
   const hasModels = useModels().length > 0;
+  const [exportError, setExportError] = useState<string | null>(null);
   return (
     <header className="pane-header chat-header">
       <div className="chat-header-top">
@@ -43,8 +47,10 @@ export function ChatHeader({ conversation, titleId, settingsOpen, onToggleSettin
             <Icon name="sliders" />
             Conversation settings
           </button>
+          <ExportConversationMenu conversationId={conversation.id} onError={setExportError} />
         </div>
       </div>
+      <DismissibleError message={exportError} onDismiss={() => setExportError(null)} className="chat-header-notice" />
       {hasModels && (
         <div className="chat-toolbar">
           <ModelPicker conversation={conversation} />

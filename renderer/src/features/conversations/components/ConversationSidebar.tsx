@@ -5,10 +5,11 @@ import { ConversationList } from './ConversationList';
 import { DeleteConversationDialog } from './DeleteConversationDialog';
 import { ActionError } from './ActionError';
 import { FilterBox } from './FilterBox';
+import { HistoryTools } from './HistoryTools';
 import { MessageHits } from './MessageHits';
 import { NewConversationButton } from './NewConversationButton';
 
-/** The conversations column: new, filter, the list, and messages matching the filter. */
+/** The conversations column: new, filter, the list, messages matching the filter, export and import. */
 export function ConversationSidebar() {
   const [pendingDelete, setPendingDelete] = useState<Conversation | null>(null);
 
@@ -23,6 +24,7 @@ export function ConversationSidebar() {
         <ConversationList onDelete={setPendingDelete} />
         <MessageHits />
       </div>
+      <HistoryTools />
       {pendingDelete && (
         <DeleteConversationDialog
           conversation={pendingDelete}

@@ -1,9 +1,12 @@
-import { selectConversation, useSearchResults } from '../../../state';
+import { openSearchHit, useSearchResults } from '../../../state';
 import { Snippet } from './Snippet';
 
 const ROLE_LABEL = { user: 'You', assistant: 'Assistant', system: 'System' } as const;
 
-/** Messages whose text matches the filter (full-text search in the host's store). */
+/**
+ * Messages whose text matches the filter (full-text search in the host's store, every branch).
+ * A hit opens its conversation on the hit's branch, scrolled to the message.
+ */
 export function MessageHits() {
   const { filter, query, hits, status, error } = useSearchResults();
   if (!filter.trim()) return null;
@@ -21,7 +24,7 @@ export function MessageHits() {
         <ul className="hit-list">
           {hits.map((hit) => (
             <li key={hit.messageId}>
-              <button type="button" className="hit" onClick={() => selectConversation(hit.conversationId)}>
+              <button type="button" className="hit" onClick={() => void openSearchHit(hit)}>
                 <span className="hit-title">{hit.conversationTitle}</span>
                 <span className="hit-snippet">
                   <span className="hit-role">{ROLE_LABEL[hit.role]}:</span> <Snippet text={hit.snippet} />

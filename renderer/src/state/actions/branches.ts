@@ -154,10 +154,15 @@ export async function openSearchHit(hit: SearchHit): Promise<void> {
     setState({ conversationActionError: `Could not open that message: ${describeError(error)}` });
   }
   await loadMessages(conversationId);
-  if (activated && getState().selectedConversationId === conversationId) setState({ focusMessageId: hit.messageId });
+  if (!activated || getState().selectedConversationId !== conversationId) return;
+  setState({ focusMessageId: hit.messageId });
+  setTimeout(() => clearFocusMessage(hit.messageId), FOCUS_MS);
 }
 
-/** The message asked for is in view (or can no longer be): stop asking. */
+/** How long a message opened from a search hit stays highlighted. */
+export const FOCUS_MS = 2400;
+
+/** The message asked for has been shown long enough (or can no longer be): stop asking. */
 export function clearFocusMessage(messageId: string): void {
   if (getState().focusMessageId === messageId) setState({ focusMessageId: null });
 }

@@ -1,7 +1,7 @@
 import { useEffect, useId, useRef, useState, type RefObject } from 'react';
 import type { Message } from '../../../lib/contract';
 import { messageElementId } from '../../../lib/message-anchor';
-import { clearFocusMessage, isPendingMessage, useEdit, useIsFocusMessage } from '../../../state';
+import { isPendingMessage, useEdit, useIsFocusMessage } from '../../../state';
 import { ContinueButton } from './ContinueButton';
 import { EditMessage } from './EditMessage';
 import { MessageActions } from './MessageActions';
@@ -19,31 +19,17 @@ const BADGE: Record<Message['status'], string | null> = {
   error: 'Error',
 };
 
-/** How long a message opened from a search hit stays highlighted. */
-const HIGHLIGHT_MS = 2400;
-
 /**
- * When this message is the one asked for (focusMessageId), scrolls it into view, highlights it
- * for a moment and clears the request. Returns whether it is highlighted.
+ * While this message is the one asked for (focusMessageId, set for a moment by opening a search
+ * hit), it is scrolled into view and highlighted. The request lives in the store, not here, so a
+ * virtualized row that is unmounted and mounted again keeps its highlight.
  */
 function useScrollWhenFocused(ref: RefObject<HTMLElement | null>, messageId: string): boolean {
   const focused = useIsFocusMessage(messageId);
-  const [highlighted, setHighlighted] = useState(false);
-
   useEffect(() => {
-    if (!focused) return;
-    ref.current?.scrollIntoView?.({ block: 'center' });
-    setHighlighted(true);
-    clearFocusMessage(messageId);
-  }, [focused, messageId, ref]);
-
-  useEffect(() => {
-    if (!highlighted) return;
-    const timer = setTimeout(() => setHighlighted(false), HIGHLIGHT_MS);
-    return () => clearTimeout(timer);
-  }, [highlighted]);
-
-  return highlighted;
+    if (focused) ref.current?.scrollIntoView?.({ block: 'center' });
+  }, [focused, ref]);
+  return focused;
 }
 
 /** After an edit is cancelled, the focus goes back to the message's Edit button. */

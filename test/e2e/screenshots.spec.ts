@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import type { Page, TestInfo } from '@playwright/test';
 import { expect, test } from './fixtures/test';
 
@@ -49,4 +50,55 @@ test.describe('with a model', () => {
       await app.settings.close();
     }
   });
+});
+
+/** A Markdown reply with two versions (imported, so no model is needed), light and dark. */
+test('screenshots of a Markdown reply with versions, light and dark', async ({ app, page }, testInfo) => {
+  const now = Date.now();
+  const stats = { promptTokens: 41, generatedTokens: 180, ttftMs: 95, prefillTokensPerSec: 410, decodeTokensPerSec: 31.5, energyJoules: null, energySource: null };
+  const reply = [
+    '## Why ternary weights are fast',
+    '',
+    'Each weight is **−1, 0 or +1**, so a matrix–vector product needs *no multiplications*:',
+    '',
+    '1. add the activations where the weight is +1,',
+    '2. subtract them where it is −1,',
+    '3. skip the zeros.',
+    '',
+    '| format | bits per weight | decode on 2 cores |',
+    '|---|---|---|',
+    '| I2_S | 2 | 32 tok/s |',
+    '| TQ1_0 | 1.69 | 26 tok/s |',
+    '',
+    '```python',
+    'def ternary_dot(weights, x):',
+    '    return sum(xi for w, xi in zip(weights, x) if w == 1) - sum(xi for w, xi in zip(weights, x) if w == -1)',
+    '```',
+    '',
+    '> Memory bandwidth, not arithmetic, sets the pace: see [the BitNet paper](https://arxiv.org/abs/2402.17764).',
+  ].join('\n');
+  const message = (id: string, parentId: string | null, role: string, content: string, at: number) => ({
+    id, parentId, role, content, status: 'complete', note: null, modelId: null, modelName: role === 'assistant' ? 'ggml-model-i2_s.gguf' : null, createdAt: at,
+    stats: role === 'assistant' ? stats : { ...stats, promptTokens: null, generatedTokens: null, ttftMs: null, prefillTokensPerSec: null, decodeTokensPerSec: null },
+  });
+  const file = {
+    format: 'tern-conversations', version: 1, exportedAt: now,
+    conversations: [{
+      id: 'c-md', title: 'Why are ternary models fast?', createdAt: now, updatedAt: now, modelId: null, activeLeafId: 'a2', settings: {},
+      messages: [
+        message('u1', null, 'user', 'Why are ternary models fast on a CPU?', now),
+        message('a1', 'u1', 'assistant', 'Because their weights are tiny.', now + 1),
+        message('a2', 'u1', 'assistant', reply, now + 2),
+      ],
+    }],
+  };
+  const path = testInfo.outputPath('markdown.json');
+  writeFileSync(path, JSON.stringify(file));
+  await app.sidebar.importFile(path);
+  await app.sidebar.open('Why are ternary models fast?');
+  await expect(app.chat.versionCount(app.chat.lastReply())).toHaveText('2/2');
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await shot(page, testInfo, `markdown-${scheme}.png`);
+  }
 });

@@ -10,6 +10,9 @@ function usage(): string {
   return ['usage: tern <command> [options]', '', 'commands:', ...lines, '', 'Run `tern <command> --help` for its options.'].join('\n');
 }
 
+/** The command being run, which names its errors: "tern run: -n must be ...". */
+let running = '';
+
 async function main(argv: string[]): Promise<number | undefined> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
@@ -29,6 +32,7 @@ async function main(argv: string[]): Promise<number | undefined> {
     console.log(command.help);
     return 0;
   }
+  running = name;
   return command.run(rest);
 }
 
@@ -39,7 +43,7 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     if (error instanceof CliError) {
-      console.error(`tern: ${error.message}`);
+      console.error(`${running ? `tern ${running}` : 'tern'}: ${error.message}`);
       process.exitCode = error.exitCode;
     } else {
       console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));

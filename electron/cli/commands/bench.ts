@@ -1,6 +1,6 @@
 /** `tern bench -m FILE -t 1,2 -p 128 -n 64 -r 3`: llama-bench-style prefill and decode rates. */
 import { statSync } from 'node:fs';
-import { CliError, type Command, intOption, parse } from '../args';
+import { CliError, type Command, intOption, logicalCores, parse, threadsOption } from '../args';
 import { addon, bytes, engineCall } from './engine-common';
 
 const help = `usage: tern bench -m FILE [-t 1,2] [-p 128] [-n 64] [-r 3] [--head q8_0|q6_k|f16] [--isa PATH] [--json]
@@ -13,7 +13,8 @@ load, its high-water mark, and at the end).
 
 options:
   -m, --model FILE    the model
-  -t, --threads LIST  comma-separated thread counts (default 1,2)
+  -t, --threads LIST  comma-separated thread counts, each at most the machine's logical cores;
+                      0: all hardware threads (default 1,2, or 1 on a single core)
   -p, --prompt N      prompt tokens (default 128; 0: decode only)
   -n, --gen N         generated tokens (default 64; 0: prefill only)
   -r, --reps N        repetitions per thread count (default 3)
@@ -89,7 +90,7 @@ export const bench: Command = {
   summary: 'measure prefill and decode speed (llama-bench style)',
   help,
   async run(argv) {
-    const { values } = parse(argv, {
+    const { values, flag } = parse(argv, {
       model: { type: 'string', short: 'm' },
       threads: { type: 'string', short: 't' },
       prompt: { type: 'string', short: 'p' },
@@ -99,13 +100,13 @@ export const bench: Command = {
       isa: { type: 'string' },
       json: { type: 'boolean' },
     });
-    if (!values.model) throw new CliError('tern bench needs -m FILE');
-    const threads = (values.threads ?? '1,2').split(',').map((t) => intOption(t.trim(), 'threads', 0, 0, 1024));
-    const nPrompt = intOption(values.prompt, 'prompt', 128, 0, 65536);
-    const nGen = intOption(values.gen, 'gen', 64, 0, 65536);
-    const reps = intOption(values.reps, 'reps', 3, 1, 1000);
-    if (nPrompt + nGen === 0) throw new CliError('tern bench: -p and -n must not both be 0');
-    if (values.head && !['q8_0', 'q6_k', 'f16'].includes(values.head)) throw new CliError(`unknown head type '${values.head}' (use q8_0, q6_k or f16)`);
+    if (!values.model) throw new CliError('-m FILE is required (the model)');
+    const threads = values.threads === undefined ? (logicalCores() > 1 ? [1, 2] : [1]) : values.threads.split(',').map((t) => threadsOption(t.trim(), flag('threads')));
+    const nPrompt = intOption(values.prompt, flag('prompt'), 128, 0, 65536);
+    const nGen = intOption(values.gen, flag('gen'), 64, 0, 65536);
+    const reps = intOption(values.reps, flag('reps'), 3, 1, 1000);
+    if (nPrompt + nGen === 0) throw new CliError(`${flag('prompt')} and ${flag('gen')} must not both be 0`);
+    if (values.head && !['q8_0', 'q6_k', 'f16'].includes(values.head)) throw new CliError(`--head must be q8_0, q6_k or f16, got '${values.head}'`);
     const native = addon() as unknown as BenchAddon;
     if (typeof native.bench !== 'function') throw new CliError('this build of the engine has no bench entry; rebuild the addon', 1);
     const model = values.model;

@@ -39,11 +39,10 @@ export function bytes(n: number): string {
 export async function promptIds(
   path: string,
   values: { ids?: string; prompt?: string; special?: boolean; 'no-bos'?: boolean },
-  command: string,
 ): Promise<number[]> {
-  if (values.ids !== undefined && values.prompt !== undefined) throw new CliError(`tern ${command} takes --ids or -p, not both`);
-  if (values.ids !== undefined) return idList(values.ids, 'ids');
-  if (values.prompt === undefined) throw new CliError(`tern ${command} needs --ids or -p TEXT`);
+  if (values.ids !== undefined && values.prompt !== undefined) throw new CliError('give the prompt as --ids or as -p, not both');
+  if (values.ids !== undefined) return idList(values.ids, '--ids');
+  if (values.prompt === undefined) throw new CliError('the prompt is required: --ids LIST or -p TEXT');
   const text = values.prompt;
   const vocab = await engineCall(`cannot load ${path}`, () => addon().Model.load(path, { metadataOnly: true }));
   try {

@@ -1,6 +1,6 @@
 /** `tern logits -m FILE --ids 1,2,3 | -p TEXT`: the last position's logits. */
 import { writeFileSync } from 'node:fs';
-import { CliError, type Command, intOption, parse } from '../args';
+import { CliError, type Command, intOption, parse, threadsOption } from '../args';
 import { addon, argmaxTop, engineCall, promptIds } from './engine-common';
 
 const help = `usage: tern logits -m FILE (--ids 1,2,3 | -p TEXT [--special] [--no-bos]) [--top K] [--dump OUT.f32] [-t THREADS] [--isa PATH] [--head q8_0|q6_k|f16] [--json]
@@ -16,7 +16,7 @@ options:
   --no-bos            do not prepend BOS to TEXT
   --top K             how many of the largest logits to print (default 10)
   --dump OUT.f32      also write all n_vocab logits as float32 little-endian
-  -t, --threads N     threads (default: all)
+  -t, --threads N     threads, at most the machine's logical cores; 0: all hardware threads (default 0)
   --isa PATH          force a kernel path: scalar, avx2, avxvnni, avx512, amx, neon
   --head TYPE         the LM head in memory: q8_0 (default), q6_k, f16
   --json              print one JSON object`;
@@ -25,7 +25,7 @@ export const logits: Command = {
   summary: 'print the last-position logits for token ids',
   help,
   async run(argv) {
-    const { values } = parse(argv, {
+    const { values, flag } = parse(argv, {
       model: { type: 'string', short: 'm' },
       ids: { type: 'string' },
       prompt: { type: 'string', short: 'p' },
@@ -38,10 +38,10 @@ export const logits: Command = {
       head: { type: 'string' },
       json: { type: 'boolean' },
     });
-    if (!values.model) throw new CliError('tern logits needs -m FILE');
-    const top = intOption(values.top, 'top', 10, 1, 1 << 24);
-    const threads = intOption(values.threads, 'threads', 0, 0, 1024);
-    const ids = await promptIds(values.model, values, 'logits');
+    if (!values.model) throw new CliError('-m FILE is required (the model)');
+    const top = intOption(values.top, flag('top'), 10, 1, 1 << 24);
+    const threads = threadsOption(values.threads, flag('threads'));
+    const ids = await promptIds(values.model, values);
     const native = addon();
     const model = await engineCall(`cannot load ${values.model}`, () =>
       native.Model.load(values.model as string, { threads, nCtx: ids.length, isa: values.isa, head: values.head }),

@@ -1,5 +1,5 @@
 /** `tern run -m FILE (--ids ... | -p TEXT) -n N [sampler settings]`: generate, ids and text out. */
-import { CliError, type Command, intOption, numberOption, parse } from '../args';
+import { CliError, type Command, intOption, numberOption, parse, threadsOption } from '../args';
 import type { GenerateOptions } from '../../services/native';
 import { addon, engineCall, promptIds } from './engine-common';
 
@@ -16,7 +16,7 @@ options:
   -p, --prompt TEXT         the prompt text, tokenized with the model's vocabulary (BOS when the file asks for it)
   --special                 parse special-token text in TEXT into its id
   --no-bos                  do not prepend BOS to TEXT
-  -n N                      tokens to generate at most (default 16)
+  -n, --tokens N            tokens to generate at most, 1 or more (default 16)
   --temp T                  temperature; 0: greedy (argmax, lowest id on ties) (default 0.7)
   --top-k K                 keep the K most likely tokens; 0: off (default 40)
   --top-p P                 nucleus sampling; 1: off (default 0.9)
@@ -30,7 +30,7 @@ options:
   --ignore-eos              do not stop on EOS / EOT
   --draft N                 prompt-lookup drafting: check up to N tokens copied from earlier in the
                             text with each step; the same output, faster when the text repeats (default 0, off)
-  -t, --threads N           threads (default: all)
+  -t, --threads N           threads, at most the machine's logical cores; 0: all hardware threads (default 0)
   --isa PATH                force a kernel path: scalar, avx2, avxvnni, avx512, amx, neon
   --head TYPE               the LM head in memory: q8_0 (default), q6_k, f16
   --json                    print one JSON object (ids, text, stop reason, timings) instead`;
@@ -39,13 +39,13 @@ export const run: Command = {
   summary: 'generate tokens after a prompt (ids or text), streaming the text',
   help,
   async run(argv) {
-    const { values } = parse(argv, {
+    const { values, flag } = parse(argv, {
       model: { type: 'string', short: 'm' },
       ids: { type: 'string' },
       prompt: { type: 'string', short: 'p' },
       special: { type: 'boolean' },
       'no-bos': { type: 'boolean' },
-      n: { type: 'string', short: 'n' },
+      tokens: { type: 'string', short: 'n' },
       temp: { type: 'string' },
       'top-k': { type: 'string' },
       'top-p': { type: 'string' },
@@ -63,26 +63,26 @@ export const run: Command = {
       head: { type: 'string' },
       json: { type: 'boolean' },
     });
-    if (!values.model) throw new CliError('tern run needs -m FILE');
-    const n = intOption(values.n, 'n', 16, 0, 1 << 20);
-    const threads = intOption(values.threads, 'threads', 0, 0, 1024);
+    if (!values.model) throw new CliError('-m FILE is required (the model)');
+    const n = intOption(values.tokens, flag('tokens'), 16, 1, 1 << 20);
+    const threads = threadsOption(values.threads, flag('threads'));
     const settings: GenerateOptions = {
       maxTokens: n,
-      temperature: numberOption(values.temp, 'temp', 0.7, 0, 1e6),
-      topK: intOption(values['top-k'], 'top-k', 40, 0, 1 << 30),
-      topP: numberOption(values['top-p'], 'top-p', 0.9, 0, 1),
-      minP: numberOption(values['min-p'], 'min-p', 0.05, 0, 1),
-      repeatPenalty: numberOption(values['repeat-penalty'], 'repeat-penalty', 1, 0, 1e6),
-      repeatLastN: intOption(values['repeat-last-n'], 'repeat-last-n', 64, 0, 1 << 24),
-      frequencyPenalty: numberOption(values['frequency-penalty'], 'frequency-penalty', 0, -1e6, 1e6),
-      presencePenalty: numberOption(values['presence-penalty'], 'presence-penalty', 0, -1e6, 1e6),
-      seed: intOption(values.seed, 'seed', 0, 0, Number.MAX_SAFE_INTEGER),
+      temperature: numberOption(values.temp, flag('temp'), 0.7, 0, 1e6),
+      topK: intOption(values['top-k'], flag('top-k'), 40, 0, 1 << 30),
+      topP: numberOption(values['top-p'], flag('top-p'), 0.9, 0, 1),
+      minP: numberOption(values['min-p'], flag('min-p'), 0.05, 0, 1),
+      repeatPenalty: numberOption(values['repeat-penalty'], flag('repeat-penalty'), 1, 0, 1e6),
+      repeatLastN: intOption(values['repeat-last-n'], flag('repeat-last-n'), 64, 0, 1 << 24),
+      frequencyPenalty: numberOption(values['frequency-penalty'], flag('frequency-penalty'), 0, -1e6, 1e6),
+      presencePenalty: numberOption(values['presence-penalty'], flag('presence-penalty'), 0, -1e6, 1e6),
+      seed: intOption(values.seed, flag('seed'), 0, 0, Number.MAX_SAFE_INTEGER),
       stop: values.stop ?? [],
       ignoreEog: values['ignore-eos'] === true,
-      draftMax: intOption(values.draft, 'draft', 0, 0, 64),
+      draftMax: intOption(values.draft, flag('draft'), 0, 0, 64),
     };
     const modelPath = values.model;
-    const ids = await promptIds(modelPath, values, 'run');
+    const ids = await promptIds(modelPath, values);
     const native = addon();
     const model = await engineCall(`cannot load ${modelPath}`, () =>
       native.Model.load(modelPath, { threads, nCtx: ids.length + Math.max(n, 1), isa: values.isa, head: values.head }),

@@ -8,10 +8,10 @@ import { resolve } from 'node:path';
 import { CliError, type Command, intOption, parse } from '../args';
 import { findRendererDir } from '../../host/renderer-dir';
 import { DEFAULT_HOST, DEFAULT_PORT, type RunningHost, isRemoteBind, startHost } from '../../host/server';
-import { persistentToken } from '../../host/token';
+import { readToken, saveToken } from '../../host/token';
 import { defaultDataDir } from '../../services/data-dir';
 import { createDispatcher } from '../../services/dispatcher';
-import { DataDirLockedError } from '../../services/lock';
+import { DataDirLockedError, processIsAlive } from '../../services/lock';
 import { type Services, openServices } from '../../services/services';
 
 const help = `usage: tern serve [--port N] [--host ADDRESS] [--data-dir DIR] [--model FILE]... [--allow-remote] [--new-token]
@@ -19,7 +19,10 @@ const help = `usage: tern serve [--port N] [--host ADDRESS] [--data-dir DIR] [--
 Serves Tern's UI and API over HTTP and WebSocket, for a browser on this machine.
 Prints one line to stdout: "Tern is serving on http://HOST:PORT/?token=TOKEN". Open that URL;
 the token in it is required to connect. It is kept in the data folder, so pages opened before a
-restart reconnect by themselves; --new-token makes a new one (old pages are locked out).
+restart reconnect by themselves; --new-token makes a new one (old pages are locked out). Nothing
+is written to the data folder unless the host starts serving.
+
+Stops on Ctrl+C, SIGTERM or SIGHUP. Started by \`npm run serve\`, it also stops when npm does.
 
 options:
   --port N         the port (default ${DEFAULT_PORT}; 0 picks a free one)
@@ -50,16 +53,19 @@ async function start(host: string, port: number, rendererDir: string, allowRemot
   }
 }
 
-/** Stops on SIGINT/SIGTERM/SIGHUP: no new connections, sockets closed, services closed, exit 0. */
-function stopOnSignals(running: RunningHost, services: Services): void {
+/**
+ * Stops on SIGINT/SIGTERM/SIGHUP, and when run by an npm script on npm going away: no new
+ * connections, sockets closed, services closed, exit 0.
+ */
+function stopWhenAsked(running: RunningHost, services: Services): void {
   let stopping = false;
-  const stop = (signal: NodeJS.Signals): void => {
+  const stop = (reason: string): void => {
     if (stopping) {
-      log(`${signal} again: exiting without waiting`);
+      log(`${reason} again: exiting without waiting`);
       process.exit(1);
     }
     stopping = true;
-    log(`${signal}: shutting down`);
+    log(`${reason}: shutting down`);
     const force = setTimeout(() => {
       log('shutdown took too long; exiting');
       process.exit(1);
@@ -74,6 +80,27 @@ function stopOnSignals(running: RunningHost, services: Services): void {
       });
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stop(signal));
+  whenNpmGoes(() => stop('npm, which started this host, has exited'));
+}
+
+/**
+ * \`npm run serve\` runs this host under a shell under npm. Stopping npm by its pid (kill PID)
+ * ends npm and its shell but not this process, which would keep serving with no one to stop it:
+ * under an npm script (npm sets npm_lifecycle_event), the host polls its parent, and a change of
+ * parent (the shell gone, this process handed to init) means npm has gone. Not done otherwise, so
+ * that \`nohup tern serve &\` still outlives its shell.
+ */
+function whenNpmGoes(then: () => void): void {
+  if (!process.env.npm_lifecycle_event) return;
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    // Windows does not hand orphans to another parent: see whether the parent still runs instead.
+    const gone = process.ppid !== parent || (process.platform === 'win32' && !processIsAlive(parent));
+    if (!gone) return;
+    clearInterval(timer);
+    then();
+  }, 250);
+  timer.unref();
 }
 
 /** Stops replies (kept as interrupted), the engine process and the store; false if that failed. */
@@ -100,7 +127,7 @@ export const serve: Command = {
   summary: 'serve the app in a browser (headless host)',
   help,
   async run(argv) {
-    const { values } = parse(argv, {
+    const { values, flag } = parse(argv, {
       port: { type: 'string' },
       host: { type: 'string' },
       'data-dir': { type: 'string' },
@@ -108,7 +135,7 @@ export const serve: Command = {
       'new-token': { type: 'boolean' },
       model: { type: 'string', multiple: true },
     });
-    const port = intOption(values.port, 'port', DEFAULT_PORT, 0, 65535);
+    const port = intOption(values.port, flag('port'), DEFAULT_PORT, 0, 65535);
     const host = values.host ?? DEFAULT_HOST;
     const allowRemote = values['allow-remote'] === true;
     if (host.length === 0) throw new CliError('--host must not be empty');
@@ -122,7 +149,9 @@ export const serve: Command = {
     if (!rendererDir) throw new CliError('the app is not built (out/renderer/index.html is missing): run `npm run build` first', 1);
     const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
 
-    const token = persistentToken(dataDir, values['new-token'] === true);
+    // Read now, written only once this host serves and owns the data folder: a host refused for
+    // its port or for a folder in use by another host must not change the token that one serves.
+    const { token, unsaved } = readToken(dataDir, values['new-token'] === true);
     const running = await start(host, port, rendererDir, allowRemote, token);
     let services: Services;
     try {
@@ -138,8 +167,15 @@ export const serve: Command = {
       if (error instanceof DataDirLockedError) throw new CliError(error.message, 1);
       throw error;
     }
+    if (unsaved) {
+      try {
+        saveToken(dataDir, token);
+      } catch (error) {
+        log(`cannot save the connection token (pages will need the new URL after a restart): ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
     running.attach({ dispatch: createDispatcher(services.handlers, log), events: services.events });
-    stopOnSignals(running, services);
+    stopWhenAsked(running, services);
 
     await writeStdout(`Tern is serving on ${running.pageUrl}`);
     log(`data folder: ${dataDir}`);

@@ -63,7 +63,7 @@ export const synth: Command = {
   summary: 'write a deterministic synthetic model (I2_S, TQ1_0, TQ2_0)',
   help,
   async run(argv) {
-    const { values } = parse(argv, {
+    const { values, flag } = parse(argv, {
       arch: { type: 'string' },
       format: { type: 'string' },
       shape: { type: 'string' },
@@ -72,13 +72,13 @@ export const synth: Command = {
       output: { type: 'string', short: 'o' },
       json: { type: 'boolean' },
     });
-    if (!values.output) throw new CliError('tern synth needs -o FILE');
+    if (!values.output) throw new CliError('-o FILE is required (the output file)');
     const arch = values.arch ?? 'bitnet-b1.58';
     const format = (values.format ?? 'I2_S').toUpperCase();
     if (format !== 'I2_S' && format !== 'TQ1_0' && format !== 'TQ2_0') throw new CliError(`--format must be I2_S, TQ1_0 or TQ2_0, got '${format}'`);
     const shapeSpec = values.shape ?? 'tiny';
     const shape = parseShape(shapeSpec);
-    const seed = intOption(values.seed, 'seed', 1, 0);
+    const seed = intOption(values.seed, flag('seed'), 1, 0);
     let vocabFrom = values.vocab;
     if (!vocabFrom && shapeSpec.toLowerCase() === '2b4t') {
       vocabFrom = fixtureVocab();

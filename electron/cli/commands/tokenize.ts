@@ -25,8 +25,8 @@ export const tokenize: Command = {
       'no-bos': { type: 'boolean' },
       json: { type: 'boolean' },
     });
-    if (!values.model) throw new CliError('tern tokenize needs -m FILE');
-    if (values.prompt === undefined) throw new CliError('tern tokenize needs -p TEXT');
+    if (!values.model) throw new CliError('-m FILE is required (a model or vocabulary-only GGUF)');
+    if (values.prompt === undefined) throw new CliError('-p TEXT is required (the text to tokenize)');
     const text = values.prompt;
     const native = addon();
     const model = await engineCall(`cannot load ${values.model}`, () =>

@@ -6,7 +6,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -104,6 +104,24 @@ describe.skipIf(!built)('tern engine commands', () => {
     const r2 = JSON.parse(tern(['run', '-m', b, '--ids', '295,1,2', '-n', '5', '-t', '1', '--ignore-eos', '--json']));
     expect(r1.ids).toHaveLength(5);
     expect(r1.ids).toEqual(r2.ids);
+  });
+
+  it('inspect says plainly that a vocabulary-only file holds a tokenizer and no weights', () => {
+    for (const file of readdirSync(join(fixtures, 'tokenizer')).filter((f) => f.endsWith('.gguf'))) {
+      const r = spawnSync(process.execPath, [bin, 'inspect', join(fixtures, 'tokenizer', file)], { encoding: 'utf8' });
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/a tokenizer only \(gpt2, 128256 tokens\): no weights, so it cannot be run/);
+      expect(r.stdout).not.toMatch(/M parameters|^tensors/m);
+      expect(r.stdout).toContain('tokenizer.ggml.model = gpt2');
+      expect(JSON.parse(tern(['inspect', join(fixtures, 'tokenizer', file), '--json'])).tokenizerOnly).toBe(true);
+    }
+    const model = JSON.parse(tern(['inspect', join(fixtures, refs[0]!.model), '--json']));
+    expect(model.tokenizerOnly).toBe(false);
+  });
+
+  it('run -t 0 uses all hardware threads', () => {
+    const j = JSON.parse(tern(['run', '-m', join(fixtures, refs[0]!.model), '--ids', '1,2', '-n', '1', '-t', '0', '--json']));
+    expect(j.threads).toBe(Math.max(1, cpus().length || availableParallelism()));
   });
 
   it('errors name the problem and exit non-zero', () => {

@@ -3,7 +3,8 @@
  * the sources), the real services on a temp data folder, the contract over WebSocket.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import WebSocket from 'ws';
@@ -105,12 +106,35 @@ function apiFor(served: Served): { transport: WsTransport; api: ReturnType<typeo
   return { transport, api: unwrapApi(transport.api) };
 }
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function exitsWithin(pid: number, ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (!isAlive(pid)) return true;
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  return !isAlive(pid);
+}
+
 const dataDir = mkdtempSync(join(tmpdir(), 'tern-serve-'));
 const running: ChildProcess[] = [];
+/** Hosts started by npm, by pid: killed at the end if a test left one running. */
+const orphans: number[] = [];
+const scratch: string[] = [];
 
 beforeAll(() => ensureBuilt(), 180_000);
 afterAll(() => {
   for (const child of running) if (child.exitCode === null) child.kill('SIGKILL');
+  for (const pid of orphans) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('tern serve (a real process)', () => {
@@ -160,6 +184,82 @@ describe('tern serve (a real process)', () => {
     expect(result.stderr).toContain('--allow-remote');
     expect(result.stdout).toBe('');
   });
+
+  it('writes nothing into the data folder when its port is taken', async () => {
+    const blocker = createServer();
+    await new Promise<void>((done) => blocker.listen(0, '127.0.0.1', done));
+    try {
+      const port = (blocker.address() as AddressInfo).port;
+      const parent = mkdtempSync(join(tmpdir(), 'tern-serve-port-'));
+      scratch.push(parent);
+      const fresh = join(parent, 'data');
+      const result = await refusedServe(['--port', String(port), '--data-dir', fresh]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('already in use');
+      expect(result.stdout).toBe('');
+      expect(existsSync(fresh)).toBe(false);
+    } finally {
+      await new Promise((done) => blocker.close(done));
+    }
+  });
+
+  it("a host refused for a data folder in use leaves the running host's token alone, even with --new-token", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tern-serve-token-'));
+    scratch.push(dir);
+    const first = await startServe(dir);
+    running.push(first.child);
+    const tokenFile = join(dir, 'host-token');
+    expect(readFileSync(tokenFile, 'utf8').trim()).toBe(first.token);
+
+    for (const extra of [['--new-token'], []]) {
+      const second = await refusedServe(['--port', '0', '--data-dir', dir, ...extra]);
+      expect(second.code).toBe(1);
+      expect(second.stderr).toContain('in use by tern serve');
+      expect(readFileSync(tokenFile, 'utf8').trim()).toBe(first.token);
+    }
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+
+    // Once it really serves, --new-token does replace the saved token.
+    const rotated = await startServe(dir, ['--new-token']);
+    running.push(rotated.child);
+    expect(rotated.token).not.toBe(first.token);
+    expect(readFileSync(tokenFile, 'utf8').trim()).toBe(rotated.token);
+    rotated.child.kill('SIGTERM');
+    expect(await rotated.exited).toBe(0);
+  });
+
+  it('`npm run serve` stopped by npm\'s pid stops the host too', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tern-serve-npm-'));
+    scratch.push(dir);
+    const npm = spawn(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', 'serve', '--', '--port', '0', '--data-dir', dir], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    running.push(npm);
+    let out = '';
+    let err = '';
+    npm.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    await new Promise<void>((done, reject) => {
+      const timer = setTimeout(() => reject(new Error(`npm run serve printed no URL in time\n${err}`)), 30_000);
+      npm.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (!/^Tern is serving on http:\/\/127\.0\.0\.1:\d+\/\?token=\S+$/m.test(out)) return;
+        clearTimeout(timer);
+        done();
+      });
+    });
+    // The host names itself in the data folder's lock.
+    const host = (JSON.parse(readFileSync(join(dir, 'tern.lock'), 'utf8')) as { pid: number }).pid;
+    orphans.push(host);
+    expect(host).not.toBe(npm.pid);
+    expect(isAlive(host)).toBe(true);
+
+    npm.kill('SIGTERM');
+    expect(await exitsWithin(host, 8000)).toBe(true);
+    expect(existsSync(join(dir, 'tern.lock'))).toBe(false);
+    expect(err).toContain('shutting down');
+  }, 60_000);
 
   it('refuses bad options with a message', async () => {
     const result = await refusedServe(['--port', 'eighty']);

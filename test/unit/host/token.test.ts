@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { persistentToken } from '../../../electron/host/token';
+import { persistentToken, readToken, saveToken } from '../../../electron/host/token';
 import { contentSecurityPolicy } from '../../../electron/host/static';
 
 describe('persistentToken', () => {
@@ -35,6 +35,36 @@ describe('persistentToken', () => {
     const replaced = persistentToken(dir);
     expect(replaced).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(readFileSync(join(dir, 'host-token'), 'utf8').trim()).toBe(replaced);
+  });
+});
+
+describe('readToken and saveToken', () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads without writing anything; only saveToken writes', () => {
+    const parent = mkdtempSync(join(tmpdir(), 'tern-token-'));
+    dirs.push(parent);
+    const dir = join(parent, 'data');
+    const fresh = readToken(dir);
+    expect(fresh.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(fresh.unsaved).toBe(true);
+    expect(existsSync(dir)).toBe(false);
+
+    saveToken(dir, fresh.token);
+    expect(readToken(dir)).toEqual({ token: fresh.token, unsaved: false });
+    if (process.platform !== 'win32') expect(statSync(join(dir, 'host-token')).mode & 0o777).toBe(0o600);
+
+    const rotated = readToken(dir, true);
+    expect(rotated.unsaved).toBe(true);
+    expect(rotated.token).not.toBe(fresh.token);
+    expect(readFileSync(join(dir, 'host-token'), 'utf8').trim()).toBe(fresh.token);
+
+    writeFileSync(join(dir, 'host-token'), 'damaged');
+    expect(readToken(dir).unsaved).toBe(true);
+    expect(readFileSync(join(dir, 'host-token'), 'utf8')).toBe('damaged');
   });
 });
 

@@ -338,8 +338,11 @@ export class ChatService {
     const settings = this.effectiveSettings(reply.conversationId);
     let loaded: LoadedModel | null = null;
     try {
-      loaded = await engine.load({ modelKey: model.id, path: model.path, nCtx: contextFor(model, settings.app) });
-      if (reply.controller.signal.aborted) throw new AbortedBeforeStart();
+      // Stop while the model loads ends the reply at once; the load goes on for the next one.
+      loaded = await untilAborted(
+        engine.load({ modelKey: model.id, path: model.path, nCtx: contextFor(model, settings.app) }),
+        reply.controller.signal,
+      );
       const fitted = await this.prompt(reply, loaded, settings, continuing);
       const maxTokens = Math.max(1, Math.min(settings.sampling.maxTokens, loaded.nCtx - fitted.ids.length));
       const result = await engine.generate({
@@ -514,6 +517,19 @@ interface Finish {
 }
 
 class AbortedBeforeStart extends Error {}
+
+/** The promise's value, or AbortedBeforeStart as soon as the signal aborts (the promise runs on). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    promise.catch(() => undefined);
+    return Promise.reject(new AbortedBeforeStart());
+  }
+  return new Promise<T>((resolve, reject) => {
+    const abort = (): void => reject(new AbortedBeforeStart());
+    signal.addEventListener('abort', abort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
+}
 
 function replyRequestId(requestId: string): string {
   return `${requestId}:reply`;

@@ -218,6 +218,19 @@ describe.skipIf(!built)('chat service (real engine process)', () => {
     expect(await call<Message[]>('listMessages', { conversationId: c.id })).toHaveLength(2);
   });
 
+  it('Stop while the model is still loading ends the reply at once, as interrupted with no text', async () => {
+    await services.engine.unload();
+    const c = await conversationWith({ temperature: 0, maxTokens: 50 });
+    const sent = await call<SendResult>('sendMessage', { requestId: requestId(), conversationId: c.id, text: 'Stop before you start' });
+    expect(services.engine.status().state).toBe('loading');
+    await call('stopReply', { conversationId: c.id });
+    const stopped = await finished(sent.reply.id);
+    // Ended without waiting for the load (which goes on, for the next reply).
+    expect(services.engine.status().state).toBe('loading');
+    expect(stopped).toMatchObject({ status: 'interrupted', content: '' });
+    expect(stopped.note).toMatch(/Stopped/);
+  });
+
   it('the engine process dying mid-reply marks it interrupted with its text and says why; the next message is answered', async () => {
     const c = await conversationWith({ temperature: 0.8, seed: 3, maxTokens: 3000 });
     const sent = await call<SendResult>('sendMessage', { requestId: requestId(), conversationId: c.id, text: 'Keep going.' });

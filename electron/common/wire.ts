@@ -17,6 +17,12 @@ import { ErrorCode, type WireError, type WireResult, describeIssues } from './co
 
 /** The WebSocket endpoint's path. */
 export const WS_PATH = '/ws';
+/**
+ * A same-origin HTTP check of a token: GET WS_CHECK_PATH?token=... answers 204 when the host
+ * would accept it on WS_PATH, 401 when not. A browser cannot see why an upgrade failed; the page
+ * asks here after one fails, to tell a refused token from a host that is down.
+ */
+export const WS_CHECK_PATH = '/ws-check';
 /** The query parameter that carries the connection token. */
 export const TOKEN_PARAM = 'token';
 /**

@@ -1,13 +1,15 @@
 /**
  * The headless host: one HTTP server that serves the built renderer and, on /ws, the contract
  * over WebSocket. Upgrades need the page's own Origin and the host's token (?token=...).
+ * GET /ws-check?token=... tells the page whether its token is the host's (204) or not (401),
+ * under the same origin rules, so that a page can say so instead of retrying forever.
  */
-import { type IncomingMessage, createServer } from 'node:http';
+import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { allowedOrigins, displayHost, isLoopback, isWildcard, originOf } from './origins';
-import { MAX_MESSAGE_BYTES, TOKEN_PARAM, WS_PATH } from '../common/wire';
+import { MAX_MESSAGE_BYTES, TOKEN_PARAM, WS_CHECK_PATH, WS_PATH } from '../common/wire';
 import { contentSecurityPolicy, createStaticHandler } from './static';
 import { createToken, tokensEqual } from './token';
 import { type Backend, WsHub } from './ws-hub';
@@ -66,7 +68,9 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const maxMessageBytes = options.maxMessageBytes ?? MAX_MESSAGE_BYTES;
 
   let handleRequest: ReturnType<typeof createStaticHandler> | undefined;
+  let handleCheck: ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined;
   const server = createServer((req, res) => {
+    if (handleCheck?.(req, res)) return;
     if (handleRequest) handleRequest(req, res);
     else res.writeHead(503).end();
   });
@@ -123,6 +127,48 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     return undefined;
   }
 
+  /**
+   * GET WS_CHECK_PATH?token=...: 204 when the upgrade would accept the token, 401 when not. The
+   * same origin rule as the upgrade: a browser sends Origin on a cross-origin fetch, so one that
+   * is present must be ours; without one the request must name us as its Host (no DNS
+   * rebinding) and not say it comes from another site. The answer has no body, never the token.
+   */
+  handleCheck = (req, res) => {
+    const target = req.url ?? '/';
+    const path = target.split('?', 1)[0];
+    if (path !== WS_CHECK_PATH) return false;
+    const answer = (status: number, extra: Record<string, string> = {}): void => {
+      res.writeHead(status, {
+        'Cache-Control': 'no-store',
+        'X-Content-Type-Options': 'nosniff',
+        'Cross-Origin-Resource-Policy': 'same-origin',
+        ...extra,
+      });
+      res.end();
+    };
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      answer(405, { Allow: 'GET, HEAD' });
+      return true;
+    }
+    if (closing) {
+      answer(503);
+      return true;
+    }
+    let url: URL;
+    try {
+      url = new URL(target, 'http://host.invalid');
+    } catch {
+      answer(400);
+      return true;
+    }
+    if (!sameOriginRequest(req, origins)) {
+      answer(403);
+      return true;
+    }
+    answer(tokensEqual(url.searchParams.get(TOKEN_PARAM), token) ? 204 : 401);
+    return true;
+  };
+
   const shownOrigin = originOf(displayHost(host), port);
   return {
     host,
@@ -151,6 +197,16 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
 /** Whether binding this address exposes the host beyond this machine. */
 export function isRemoteBind(host: string): boolean {
   return isWildcard(host) || !isLoopback(host);
+}
+
+/** A request a page of this host made (by its Origin, else its Host and Sec-Fetch-Site headers). */
+function sameOriginRequest(req: IncomingMessage, origins: Set<string>): boolean {
+  const origin = req.headers.origin;
+  if (origin !== undefined) return origins.has(origin);
+  const site = req.headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin') return false;
+  const host = req.headers.host;
+  return typeof host === 'string' && origins.has(`http://${host.toLowerCase()}`);
 }
 
 function refuse(socket: Duplex, status: number, message: string): void {

@@ -4,11 +4,15 @@
  * the host put in the page URL. Everything above this file sees the same TernApi.
  */
 import { type TernApi, type Unsubscribe, unwrapApi } from '../../../electron/common/contract';
+import { TOKEN_PARAM, WS_CHECK_PATH, WS_PATH } from '../../../electron/common/wire';
 import { takePageToken } from './page-token';
-import { type TransportState, type WsTransport, createWsTransport } from './ws-transport';
+import { type TokenCheck, type TransportState, type WsTransport, createWsTransport } from './ws-transport';
 
-/** What the UI shows: the Electron preload is always 'connected'. */
-export type ConnectionState = 'connecting' | 'connected' | 'reconnecting';
+/**
+ * What the UI shows: the Electron preload is always 'connected'. 'refused': the host does not
+ * take this page's token (stale or wrong URL); the page stays so until it is reloaded.
+ */
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'refused';
 
 let api: TernApi | undefined;
 let transport: WsTransport | undefined;
@@ -27,8 +31,13 @@ export function getApi(): TernApi {
   }
   token = takePageToken(window.location.href, safeSessionStorage(), window.history);
   const scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
-  const query = token ? `?token=${encodeURIComponent(token)}` : '';
-  transport = createWsTransport({ url: `${scheme}//${window.location.host}/ws${query}`, WebSocket: window.WebSocket });
+  const query = token ? `?${TOKEN_PARAM}=${encodeURIComponent(token)}` : '';
+  const checkUrl = `${window.location.protocol}//${window.location.host}${WS_CHECK_PATH}${query}`;
+  transport = createWsTransport({
+    url: `${scheme}//${window.location.host}${WS_PATH}${query}`,
+    WebSocket: window.WebSocket,
+    checkToken: () => checkToken(checkUrl),
+  });
   api = unwrapApi(transport.api);
   return api;
 }
@@ -55,6 +64,18 @@ export function onConnectionState(listener: (state: ConnectionState) => void): U
   getApi();
   if (!transport) return () => {};
   return transport.onStateChange((state) => listener(visible(state)));
+}
+
+/** Asks the host (same origin) whether it takes the token; 'unknown' when it cannot be reached. */
+export async function checkToken(url: string, fetchImpl: typeof fetch = window.fetch.bind(window)): Promise<TokenCheck> {
+  try {
+    const response = await fetchImpl(url, { method: 'GET', cache: 'no-store', credentials: 'omit', redirect: 'error' });
+    if (response.status === 204) return 'accepted';
+    if (response.status === 401) return 'refused';
+    return 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }
 
 function safeSessionStorage(): Storage | undefined {

@@ -2,7 +2,9 @@
  * The contract over WebSocket, for the renderer under `tern serve` (and Node tests, which pass the
  * `ws` package's constructor). Gives a RawApi whose named methods are derived from the contract;
  * reconnects by itself with capped backoff, resubscribes the events that have listeners, and
- * answers calls cut off by a drop with DISCONNECTED. No Node or DOM-only imports here.
+ * answers calls cut off by a drop with DISCONNECTED. When an upgrade fails it asks the host
+ * (checkToken) whether the token is the problem: then it stops for good in 'refused' instead of
+ * retrying. No Node or DOM-only imports here.
  */
 import {
   type EventName,
@@ -17,8 +19,14 @@ import {
 } from '../../../electron/common/contract';
 import { type ClientMessage, type ServerMessage, parseServerMessage } from '../../../electron/common/wire';
 
-/** 'closed' only after close(); a drop is 'reconnecting'. */
-export type TransportState = 'connecting' | 'connected' | 'reconnecting' | 'closed';
+/**
+ * 'closed' only after close(); a drop is 'reconnecting'. 'refused': the host said the token is
+ * not its own; no more attempts (a reload with the right URL is the way out).
+ */
+export type TransportState = 'connecting' | 'connected' | 'reconnecting' | 'refused' | 'closed';
+
+/** What the host said of the token: 'refused' only when it said so; 'unknown' when it could not be asked. */
+export type TokenCheck = 'accepted' | 'refused' | 'unknown';
 
 /** The part of a WebSocket the transport uses: the browser's and the `ws` package's both fit. */
 export interface WebSocketLike {
@@ -40,6 +48,13 @@ export interface WsTransportOptions {
   reconnectDelayMs?: number;
   /** Default 5 s. */
   maxReconnectDelayMs?: number;
+  /**
+   * Asks the host whether it takes the token (e.g. GET /ws-check?token=...), after an upgrade
+   * failed: a browser cannot see the upgrade's HTTP status. Without it, failures are retried.
+   */
+  checkToken?: () => Promise<TokenCheck>;
+  /** How long checkToken may take before it counts as 'unknown'. Default 5 s. */
+  checkTimeoutMs?: number;
   /** A {t:'error'} from the host (it could not tie the problem to a call). */
   onHostError?: (error: WireError) => void;
 }
@@ -65,10 +80,14 @@ function disconnected(message: string): WireResult<never> {
   return { ok: false, error: { code: 'DISCONNECTED', message } };
 }
 
+/** What calls are answered once the host has refused the token. */
+export const REFUSED_MESSAGE = "the Tern host refused this page's token: open the address it printed";
+
 export function createWsTransport(options: WsTransportOptions): WsTransport {
   const connectTimeoutMs = options.connectTimeoutMs ?? 15_000;
   const baseDelay = options.reconnectDelayMs ?? 250;
   const maxDelay = options.maxReconnectDelayMs ?? 5_000;
+  const checkTimeoutMs = options.checkTimeoutMs ?? 5_000;
 
   let state: TransportState = 'connecting';
   let socket: WebSocketLike | undefined;
@@ -129,22 +148,58 @@ export function createWsTransport(options: WsTransportOptions): WsTransport {
       const message = parseServerMessage(data);
       if (message) receive(message);
     });
+    let opened = false;
+    ws.addEventListener('open', () => {
+      opened = true;
+    });
     ws.addEventListener('close', () => {
       if (socket !== ws) return;
       socket = undefined;
-      dropped();
+      // Never opened: the upgrade failed. Ask whether the token is why before trying again.
+      if (!opened && options.checkToken) checkThenRetry(options.checkToken);
+      else dropped();
     });
     ws.addEventListener('error', () => {
       // A 'close' always follows.
     });
   }
 
-  function dropped(): void {
+  function checkThenRetry(checkToken: () => Promise<TokenCheck>): void {
+    failPending();
+    let settled = false;
+    const finish = (result: TokenCheck): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (state === 'closed' || state === 'refused') return;
+      if (result === 'refused') refused();
+      else dropped();
+    };
+    const timer = setTimeout(() => finish('unknown'), checkTimeoutMs);
+    let check: Promise<TokenCheck>;
+    try {
+      check = checkToken();
+    } catch {
+      check = Promise.resolve('unknown');
+    }
+    check.then(finish, () => finish('unknown'));
+  }
+
+  function refused(): void {
+    setState('refused');
+    for (const entry of [...waiting]) entry.fail(REFUSED_MESSAGE);
+  }
+
+  function failPending(): void {
     for (const [id, resolve] of [...pending]) {
       pending.delete(id);
       resolve(disconnected('the connection to the Tern host was lost before the answer came'));
     }
-    if (state === 'closed') return;
+  }
+
+  function dropped(): void {
+    failPending();
+    if (state === 'closed' || state === 'refused') return;
     // Until the first connection succeeds the state stays 'connecting'.
     setState(everConnected ? 'reconnecting' : 'connecting');
     const delay = Math.min(maxDelay, baseDelay * 2 ** attempt);
@@ -181,6 +236,10 @@ export function createWsTransport(options: WsTransportOptions): WsTransport {
     return new Promise<WireResult<unknown>>((resolve) => {
       if (state === 'closed') {
         resolve(disconnected('the connection to the Tern host is closed'));
+        return;
+      }
+      if (state === 'refused') {
+        resolve(disconnected(REFUSED_MESSAGE));
         return;
       }
       const id = nextId++;

@@ -32,9 +32,21 @@ export function selectSendState(state: TernState, conversationId: string | null)
   return conversationId ? (state.sends[conversationId] ?? null) : null;
 }
 
-/** Send is possible: text typed, a model chosen, no reply streaming, no Send or change of branch on its way. */
+/**
+ * Changing data is possible: the host is connected. While it is not, every action that would
+ * change data is disabled rather than queued (the connection banner says so).
+ */
+export function selectCanChange(state: TernState): boolean {
+  return state.connection === 'connected';
+}
+
+/**
+ * Send is possible: connected, text typed, a model chosen, no reply streaming, no Send or change
+ * of branch on its way.
+ */
 export function selectCanSend(state: TernState, conversationId: string | null): boolean {
   if (!conversationId) return false;
+  if (!selectCanChange(state)) return false;
   const conversation = state.conversations.find((c) => c.id === conversationId);
   if (!conversation?.modelId) return false;
   if (!(state.drafts[conversationId] ?? '').trim()) return false;
@@ -46,10 +58,11 @@ export function selectCanSend(state: TernState, conversationId: string | null): 
 }
 
 /**
- * The branch can change now (switch version, regenerate, edit, delete): no reply streaming, no
- * Send or edit on its way, no other change of branch in flight.
+ * The branch can change now (switch version, regenerate, edit, delete): connected, no reply
+ * streaming, no Send or edit on its way, no other change of branch in flight.
  */
 export function selectCanChangeBranch(state: TernState, conversationId: string): boolean {
+  if (!selectCanChange(state)) return false;
   if (state.branchBusy[conversationId]) return false;
   const send = selectSendState(state, conversationId);
   if (send && send.status !== 'failed') return false;
@@ -126,6 +139,8 @@ export function useAppInfo() {
 export const useFilter = () => useTernStore((s) => s.filter);
 export const useView = () => useTernStore((s) => s.view);
 export const useConnection = () => useTernStore((s) => s.connection);
+/** Whether actions that change data are offered now (the host is connected). */
+export const useCanChange = () => useTernStore(selectCanChange);
 export const useHostTokenMissing = () => useTernStore((s) => s.hostTokenMissing);
 export const useConversationActionError = () => useTernStore((s) => s.conversationActionError);
 

@@ -29,6 +29,11 @@ export class TernApp {
     return this.page.getByRole('status').filter({ hasText: 'Tern host' });
   }
 
+  /** The alert shown when the host refused the page's token (a stale or wrong address). */
+  get tokenRefusedBanner(): Locator {
+    return this.page.getByRole('alert').filter({ hasText: /Tern host refused this page.s access token/ });
+  }
+
   async expectConnected(): Promise<void> {
     await expect(this.connectionBanner).toHaveCount(0);
   }

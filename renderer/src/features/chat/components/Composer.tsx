@@ -8,6 +8,7 @@ import {
   sendMessage,
   setDraft,
   stopReply,
+  useCanChange,
   useCanSend,
   useDraft,
   useIsReplying,
@@ -23,6 +24,7 @@ export function Composer({ conversation }: { conversation: Conversation }) {
   const id = conversation.id;
   const draft = useDraft(id);
   const canSend = useCanSend(id);
+  const canChange = useCanChange();
   const replying = useIsReplying(id);
   const send = useSendState(id);
   const actionError = useReplyActionError(id);
@@ -32,7 +34,7 @@ export function Composer({ conversation }: { conversation: Conversation }) {
     if (event.key === 'Enter' && !event.shiftKey && !event.altKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       void sendMessage(id);
-    } else if (event.key === 'Escape' && replying) {
+    } else if (event.key === 'Escape' && replying && canChange) {
       event.preventDefault();
       void stopReply(id);
     }
@@ -74,7 +76,7 @@ export function Composer({ conversation }: { conversation: Conversation }) {
         />
         <div className="composer-actions">
           {replying && (
-            <button type="button" className="button composer-stop" onClick={() => void stopReply(id)}>
+            <button type="button" className="button composer-stop" disabled={!canChange} onClick={() => void stopReply(id)}>
               <Icon name="stop" />
               Stop
             </button>

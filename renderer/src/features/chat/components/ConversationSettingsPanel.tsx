@@ -3,7 +3,7 @@ import { Icon } from '../../../components/Icon';
 import { SamplingFields } from '../../../components/SamplingFields';
 import type { Conversation, ConversationSettings } from '../../../lib/contract';
 import { parseSampling, samplingDraft, type SamplingErrors, type SamplingKey } from '../../../lib/sampling-form';
-import { saveConversationSettings, useAppSettings } from '../../../state';
+import { saveConversationSettings, useAppSettings, useCanChange } from '../../../state';
 
 interface ConversationSettingsPanelProps {
   conversation: Conversation;
@@ -23,6 +23,7 @@ export function ConversationSettingsPanel({ conversation, onClose }: Conversatio
   const [errors, setErrors] = useState<SamplingErrors>({});
   const [message, setMessage] = useState<{ kind: 'saved' | 'error'; text: string } | null>(null);
   const [saving, setSaving] = useState(false);
+  const canChange = useCanChange();
   const promptId = useId();
 
   function change(key: SamplingKey, value: string) {
@@ -102,7 +103,7 @@ export function ConversationSettingsPanel({ conversation, onClose }: Conversatio
               {message.text}
             </p>
           )}
-          <button type="submit" className="button button-primary" disabled={saving}>
+          <button type="submit" className="button button-primary" disabled={saving || !canChange}>
             Save
           </button>
         </div>

@@ -3,11 +3,12 @@ import { createPortal } from 'react-dom';
 import { ConfirmDialog } from '../../../components/ConfirmDialog';
 import { Icon } from '../../../components/Icon';
 import type { Message } from '../../../lib/contract';
-import { deleteMessage } from '../../../state';
+import { deleteMessage, useCanChange } from '../../../state';
 
 /** Deletes a message and what follows it on its branch, after asking. */
 export function DeleteMessageButton({ message, disabled }: { message: Message; disabled: boolean }) {
   const [asking, setAsking] = useState(false);
+  const canChange = useCanChange();
   return (
     <>
       <button
@@ -21,6 +22,7 @@ export function DeleteMessageButton({ message, disabled }: { message: Message; d
         <Icon name="trash" />
       </button>
       {asking &&
+        canChange &&
         // In <body>: a list that moves its rows with transforms must not carry the dialog along.
         createPortal(
           <ConfirmDialog

@@ -1,5 +1,5 @@
 import type { Conversation, EngineStatus, ModelFile } from '../../../lib/contract';
-import { loadModel, unloadModel, useEngine, useModel } from '../../../state';
+import { loadModel, unloadModel, useCanChange, useEngine, useModel } from '../../../state';
 
 function describe(engine: EngineStatus, loaded: ModelFile | null, ownModelId: string | null): string {
   const name = loaded?.fileName ?? 'the model';
@@ -22,6 +22,7 @@ export function EngineState({ conversation }: { conversation: Conversation }) {
   const engine = useEngine();
   const loaded = useModel(engine?.modelId ?? null);
   const own = useModel(conversation.modelId);
+  const canChange = useCanChange();
   if (!engine) return null;
 
   const inMemory = engine.modelId !== null && (engine.state === 'ready' || engine.state === 'loading');
@@ -41,12 +42,12 @@ export function EngineState({ conversation }: { conversation: Conversation }) {
         <progress className="engine-progress" max={1} value={engine.progress} aria-label="Loading the model" />
       )}
       {canLoad && (
-        <button type="button" className="button button-small" onClick={() => void loadModel(own.id)}>
+        <button type="button" className="button button-small" disabled={!canChange} onClick={() => void loadModel(own.id)}>
           Load
         </button>
       )}
       {inMemory && (
-        <button type="button" className="button button-small" onClick={() => void unloadModel()}>
+        <button type="button" className="button button-small" disabled={!canChange} onClick={() => void unloadModel()}>
           Unload
         </button>
       )}

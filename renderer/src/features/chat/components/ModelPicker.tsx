@@ -1,6 +1,6 @@
 import { modelOptionLabel } from '../../../lib/format';
 import type { Conversation } from '../../../lib/contract';
-import { chooseModel, useIsReplying, useModels } from '../../../state';
+import { chooseModel, useCanChange, useIsReplying, useModels } from '../../../state';
 
 /**
  * The conversation's model: a native select named "Model" whose value is the model id. Files the
@@ -9,6 +9,7 @@ import { chooseModel, useIsReplying, useModels } from '../../../state';
 export function ModelPicker({ conversation }: { conversation: Conversation }) {
   const models = useModels();
   const replying = useIsReplying(conversation.id);
+  const canChange = useCanChange();
   const chosen = conversation.modelId;
   const missing = chosen !== null && !models.some((m) => m.id === chosen);
 
@@ -18,7 +19,7 @@ export function ModelPicker({ conversation }: { conversation: Conversation }) {
         className="model-select"
         aria-label="Model"
         value={chosen ?? ''}
-        disabled={replying}
+        disabled={replying || !canChange}
         onChange={(e) => {
           if (e.target.value) void chooseModel(conversation.id, e.target.value);
         }}

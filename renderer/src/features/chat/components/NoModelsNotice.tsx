@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Icon } from '../../../components/Icon';
-import { rescanModels } from '../../../state';
+import { rescanModels, useCanChange } from '../../../state';
 
 interface NoModelsNoticeProps {
   folder: string;
@@ -12,6 +12,7 @@ interface NoModelsNoticeProps {
 export function NoModelsNotice({ folder, scanning, compact }: NoModelsNoticeProps) {
   const [checking, setChecking] = useState(false);
   const busy = checking || scanning;
+  const canChange = useCanChange();
 
   async function checkAgain() {
     setChecking(true);
@@ -34,7 +35,7 @@ export function NoModelsNotice({ folder, scanning, compact }: NoModelsNoticeProp
         <p className="muted">
           To use a file from somewhere else, start Tern with <code>tern serve --model FILE</code>.
         </p>
-        <button type="button" className="button" onClick={() => void checkAgain()} disabled={busy}>
+        <button type="button" className="button" onClick={() => void checkAgain()} disabled={busy || !canChange}>
           <Icon name="refresh" />
           Check again
         </button>

@@ -1,7 +1,7 @@
 import { useState, type KeyboardEvent } from 'react';
 import { Icon } from '../../../components/Icon';
 import type { Conversation } from '../../../lib/contract';
-import { selectConversation } from '../../../state';
+import { selectConversation, useCanChange } from '../../../state';
 import { RenameField } from './RenameField';
 
 interface ConversationRowProps {
@@ -13,8 +13,10 @@ interface ConversationRowProps {
 /** One conversation: open it, rename it in place (F2), or delete it (Delete). */
 export function ConversationRow({ conversation, selected, onDelete }: ConversationRowProps) {
   const [renaming, setRenaming] = useState(false);
+  const canChange = useCanChange();
 
   function onKeyDown(event: KeyboardEvent<HTMLButtonElement>) {
+    if (!canChange) return;
     if (event.key === 'F2') {
       event.preventDefault();
       setRenaming(true);
@@ -50,6 +52,7 @@ export function ConversationRow({ conversation, selected, onDelete }: Conversati
           className="icon-button"
           aria-label={`Rename ${conversation.title}`}
           title="Rename (F2)"
+          disabled={!canChange}
           onClick={() => setRenaming(true)}
         >
           <Icon name="pencil" />
@@ -59,6 +62,7 @@ export function ConversationRow({ conversation, selected, onDelete }: Conversati
           className="icon-button"
           aria-label={`Delete ${conversation.title}`}
           title="Delete"
+          disabled={!canChange}
           onClick={() => onDelete(conversation)}
         >
           <Icon name="trash" />

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { Conversation } from '../../../lib/contract';
-import { deleteConversation } from '../../../state';
+import { deleteConversation, useCanChange } from '../../../state';
 import { ConversationList } from './ConversationList';
 import { DeleteConversationDialog } from './DeleteConversationDialog';
 import { ActionError } from './ActionError';
@@ -12,6 +12,7 @@ import { NewConversationButton } from './NewConversationButton';
 /** The conversations column: new, filter, the list, messages matching the filter, export and import. */
 export function ConversationSidebar() {
   const [pendingDelete, setPendingDelete] = useState<Conversation | null>(null);
+  const canChange = useCanChange();
 
   return (
     <section className="conversations" aria-label="Conversations">
@@ -25,7 +26,7 @@ export function ConversationSidebar() {
         <MessageHits />
       </div>
       <HistoryTools />
-      {pendingDelete && (
+      {pendingDelete && canChange && (
         <DeleteConversationDialog
           conversation={pendingDelete}
           onCancel={() => setPendingDelete(null)}

@@ -4,7 +4,7 @@ import { Icon } from '../../../components/Icon';
 import { downloadFile } from '../../../lib/download';
 import { describeError } from '../../../lib/errors';
 import { readFileText } from '../../../lib/read-file';
-import { exportAll, importConversations } from '../../../state';
+import { exportAll, importConversations, useCanChange } from '../../../state';
 import '../../../styles/history.css';
 
 type Said = { ok: boolean; text: string };
@@ -16,6 +16,7 @@ type Said = { ok: boolean; text: string };
 export function HistoryTools() {
   const fileRef = useRef<HTMLInputElement>(null);
   const [busy, setBusy] = useState(false);
+  const canChange = useCanChange();
   const [said, setSaid] = useState<Said | null>(null);
 
   async function onExportAll() {
@@ -48,11 +49,11 @@ export function HistoryTools() {
   return (
     <div className="history-tools">
       <div className="history-buttons">
-        <button type="button" className="button button-quiet button-small" disabled={busy} onClick={() => void onExportAll()}>
+        <button type="button" className="button button-quiet button-small" disabled={busy || !canChange} onClick={() => void onExportAll()}>
           <Icon name="download" />
           Export all
         </button>
-        <button type="button" className="button button-quiet button-small" disabled={busy} onClick={() => fileRef.current?.click()}>
+        <button type="button" className="button button-quiet button-small" disabled={busy || !canChange} onClick={() => fileRef.current?.click()}>
           <Icon name="upload" />
           Import
         </button>

@@ -1,9 +1,10 @@
 import { useState } from 'react';
 import { Icon } from '../../../components/Icon';
-import { createConversation, setFilter } from '../../../state';
+import { createConversation, setFilter, useCanChange } from '../../../state';
 
 export function NewConversationButton() {
   const [busy, setBusy] = useState(false);
+  const canChange = useCanChange();
 
   async function onClick() {
     setBusy(true);
@@ -14,7 +15,7 @@ export function NewConversationButton() {
   }
 
   return (
-    <button type="button" className="button button-primary new-conversation" onClick={onClick} disabled={busy}>
+    <button type="button" className="button button-primary new-conversation" onClick={onClick} disabled={busy || !canChange}>
       <Icon name="plus" />
       New conversation
     </button>

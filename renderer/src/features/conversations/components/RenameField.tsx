@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import type { Conversation } from '../../../lib/contract';
-import { renameConversation } from '../../../state';
+import { renameConversation, useCanChange } from '../../../state';
 
 interface RenameFieldProps {
   conversation: Conversation;
@@ -14,6 +14,7 @@ export function RenameField({ conversation, onDone }: RenameFieldProps) {
   const finished = useRef(false);
   const inputRef = useRef<HTMLInputElement>(null);
   const problemId = useId();
+  const canChange = useCanChange();
 
   useEffect(() => {
     inputRef.current?.focus();
@@ -32,7 +33,7 @@ export function RenameField({ conversation, onDone }: RenameFieldProps) {
       setProblem('A title cannot be empty.');
       return;
     }
-    if (trimmed === conversation.title) {
+    if (trimmed === conversation.title || !canChange) {
       finish();
       return;
     }

@@ -5,7 +5,7 @@ import { SamplingFields } from '../../../components/SamplingFields';
 import type { AppSettings } from '../../../lib/contract';
 import { parseNumber } from '../../../lib/number-field';
 import { parseSampling, samplingDraft, type SamplingDraft, type SamplingErrors, type SamplingKey } from '../../../lib/sampling-form';
-import { resetSettings, saveSettings, type SettingsOutcome } from '../../../state';
+import { resetSettings, saveSettings, useCanChange, type SettingsOutcome } from '../../../state';
 
 interface Draft {
   systemPrompt: string;
@@ -45,6 +45,7 @@ export function SettingsForm({ settings }: { settings: AppSettings }) {
   const [errors, setErrors] = useState<Errors>({ sampling: {} });
   const [message, setMessage] = useState<Message>(null);
   const [busy, setBusy] = useState(false);
+  const canChange = useCanChange();
   const [confirmReset, setConfirmReset] = useState(false);
   const promptId = useId();
 
@@ -173,15 +174,15 @@ export function SettingsForm({ settings }: { settings: AppSettings }) {
             {message.text}
           </p>
         )}
-        <button type="button" className="button" disabled={busy} onClick={() => setConfirmReset(true)}>
+        <button type="button" className="button" disabled={busy || !canChange} onClick={() => setConfirmReset(true)}>
           Reset to defaults
         </button>
-        <button type="submit" className="button button-primary" disabled={busy}>
+        <button type="submit" className="button button-primary" disabled={busy || !canChange}>
           Save
         </button>
       </div>
 
-      {confirmReset && (
+      {confirmReset && canChange && (
         <ConfirmDialog title="Reset all settings?" confirmLabel="Reset" onConfirm={() => void reset()} onCancel={() => setConfirmReset(false)}>
           <p>The system prompt, sampling, context cap and idle unload go back to their defaults. Conversations keep their own settings.</p>
         </ConfirmDialog>

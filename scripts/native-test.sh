@@ -1,13 +1,49 @@
 #!/usr/bin/env bash
-# Builds the engine and its C++ tests with plain CMake (no Node) and runs them with CTest; then
-# the ARM build of them under qemu when the cross tools are installed (scripts/arm-test.sh).
-#   scripts/native-test.sh            # Release build in build/native-tests
-#   BUILD_TYPE=Debug scripts/native-test.sh
+# Builds the engine's C++ tests and runs them with CTest; then the ARM build of them under qemu
+# when the cross tools are installed (scripts/arm-test.sh).
+#
+# By default the tests are built in the addon's own cmake-js tree, build/native (`npm install`
+# makes it): the engine library (tern_engine) is compiled once, for the addon and the tests
+# alike, and the test programs link that same library. If build/native does not exist yet it is
+# configured with cmake-js (offline, Node-API headers from node_modules), as `npm install` would.
+# Another build type or extra CMake arguments get a plain-CMake tree of their own (no Node):
+#   scripts/native-test.sh                               # Release, in build/native
+#   BUILD_TYPE=Debug scripts/native-test.sh              # Debug, in build/native-tests-debug
+#   TERN_CMAKE_ARGS="-DCMAKE_CXX_COMPILER=clang++" scripts/native-test.sh   # in build/native-tests
+#   TERN_NATIVE_TEST_DIR=/tmp/t scripts/native-test.sh   # plain CMake in that tree
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-build="${TERN_NATIVE_TEST_DIR:-$root/build/native-tests}"
 jobs=$(nproc 2>/dev/null || echo 2)
-cmake -S "$root" -B "$build" -DTERN_BUILD_TESTS=ON -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-Release}" ${TERN_CMAKE_ARGS:-} >/dev/null
+addon_tree="$root/build/native"   # package.json: cmake-js compile --out build/native
+build_type="${BUILD_TYPE:-Release}"
+
+standalone() {  # a plain-CMake tree of its own: the engine is compiled again there
+  build="$1"
+  echo "native-test: building the engine and the tests in $build (plain CMake, $build_type)"
+  # shellcheck disable=SC2086
+  cmake -S "$root" -B "$build" -DTERN_BUILD_TESTS=ON -DCMAKE_BUILD_TYPE="$build_type" ${TERN_CMAKE_ARGS:-} >/dev/null
+}
+
+if [[ -n "${TERN_NATIVE_TEST_DIR:-}" ]]; then
+  standalone "$TERN_NATIVE_TEST_DIR"
+elif [[ "$build_type" != Release ]]; then
+  standalone "$root/build/native-tests-$(echo "$build_type" | tr '[:upper:]' '[:lower:]')"
+elif [[ -n "${TERN_CMAKE_ARGS:-}" ]]; then
+  standalone "$root/build/native-tests"
+elif [[ -f "$addon_tree/CMakeCache.txt" ]] && grep -q '^CMAKE_JS_VERSION' "$addon_tree/CMakeCache.txt"; then
+  build="$addon_tree"
+  echo "native-test: building the tests in the addon's tree $build (the engine is compiled once)"
+  # Re-running CMake on the tree keeps everything cmake-js put in its cache; it only adds the tests.
+  cmake -S "$root" -B "$build" -DTERN_BUILD_TESTS=ON >/dev/null
+elif [[ ! -e "$addon_tree/CMakeCache.txt" && -x "$root/node_modules/.bin/cmake-js" ]]; then
+  build="$addon_tree"
+  echo "native-test: configuring the addon's tree $build with cmake-js, with the tests"
+  (cd "$root" && node_modules/.bin/cmake-js configure --out build/native --CDTERN_BUILD_TESTS=ON >/dev/null)
+else
+  echo "native-test: no cmake-js tree in $addon_tree (run npm install); using a tree of its own"
+  standalone "$root/build/native-tests"
+fi
+
 cmake --build "$build" -j "$jobs"
 # --no-tests=error: a build that registers no test is a failure, not a pass.
 ctest --test-dir "$build" --output-on-failure --no-tests=error -j "$jobs"

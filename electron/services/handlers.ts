@@ -83,9 +83,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
 
     setConversationModel: ({ id, modelId }) => {
-      const model = library.get(modelId);
-      if (!model) throw new TernError('NOT_FOUND', `no model with id ${modelId}`);
-      if (model.problem) throw new TernError('UNAVAILABLE', `${model.fileName} cannot run: ${model.problem}`);
+      library.requireRunnable(modelId);
       const updated = store.conversations.setModel(id, modelId);
       settings.setDefaultModelId(modelId);
       events.emit('conversationsChanged', { reason: 'settings', conversationId: id });
@@ -124,9 +122,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     rescanModels: () => library.scan(),
     getEngineStatus: () => engineStatus(engine.status(), engine),
     loadModel: async ({ modelId }) => {
-      const model = library.get(modelId);
-      if (!model) throw new TernError('NOT_FOUND', `no model with id ${modelId}`);
-      if (model.problem) throw new TernError('UNAVAILABLE', `${model.fileName} cannot run: ${model.problem}`);
+      const model = library.requireRunnable(modelId);
       try {
         await engine.load({ modelKey: model.id, path: model.path, nCtx: contextFor(model, settings.get()) });
       } catch (error) {

@@ -6,7 +6,7 @@
  */
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import type { ModelFile, ModelList } from '../../common/contract';
+import { type ModelFile, type ModelList, TernError } from '../../common/contract';
 import type { ModelDescription } from '../native';
 import type { ModelFileRepository } from '../store';
 import { type Inspection, fromDescription, fromError, isInspection } from './describe';
@@ -47,6 +47,14 @@ export class ModelLibrary {
 
   get(id: string): ModelFile | undefined {
     return this.models.find((model) => model.id === id);
+  }
+
+  /** A model the engine can run: NOT_FOUND when there is no such id, UNAVAILABLE with the reason when it cannot run. */
+  requireRunnable(id: string): ModelFile {
+    const model = this.get(id);
+    if (!model) throw new TernError('NOT_FOUND', `no model with id ${id}`);
+    if (model.problem) throw new TernError('UNAVAILABLE', `${model.fileName} cannot run: ${model.problem}`);
+    return model;
   }
 
   /** Runnable models, for choosing a default. */

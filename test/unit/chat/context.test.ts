@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContextOverflowError, fitToContext } from '../../../electron/services/chat/context';
 import { type PromptMessage, type PromptTokenizer, buildPrompt } from '../../../electron/services/chat/prompt';
-import { promptTokenizer } from '../../../electron/services/chat/prompt-native';
+import { promptTokenizer } from './prompt-native';
 import { type NativeModel, loadAddon } from '../../../electron/services/native';
 
 const SYNTH = join(resolve(__dirname, '../../fixtures'), 'models/synth-bitnet-b1.58-i2_s.gguf');

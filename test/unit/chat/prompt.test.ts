@@ -9,7 +9,7 @@
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PromptMessage, type PromptTokenizer, buildPrompt } from '../../../electron/services/chat/prompt';
-import { promptTokenizer } from '../../../electron/services/chat/prompt-native';
+import { promptTokenizer } from './prompt-native';
 import { type NativeModel, loadAddon } from '../../../electron/services/native';
 
 const fixtures = resolve(__dirname, '../../fixtures');

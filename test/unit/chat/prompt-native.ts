@@ -1,6 +1,6 @@
-/** A loaded native model (metadata-only is enough) seen as the prompt builder's tokenizer. */
-import type { NativeModel } from '../native';
-import type { PromptTokenizer } from './prompt';
+/** For the prompt tests: a loaded native model (metadata-only is enough) seen as the prompt builder's tokenizer. */
+import type { NativeModel } from '../../../electron/services/native';
+import type { PromptTokenizer } from '../../../electron/services/chat/prompt';
 
 export function promptTokenizer(model: NativeModel): PromptTokenizer {
   const info = model.info();

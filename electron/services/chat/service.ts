@@ -42,12 +42,7 @@ export interface ChatServiceDeps {
 }
 
 /** What the last generation of a conversation computed (tests check the KV reuse with it). */
-export interface GenerationRecord {
-  promptTokens: number;
-  promptTokensReused: number;
-  promptTokensComputed: number;
-  generatedTokens: number;
-}
+export type GenerationRecord = Pick<GenerateResult, 'promptTokens' | 'promptTokensReused' | 'promptTokensComputed' | 'generatedTokens'>;
 
 interface Reply {
   conversationId: string;
@@ -140,9 +135,7 @@ export class ChatService {
       const conversationId = store.messages.require(messageId).conversationId;
       const reply = this.replies.get(conversationId);
       if (!reply || !store.branches.subtree(messageId).includes(reply.messageId)) break;
-      reply.abortReason = 'deleted';
-      reply.controller.abort();
-      await reply.done;
+      await abort(reply, 'deleted');
     }
     const { conversation } = store.branches.delete(messageId);
     this.changed(conversation.id);
@@ -172,8 +165,7 @@ export class ChatService {
   stop(conversationId: string): boolean {
     const reply = this.replies.get(conversationId);
     if (!reply) return false;
-    reply.abortReason = 'stopped';
-    reply.controller.abort();
+    void abort(reply, 'stopped');
     return true;
   }
 
@@ -181,10 +173,7 @@ export class ChatService {
   async forget(conversationId: string): Promise<void> {
     const reply = this.replies.get(conversationId);
     this.contextUse.delete(conversationId);
-    if (!reply) return;
-    reply.abortReason = 'deleted';
-    reply.controller.abort();
-    await reply.done;
+    if (reply) await abort(reply, 'deleted');
   }
 
   /**
@@ -217,12 +206,7 @@ export class ChatService {
   /** Stops every reply and waits until each is stored as interrupted with its text. */
   async close(): Promise<void> {
     this.closing = true;
-    const pending = [...this.replies.values()];
-    for (const reply of pending) {
-      reply.abortReason = 'closing';
-      reply.controller.abort();
-    }
-    await Promise.all(pending.map((reply) => reply.done));
+    await Promise.all([...this.replies.values()].map((reply) => abort(reply, 'closing')));
   }
 
   /** The model a conversation uses: its own, else the default, else the only runnable one. */
@@ -335,6 +319,12 @@ export class ChatService {
     const writer = new ReplyWriter({
       flush: () => this.save(reply.messageId, { content: prefixText + text, tokens: { ids: [...prefixIds, ...ids], modelId: model.id } }),
     });
+    /** The stream is over: the last text goes out, and the final save replaces the writer's. */
+    const settle = (): void => {
+      if (deltaTimer) clearTimeout(deltaTimer);
+      sendDelta();
+      writer.dispose();
+    };
     const settings = this.effectiveSettings(reply.conversationId);
     let loaded: LoadedModel | null = null;
     try {
@@ -361,9 +351,7 @@ export class ChatService {
       });
       ids = result.ids;
       text = result.text;
-      if (deltaTimer) clearTimeout(deltaTimer);
-      sendDelta();
-      writer.dispose();
+      settle();
       this.record(reply.conversationId, result);
       this.updateContextUse(reply.conversationId, fitted, loaded, result.generatedTokens);
       this.finish(reply, {
@@ -379,9 +367,7 @@ export class ChatService {
         },
       });
     } catch (error) {
-      if (deltaTimer) clearTimeout(deltaTimer);
-      sendDelta();
-      writer.dispose();
+      settle();
       if (error instanceof EngineCrashedError) ids = error.ids;
       const failure = this.failure(reply, error, model);
       this.finish(reply, {
@@ -460,13 +446,8 @@ export class ChatService {
     }
   }
 
-  private record(conversationId: string, result: GenerateResult): void {
-    this.generations.set(conversationId, {
-      promptTokens: result.promptTokens,
-      promptTokensReused: result.promptTokensReused,
-      promptTokensComputed: result.promptTokensComputed,
-      generatedTokens: result.generatedTokens,
-    });
+  private record(conversationId: string, { promptTokens, promptTokensReused, promptTokensComputed, generatedTokens }: GenerateResult): void {
+    this.generations.set(conversationId, { promptTokens, promptTokensReused, promptTokensComputed, generatedTokens });
   }
 
   private updateContextUse(
@@ -517,6 +498,13 @@ interface Finish {
 }
 
 class AbortedBeforeStart extends Error {}
+
+/** Stops a reply, saying why; resolves when it is let go. */
+function abort(reply: Reply, reason: NonNullable<Reply['abortReason']>): Promise<void> {
+  reply.abortReason = reason;
+  reply.controller.abort();
+  return reply.done;
+}
 
 /** The promise's value, or AbortedBeforeStart as soon as the signal aborts (the promise runs on). */
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {

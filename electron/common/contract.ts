@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { appCalls, appEvents } from './areas/app';
 import { chatCalls, chatEvents } from './areas/chat';
 import { conversationCalls, conversationEvents } from './areas/conversations';
+import { downloadCalls, downloadEvents } from './areas/downloads';
 import { historyCalls, historyEvents } from './areas/history';
 import { modelCalls, modelEvents } from './areas/models';
 import { settingsCalls, settingsEvents } from './areas/settings';
@@ -17,6 +18,7 @@ import { settingsCalls, settingsEvents } from './areas/settings';
 export * from './areas/app';
 export * from './areas/chat';
 export * from './areas/conversations';
+export * from './areas/downloads';
 export * from './areas/history';
 export * from './areas/models';
 export * from './areas/settings';
@@ -30,6 +32,7 @@ export const calls = {
   ...chatCalls,
   ...historyCalls,
   ...modelCalls,
+  ...downloadCalls,
   ...settingsCalls,
 } as const;
 
@@ -47,6 +50,7 @@ export const events = {
   ...chatEvents,
   ...historyEvents,
   ...modelEvents,
+  ...downloadEvents,
   ...settingsEvents,
 } as const;
 

@@ -10,7 +10,10 @@ import type { EventBus, Handlers } from './dispatcher';
 import type { EngineHost } from './engine-host/types';
 import { exportAll, exportConversation } from './history/export';
 import { importConversations } from './history/import';
+import { type SavedToken, hubInfo } from './downloads/hub-config';
+import type { DownloadService } from './downloads/service';
 import type { ModelLibrary } from './models/library';
+import { moveModelsFolder } from './models/move-folder';
 import { loadAddon } from './native';
 import { engineStatus } from './services';
 import type { SettingsService } from './settings';
@@ -23,14 +26,18 @@ export interface HandlerDeps {
   host: AppInfo['host'];
   settings: SettingsService;
   library: ModelLibrary;
+  downloads: DownloadService;
   engine: EngineHost;
   chat: ChatService;
+  /** The desktop app's saved hub token; absent in the headless host. */
+  savedToken?: SavedToken;
+  log?: (message: string) => void;
   /** Where CPU facts come from; the native addon unless a test says otherwise. */
   cpuInfo?: () => CpuInfo;
 }
 
 export function createHandlers(deps: HandlerDeps): Handlers {
-  const { store, events, settings, library, engine, chat } = deps;
+  const { store, events, settings, library, downloads, engine, chat } = deps;
   const cpuInfo = deps.cpuInfo ?? nativeCpuInfo;
 
   function startingModel(): string | null {
@@ -133,6 +140,29 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     unloadModel: async () => {
       await engine.unload();
       return engineStatus(engine.status(), engine);
+    },
+
+    moveModelsFolder: ({ path, moveFiles }) =>
+      moveModelsFolder({ library, downloads, settings, cache: store.modelFiles, log: deps.log }, path, moveFiles),
+
+    listDownloads: () => downloads.list(),
+    addDownload: (request) => downloads.add(request),
+    listRepoFiles: ({ repo, revision }) => downloads.listRepoFiles(repo, revision),
+    pauseDownload: ({ id }) => downloads.pause(id),
+    resumeDownload: ({ id }) => downloads.resume(id),
+    cancelDownload: ({ id }) => downloads.cancel(id),
+    removeDownload: ({ id }) => downloads.remove(id),
+    getHubInfo: () => hubInfo(settings.get(), deps.savedToken),
+    setHubToken: ({ token }) => {
+      if (!deps.savedToken) {
+        throw new TernError('UNAVAILABLE', 'the headless host does not keep a token: set HF_TOKEN in its environment before starting it');
+      }
+      try {
+        deps.savedToken.save(token);
+      } catch (error) {
+        throw new TernError('UNAVAILABLE', error instanceof Error ? error.message : String(error));
+      }
+      return hubInfo(settings.get(), deps.savedToken);
     },
 
     getSettings: () => settings.get(),

@@ -10,6 +10,8 @@ import { ChatService } from './chat/service';
 import { EventBus, type Handlers } from './dispatcher';
 import { type EngineProcess, createEngineHost, defaultWorkerPath, forkLauncher } from './engine-host/host';
 import type { EngineHost, EngineHostStatus } from './engine-host/types';
+import { type SavedToken, hubConfig } from './downloads/hub-config';
+import { DownloadService, type DownloadServiceOptions } from './downloads/service';
 import { createHandlers } from './handlers';
 import { acquireLock } from './lock';
 import { ModelLibrary } from './models/library';
@@ -26,8 +28,16 @@ export interface ServicesOptions {
   owner: string;
   /** Model files from outside the models folder (tern serve --model FILE). */
   modelFiles?: string[];
+  /** The desktop app's saved hub token (Electron safeStorage); the others read HF_TOKEN. */
+  savedToken?: SavedToken;
   /** Starts the engine process: Electron's utilityProcess in the app, child_process.fork otherwise. */
   launchEngine?: () => EngineProcess;
+  /** false: leave the downloads the last run had under way (tern pull runs only its own). */
+  resumeDownloads?: boolean;
+  /** false: do not look at the models folder at start (tern pull). */
+  scanModels?: boolean;
+  /** Download tuning for tests: retries, progress interval, free disk, the file opener. */
+  downloadOptions?: Partial<Pick<DownloadServiceOptions, 'retry' | 'progressIntervalMs' | 'freeBytes' | 'openFile'>>;
   log?: (message: string) => void;
 }
 
@@ -37,6 +47,8 @@ export interface Services {
   readonly events: EventBus;
   readonly chat: ChatService;
   readonly library: ModelLibrary;
+  readonly downloads: DownloadService;
+  readonly settings: SettingsService;
   readonly engine: EngineHost;
   /** Whether a reply is being written. */
   replying(): boolean;
@@ -60,22 +72,50 @@ export function openServices(options: ServicesOptions): Services {
   const events = new EventBus();
   const settings = new SettingsService(store.settings, events);
   const engine = createEngineHost({ launch: options.launchEngine ?? forkLauncher(defaultWorkerPath()), log });
-  const library = new ModelLibrary({
-    folder: join(dataDir, MODELS_FOLDER),
+  const library: ModelLibrary = new ModelLibrary({
+    folder: settings.modelsFolder() ?? join(dataDir, MODELS_FOLDER),
     extraFiles: options.modelFiles,
     cache: store.modelFiles,
     inspect: (path) => engine.inspect(path),
+    provenance: (id) => downloads.provenance(id),
+    log,
+  });
+  const downloads: DownloadService = new DownloadService({
+    ...options.downloadOptions,
+    repository: store.downloads,
+    folder: () => library.folder,
+    hub: () => hubConfig(settings.get(), options.savedToken),
+    parallel: () => settings.get().parallelDownloads,
+    inspect: (path) => engine.inspect(path),
+    adopt: (path, sha256, inspection) => library.adopt(path, sha256, inspection),
     log,
   });
   const chat = new ChatService({ store, events, engine, library, settings, log });
 
   engine.setIdleUnload(settings.get().idleUnloadMinutes * 60_000);
-  settings.onChange((next) => engine.setIdleUnload(next.idleUnloadMinutes * 60_000));
+  settings.onChange((next) => {
+    engine.setIdleUnload(next.idleUnloadMinutes * 60_000);
+    downloads.refresh();
+  });
   engine.onStatus((status) => events.emit('engineStatus', engineStatus(status, engine)));
   library.onChange((list) => events.emit('modelsChanged', list));
-  void library.scan();
+  downloads.onChange((list) => events.emit('downloadsChanged', list));
+  if (options.scanModels !== false) void library.scan();
+  if (options.resumeDownloads !== false) downloads.start();
 
-  const handlers = createHandlers({ store, events, dataDir, host: options.host, settings, library, engine, chat });
+  const handlers = createHandlers({
+    store,
+    events,
+    dataDir,
+    host: options.host,
+    settings,
+    library,
+    downloads,
+    engine,
+    chat,
+    savedToken: options.savedToken,
+    log,
+  });
   let closing: Promise<void> | null = null;
   return {
     dataDir,
@@ -83,11 +123,14 @@ export function openServices(options: ServicesOptions): Services {
     events,
     chat,
     library,
+    downloads,
+    settings,
     engine,
     replying: () => chat.busy(),
     close() {
       closing ??= (async () => {
         try {
+          await downloads.close();
           await chat.close();
           await engine.close();
         } finally {

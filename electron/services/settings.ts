@@ -10,6 +10,7 @@ import type { SettingsRepository } from './store';
 
 const KEY = 'app';
 const DEFAULT_MODEL_KEY = 'defaultModelId';
+const MODELS_FOLDER_KEY = 'modelsFolder';
 
 export class SettingsService {
   private readonly listeners = new Set<(settings: AppSettings) => void>();
@@ -48,6 +49,17 @@ export class SettingsService {
 
   setDefaultModelId(id: string): void {
     this.repository.set(DEFAULT_MODEL_KEY, id);
+  }
+
+  /** The models folder the user moved to; null: <dataDir>/models. */
+  modelsFolder(): string | null {
+    const value = this.repository.get(MODELS_FOLDER_KEY);
+    return typeof value === 'string' ? value : null;
+  }
+
+  setModelsFolder(path: string | null): void {
+    if (path === null) this.repository.delete(MODELS_FOLDER_KEY);
+    else this.repository.set(MODELS_FOLDER_KEY, path);
   }
 
   onChange(listener: (settings: AppSettings) => void): () => void {

@@ -20,6 +20,10 @@ export const ModelFile = z.object({
   source: z.enum(['folder', 'added']),
   /** Why the engine cannot run this file, in words; null when it can. */
   problem: z.string().nullable(),
+  /** Where Tern downloaded it from (owner/repo/file or a URL); null for a file it did not download. */
+  origin: z.string().nullable(),
+  /** true: its sha256 matched the hub's (or the one given); false: downloaded unverified; null: not downloaded by Tern. */
+  verified: z.boolean().nullable(),
 });
 export type ModelFile = z.infer<typeof ModelFile>;
 
@@ -59,6 +63,12 @@ export const modelCalls = {
   loadModel: call(z.object({ modelId: Id }).strict(), EngineStatus),
   /** Frees the model at once (cancelling what runs). */
   unloadModel: call(Empty, EngineStatus),
+  /**
+   * Makes another folder the models folder (created if missing). moveFiles: the models and
+   * partial downloads move along; otherwise the models stay behind (and leave the list), and
+   * partial downloads still move so that nothing starts over.
+   */
+  moveModelsFolder: call(z.object({ path: z.string().min(1).max(4096), moveFiles: z.boolean() }).strict(), ModelList),
 } as const;
 
 export const modelEvents = {

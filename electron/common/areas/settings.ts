@@ -32,6 +32,10 @@ export const AppSettings = z
     contextTokens: z.number().int().min(256).max(131_072),
     /** Unload the model after this many minutes without a request; 0: never. */
     idleUnloadMinutes: z.number().int().min(0).max(24 * 60),
+    /** How many downloads run at once. */
+    parallelDownloads: z.number().int().min(1).max(8),
+    /** The Hugging Face hub's base URL; null: HF_ENDPOINT, else https://huggingface.co. */
+    hubEndpoint: z.string().url().max(2048).nullable(),
   })
   .strict();
 export type AppSettings = z.infer<typeof AppSettings>;
@@ -41,6 +45,8 @@ export const DEFAULT_SETTINGS: AppSettings = {
   sampling: { temperature: 0.7, topP: 0.9, topK: 40, minP: 0.05, repeatPenalty: 1.05, maxTokens: 1024, seed: null },
   contextTokens: 4096,
   idleUnloadMinutes: 15,
+  parallelDownloads: 2,
+  hubEndpoint: null,
 };
 
 export const SettingsChanges = z
@@ -49,6 +55,8 @@ export const SettingsChanges = z
     sampling: SamplingOverrides.optional(),
     contextTokens: AppSettings.shape.contextTokens.optional(),
     idleUnloadMinutes: AppSettings.shape.idleUnloadMinutes.optional(),
+    parallelDownloads: AppSettings.shape.parallelDownloads.optional(),
+    hubEndpoint: AppSettings.shape.hubEndpoint.optional(),
   })
   .strict();
 export type SettingsChanges = z.infer<typeof SettingsChanges>;

@@ -20,6 +20,8 @@ export interface ModelLibraryOptions {
   cache: ModelFileRepository;
   /** Describes a file without loading its weights; runs in the engine process. */
   inspect: (path: string) => Promise<ModelDescription>;
+  /** Where Tern downloaded a model from, and whether its sha256 was checked. */
+  provenance?: (id: string) => { origin: string; verified: boolean | null } | null;
   log?: (message: string) => void;
 }
 
@@ -30,15 +32,35 @@ export class ModelLibrary {
   private readonly listeners = new Set<(list: ModelList) => void>();
   private readonly extraFiles: string[];
   private readonly log: (message: string) => void;
+  private currentFolder: string;
 
   constructor(private readonly options: ModelLibraryOptions) {
     mkdirSync(options.folder, { recursive: true });
+    this.currentFolder = options.folder;
     this.extraFiles = (options.extraFiles ?? []).map((file) => resolve(file));
     this.log = options.log ?? (() => {});
   }
 
   get folder(): string {
-    return this.options.folder;
+    return this.currentFolder;
+  }
+
+  /** Looks in another folder from now on (the files were moved, or left, by the caller). */
+  setFolder(folder: string): Promise<ModelList> {
+    mkdirSync(folder, { recursive: true });
+    this.currentFolder = folder;
+    return this.scan();
+  }
+
+  /**
+   * Takes a file whose sha256 and inspection are known (a finished download) without hashing or
+   * inspecting it again, and answers with its entry once listed.
+   */
+  async adopt(path: string, sha256: string, inspection: Inspection): Promise<ModelFile | undefined> {
+    const stat = statSync(path);
+    this.options.cache.put({ path, size: stat.size, mtimeMs: stat.mtimeMs, sha256, inspection });
+    await this.scan();
+    return this.get(sha256);
   }
 
   list(): ModelList {
@@ -140,7 +162,12 @@ export class ModelLibrary {
       }
       this.options.cache.put({ path, size: stat.size, mtimeMs: stat.mtimeMs, sha256, inspection });
     }
-    return entry(path, source, sha256, stat.size, inspection);
+    return { ...entry(path, source, sha256, stat.size, inspection), ...this.provenanceOf(sha256) };
+  }
+
+  private provenanceOf(id: string): Pick<ModelFile, 'origin' | 'verified'> {
+    const found = this.options.provenance?.(id) ?? null;
+    return { origin: found?.origin ?? null, verified: found?.verified ?? null };
   }
 
   private emit(): void {
@@ -150,7 +177,7 @@ export class ModelLibrary {
 }
 
 function entry(path: string, source: ModelFile['source'], id: string, size: number, inspection: Inspection): ModelFile {
-  const common = { id, path, fileName: basename(path), sizeBytes: size, source };
+  const common = { id, path, fileName: basename(path), sizeBytes: size, source, origin: null, verified: null };
   if (!inspection.ok) {
     return { ...common, name: null, arch: null, weightType: null, parameters: null, contextLength: null, problem: inspection.problem };
   }

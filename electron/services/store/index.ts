@@ -5,6 +5,7 @@ export { HistoryRepository, type ConversationRecord, type ImportedMessage, type 
 export { MessageRepository, type MessageChanges, type NewMessage } from './messages';
 export { SettingsRepository } from './settings';
 export { ModelFileRepository, type ModelFileRow } from './model-files';
+export { DownloadRepository, type DownloadChanges, type DownloadRow, type NewDownload } from './downloads';
 export { migrate, migrations, latestVersion, schemaVersion, type Migration, type MigrationResult } from './migrations';
 export { toFtsQuery } from './fts-query';
 export type { JsonObject, JsonValue } from './json';

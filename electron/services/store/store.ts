@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import type { SearchHit } from '../../common/contract';
 import { BranchRepository } from './branches';
 import { ConversationRepository } from './conversations';
+import { DownloadRepository } from './downloads';
 import { HistoryRepository } from './history';
 import { MessageRepository } from './messages';
 import { ModelFileRepository } from './model-files';
@@ -30,6 +31,7 @@ export interface Store {
   readonly history: HistoryRepository;
   readonly settings: SettingsRepository;
   readonly modelFiles: ModelFileRepository;
+  readonly downloads: DownloadRepository;
   /** The schema versions before and after opening. */
   readonly migration: MigrationResult;
   /** How many replies were found 'streaming' at open and marked 'interrupted'. */
@@ -59,6 +61,7 @@ export function openStore(path: string, options: StoreOptions = {}): Store {
       history: new HistoryRepository(db),
       settings: new SettingsRepository(db),
       modelFiles: new ModelFileRepository(db, now),
+      downloads: new DownloadRepository(db, now),
       migration,
       interruptedAtOpen,
       search: (query, limit) => searchMessages(db, query, limit),

@@ -69,6 +69,26 @@ const cases: MigrationCase[] = [
       expect(db.prepare('SELECT sha256 FROM model_files').all()).toEqual([{ sha256: 'ab' }]);
     },
   },
+  {
+    version: 3,
+    seed(db) {
+      db.prepare("INSERT INTO model_files (path, size, mtime_ms, sha256, checked_at) VALUES ('/kept.gguf', 1, 2, 'cd', 3)").run();
+    },
+    verify(db) {
+      expect(db.prepare("SELECT sha256 FROM model_files WHERE path = '/kept.gguf'").get()).toEqual({ sha256: 'cd' });
+      db.prepare(
+        `INSERT INTO downloads (id, kind, repo, revision, repo_file, file_name, state, created_at, updated_at)
+         VALUES ('d1', 'hub', 'o/r', 'main', 'm.gguf', 'm.gguf', 'queued', 1, 1)`,
+      ).run();
+      // A hub download needs its repo, revision and file; a URL download its URL; states are known ones.
+      expect(() =>
+        db.prepare("INSERT INTO downloads (id, kind, file_name, state, created_at, updated_at) VALUES ('d2', 'hub', 'x.gguf', 'queued', 1, 1)").run(),
+      ).toThrow(/CHECK/);
+      expect(() =>
+        db.prepare("INSERT INTO downloads (id, kind, url, file_name, state, created_at, updated_at) VALUES ('d3', 'url', 'https://x/y', 'y', 'lost', 1, 1)").run(),
+      ).toThrow(/CHECK/);
+    },
+  },
 ];
 
 const dirs: string[] = [];

@@ -3,10 +3,11 @@
  * testable app in ./app.ts. Nothing else belongs here.
  */
 import { join } from 'node:path';
-import { BrowserWindow, Menu, app, dialog, ipcMain, protocol, session, shell, utilityProcess } from 'electron';
+import { BrowserWindow, Menu, app, dialog, ipcMain, protocol, safeStorage, session, shell, utilityProcess } from 'electron';
 import { defaultWorkerPath } from '../services/engine-host/host';
 import { openServices } from '../services/services';
 import { utilityLauncher } from './engine-process';
+import { createSavedToken, type SafeStorageLike } from './hub-token';
 import { startApp } from './app';
 import type { ElectronMain } from './ports';
 
@@ -23,12 +24,23 @@ const electron: ElectronMain = {
 
 const log = (message: string) => console.error(`[tern] ${message}`);
 
+// safeStorage is reached only when the token is read or saved (after the app is ready).
+const systemStorage: SafeStorageLike = {
+  isEncryptionAvailable: () => safeStorage.isEncryptionAvailable(),
+  encryptString: (text) => safeStorage.encryptString(text),
+  decryptString: (encrypted) => safeStorage.decryptString(encrypted),
+};
+
 startApp({
   electron,
   // The engine runs in a utility process: a crash or an out-of-memory in native code never takes
   // the window down.
   openServices: (options) =>
-    openServices({ ...options, launchEngine: utilityLauncher((path, args, o) => utilityProcess.fork(path, args, o), defaultWorkerPath()) }),
+    openServices({
+      ...options,
+      savedToken: createSavedToken(options.dataDir, systemStorage),
+      launchEngine: utilityLauncher((path, args, o) => utilityProcess.fork(path, args, o), defaultWorkerPath()),
+    }),
   argv: process.argv,
   cwd: process.cwd(),
   platform: process.platform,

@@ -16,6 +16,7 @@ export type {
   EventPayload,
   ExportFormat,
   ExportedFile,
+  HubInfo,
   ImportResult,
   Message,
   MessageStats,

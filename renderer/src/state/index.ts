@@ -44,7 +44,11 @@ export {
   loadModel,
   unloadModel,
   dismissModelError,
+  moveModelsFolder,
+  clearFolderMoveResult,
 } from './actions/models';
+export type { FolderMove } from './slices/models';
+export { loadHubInfo, saveHubToken, type HubTokenOutcome } from './actions/hub';
 export { loadSettings, saveSettings, resetSettings, type SettingsOutcome } from './actions/settings';
 export { MAX_ATTEMPTS, RETRY_DELAY_MS } from './actions/retry';
 export {

@@ -159,6 +159,17 @@ export function useSettingsState() {
 }
 
 export const useAppSettings = () => useTernStore((s) => s.settings);
+
+export function useHubInfo() {
+  return useTernStore(useShallow((s) => ({ info: s.hubInfo, status: s.hubInfoStatus, error: s.hubInfoError })));
+}
+
+/** The models folder (null until the model list has come) and the move under way or just done. */
+export function useModelsFolder() {
+  return useTernStore(
+    useShallow((s) => ({ folder: s.modelList?.folder ?? null, status: s.modelsStatus, error: s.modelsError, move: s.folderMove })),
+  );
+}
 export const useContextUse = (conversationId: string): ContextUse | null =>
   useTernStore((s) => s.contextUse[conversationId] ?? null);
 export const useDraft = (conversationId: string) => useTernStore((s) => s.drafts[conversationId] ?? '');

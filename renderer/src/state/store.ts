@@ -3,6 +3,7 @@ import { initialAboutSlice, type AboutSlice } from './slices/about';
 import { initialChatSlice, type ChatSlice } from './slices/chat';
 import { initialConnectionSlice, type ConnectionSlice } from './slices/connection';
 import { initialConversationsSlice, type ConversationsSlice } from './slices/conversations';
+import { initialHubSlice, type HubSlice } from './slices/hub';
 import { initialLayoutSlice, type LayoutSlice } from './slices/layout';
 import { initialModelsSlice, type ModelsSlice } from './slices/models';
 import { initialSearchSlice, type SearchSlice } from './slices/search';
@@ -17,6 +18,7 @@ export type TernState = ConversationsSlice &
   ChatSlice &
   ModelsSlice &
   SettingsSlice &
+  HubSlice &
   AboutSlice &
   ConnectionSlice &
   LayoutSlice;
@@ -28,6 +30,7 @@ function initialState(): TernState {
     ...initialChatSlice(),
     ...initialModelsSlice(),
     ...initialSettingsSlice(),
+    ...initialHubSlice(),
     ...initialAboutSlice(),
     ...initialConnectionSlice(),
     ...initialLayoutSlice(),

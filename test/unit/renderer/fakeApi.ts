@@ -3,7 +3,9 @@
  * messages a tree through parentId; each conversation's activeLeafId picks the branch shown), a
  * naive substring "search", model files, an engine, settings, export and import, and replies a
  * test streams step by step (sendMessage, regenerateReply and editMessage start a reply; delta()
- * and finish() move it on). Events are emitted like the host does, and any call can be made to fail.
+ * and finish() move it on), downloads that only change state when called (no bytes move), the hub's
+ * endpoint and token as the host would report them, and moving the models folder. Events are
+ * emitted like the host does, and any call can be made to fail.
  */
 import type {
   AppInfo,
@@ -12,14 +14,20 @@ import type {
   CallName,
   ContextUse,
   Conversation,
+  Download,
+  DownloadList,
+  DownloadSource,
   EngineStatus,
   ErrorCode,
   EventName,
   ExportedFile,
   ImportResult,
   EventPayload,
+  HubInfo,
   Message,
   ModelFile,
+  ModelList,
+  RepoFile,
   SearchHit,
   SendResult,
   TernApi,
@@ -61,7 +69,7 @@ export const sampleAppInfo: AppInfo = {
 };
 
 export const MODELS_FOLDER = '/tmp/tern-test-data/models';
-
+export const DEFAULT_HUB = 'https://huggingface.co';
 
 const IDLE_ENGINE: EngineStatus = { state: 'idle', modelId: null, progress: null, error: null, contextTokens: null, busy: false };
 
@@ -83,6 +91,15 @@ export class FakeTern {
   engine: EngineStatus = IDLE_ENGINE;
   settings: AppSettings = structuredClone(DEFAULT_SETTINGS);
   contextUses = new Map<string, ContextUse>();
+  downloads: Download[] = [];
+  /** The files of each hub repo listRepoFiles knows, by owner/name. */
+  repoFiles = new Map<string, RepoFile[]>();
+  /** The host's environment as the hub settings read it. */
+  hubEnv: { HF_ENDPOINT?: string; HF_TOKEN?: string } = {};
+  /** The token the desktop app keeps; null: none saved. */
+  savedToken: string | null = null;
+  /** false: a headless host (tern serve), which cannot keep a token. */
+  canSaveToken = true;
   calls: { name: CallName; request: unknown }[] = [];
   private failures = new Map<CallName, Failure>();
   private listeners = new Map<EventName, Set<AnyListener>>();
@@ -195,8 +212,65 @@ export class FakeTern {
       contextLength: 4096,
       source: 'folder',
       problem: null,
+      origin: null,
+      verified: null,
       ...fields,
     };
+  }
+
+  /** A download in the list (queued unless fields say otherwise), without an event. */
+  addDownloadEntry(source: DownloadSource, fields: Partial<Download> = {}): Download {
+    const now = this.tick();
+    const download: Download = {
+      id: `d${this.nextId++}`,
+      source,
+      fileName: source.kind === 'hub' ? (source.file.split('/').at(-1) ?? source.file) : fileNameOfUrl(source.url),
+      state: 'queued',
+      receivedBytes: 0,
+      totalBytes: null,
+      bytesPerSecond: null,
+      etaSeconds: null,
+      expectedSha256: null,
+      verified: null,
+      error: null,
+      modelId: null,
+      createdAt: now,
+      updatedAt: now,
+      ...fields,
+    };
+    this.downloads.push(download);
+    return download;
+  }
+
+  /** Changes a download and emits downloadsChanged. */
+  updateDownload(id: string, fields: Partial<Download>): Download {
+    const updated = { ...this.download(id), ...fields, updatedAt: this.tick() };
+    this.downloads = this.downloads.map((d) => (d.id === id ? updated : d));
+    this.emitEvent('downloadsChanged', this.downloadList());
+    return updated;
+  }
+
+  download(id: string): Download {
+    const download = this.downloads.find((d) => d.id === id);
+    if (!download) throw new TernError('NOT_FOUND', `no download ${id}`);
+    return download;
+  }
+
+  downloadList(): DownloadList {
+    return { downloads: [...this.downloads], parallel: this.settings.parallelDownloads };
+  }
+
+  /** What getHubInfo answers: the setting, else HF_ENDPOINT, else the hub; the saved token, else HF_TOKEN. */
+  hubInfo(): HubInfo {
+    const fromEnv = this.hubEnv.HF_ENDPOINT?.trim();
+    const [endpoint, endpointFrom]: [string, HubInfo['endpointFrom']] = this.settings.hubEndpoint
+      ? [this.settings.hubEndpoint.replace(/\/+$/, ''), 'setting']
+      : fromEnv
+        ? [fromEnv.replace(/\/+$/, ''), 'env']
+        : [DEFAULT_HUB, 'default'];
+    const saved = this.canSaveToken ? this.savedToken : null;
+    const token = saved ? 'saved' : this.hubEnv.HF_TOKEN?.trim() ? 'env' : null;
+    return { endpoint, endpointFrom, token, canSaveToken: this.canSaveToken };
   }
 
   /** A conversation with a model chosen and the model in the list: ready to send. */
@@ -399,8 +473,20 @@ export class FakeTern {
     return conversation;
   }
 
-  private modelList() {
+  private modelList(): ModelList {
     return { folder: this.folder, models: [...this.models], scanning: false };
+  }
+
+  /** What addDownload asks for, read like the host: owner/repo/file, owner/repo with file, or a URL. */
+  private downloadSource(request: { source: string; file?: string; revision?: string }): DownloadSource {
+    const source = request.source.trim();
+    if (/^https?:\/\//i.test(source)) return { kind: 'url', url: source };
+    const parts = source.split('/');
+    const file = parts.length > 2 ? parts.slice(2).join('/') : request.file;
+    if (parts.length < 2 || !parts[0] || !parts[1] || !file) {
+      throw new TernError('BAD_REQUEST', 'name a file: owner/repo/file.gguf, owner/repo with a file, or an https URL');
+    }
+    return { kind: 'hub', repo: `${parts[0]}/${parts[1]}`, revision: request.revision ?? 'main', file };
   }
 
   private on<E extends EventName>(name: E) {
@@ -620,6 +706,85 @@ export class FakeTern {
       return this.engine;
     },
 
+    moveModelsFolder: async (request) => {
+      await this.enter('moveModelsFolder', request);
+      const path = request.path.trim().replace(/\/+$/, '');
+      if (!path.startsWith('/')) throw new TernError('BAD_REQUEST', 'the models folder must be an absolute path');
+      if (path === this.folder) throw new TernError('BAD_REQUEST', 'that is already the models folder');
+      const old = this.folder;
+      this.folder = path;
+      this.models = request.moveFiles
+        ? this.models.map((m) => (m.source === 'folder' ? { ...m, path: `${path}${m.path.slice(old.length)}` } : m))
+        : this.models.filter((m) => m.source !== 'folder');
+      const list = this.modelList();
+      this.emitEvent('modelsChanged', list);
+      return list;
+    },
+
+    listDownloads: async (request) => {
+      await this.enter('listDownloads', request);
+      return this.downloadList();
+    },
+    addDownload: async (request) => {
+      await this.enter('addDownload', request);
+      const source = this.downloadSource(request);
+      const same = this.downloads.find((d) => JSON.stringify(d.source) === JSON.stringify(source));
+      if (same) return same;
+      const download = this.addDownloadEntry(source, { expectedSha256: request.sha256?.toLowerCase() ?? null });
+      this.emitEvent('downloadsChanged', this.downloadList());
+      return download;
+    },
+    listRepoFiles: async (request) => {
+      await this.enter('listRepoFiles', request);
+      const files = this.repoFiles.get(request.repo);
+      if (!files) throw new TernError('NOT_FOUND', `no repository ${request.repo} on the hub`);
+      return { repo: request.repo, revision: request.revision ?? 'main', files: [...files] };
+    },
+    pauseDownload: async (request) => {
+      await this.enter('pauseDownload', request);
+      const download = this.download(request.id);
+      if (download.state !== 'queued' && download.state !== 'downloading') {
+        throw new TernError('CONFLICT', `a ${download.state} download cannot be paused`);
+      }
+      return this.updateDownload(download.id, { state: 'paused', bytesPerSecond: null, etaSeconds: null });
+    },
+    resumeDownload: async (request) => {
+      await this.enter('resumeDownload', request);
+      const download = this.download(request.id);
+      if (download.state !== 'paused' && download.state !== 'failed') {
+        throw new TernError('CONFLICT', `a ${download.state} download cannot be resumed`);
+      }
+      return this.updateDownload(download.id, { state: 'queued', error: null });
+    },
+    cancelDownload: async (request) => {
+      await this.enter('cancelDownload', request);
+      const download = this.download(request.id);
+      if (download.state === 'done') throw new TernError('CONFLICT', 'a finished download cannot be cancelled');
+      this.downloads = this.downloads.filter((d) => d.id !== download.id);
+      this.emitEvent('downloadsChanged', this.downloadList());
+      return { id: download.id };
+    },
+    removeDownload: async (request) => {
+      await this.enter('removeDownload', request);
+      const download = this.download(request.id);
+      if (download.state !== 'done' && download.state !== 'failed') {
+        throw new TernError('CONFLICT', 'cancel the download before removing it from the list');
+      }
+      this.downloads = this.downloads.filter((d) => d.id !== download.id);
+      this.emitEvent('downloadsChanged', this.downloadList());
+      return { id: download.id };
+    },
+    getHubInfo: async (request) => {
+      await this.enter('getHubInfo', request);
+      return this.hubInfo();
+    },
+    setHubToken: async (request) => {
+      await this.enter('setHubToken', request);
+      if (!this.canSaveToken) throw new TernError('UNAVAILABLE', 'this host cannot keep a token: set HF_TOKEN before starting it');
+      this.savedToken = request.token === null ? null : request.token.trim();
+      return this.hubInfo();
+    },
+
     getSettings: async (request) => {
       await this.enter('getSettings', request);
       return this.settings;
@@ -645,6 +810,15 @@ export class FakeTern {
       modelsChanged: this.on('modelsChanged'),
       engineStatus: this.on('engineStatus'),
       settingsChanged: this.on('settingsChanged'),
+      downloadsChanged: this.on('downloadsChanged'),
     },
   };
+}
+
+function fileNameOfUrl(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url).pathname.split('/').at(-1) ?? '') || 'download.gguf';
+  } catch {
+    return 'download.gguf';
+  }
 }

@@ -3,7 +3,7 @@ import { describeError } from '../../lib/errors';
 import { getStoreApi } from '../api';
 import { useTernStore } from '../store';
 
-const { setState } = useTernStore;
+const { setState, getState } = useTernStore;
 
 /** Loads the model list (the models folder and the files in it). */
 export async function loadModels(): Promise<void> {
@@ -60,6 +60,28 @@ export async function unloadModel(): Promise<void> {
   } catch (error) {
     setState({ modelActionError: `Could not unload the model: ${describeError(error)}` });
   }
+}
+
+/**
+ * Makes another folder the models folder. moveFiles: the model files go along; otherwise they
+ * stay behind and leave the list. One move at a time.
+ */
+export async function moveModelsFolder(path: string, moveFiles: boolean): Promise<void> {
+  if (getState().folderMove.status === 'moving') return;
+  const from = getState().modelList?.folder ?? '';
+  setState({ folderMove: { status: 'moving', path, moveFiles } });
+  try {
+    const list = await getStoreApi().moveModelsFolder({ path, moveFiles });
+    setModelList(list);
+    setState({ folderMove: { status: 'done', from, folder: list.folder, moveFiles } });
+  } catch (error) {
+    setState({ folderMove: { status: 'failed', path, error: `Could not move the models folder: ${describeError(error)}` } });
+  }
+}
+
+/** Puts away the outcome of the last move (a move under way stays). */
+export function clearFolderMoveResult(): void {
+  if (getState().folderMove.status !== 'moving') setState({ folderMove: { status: 'idle' } });
 }
 
 export function dismissModelError(): void {

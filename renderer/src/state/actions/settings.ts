@@ -2,8 +2,9 @@ import type { AppSettings, SettingsChanges } from '../../lib/contract';
 import { describeError } from '../../lib/errors';
 import { getStoreApi } from '../api';
 import { useTernStore } from '../store';
+import { refreshHubInfo } from './hub';
 
-const { setState } = useTernStore;
+const { setState, getState } = useTernStore;
 
 export async function loadSettings(): Promise<void> {
   setState((s) => ({ settingsStatus: s.settingsStatus === 'ready' ? 'ready' : 'loading', settingsError: null }));
@@ -16,7 +17,10 @@ export async function loadSettings(): Promise<void> {
 
 /** The settings from a call or a settingsChanged event. */
 export function setSettings(settings: AppSettings): void {
+  const endpointBefore = getState().settings?.hubEndpoint;
   setState({ settings, settingsStatus: 'ready', settingsError: null });
+  // The endpoint in use follows the setting.
+  if (endpointBefore !== undefined && endpointBefore !== settings.hubEndpoint) refreshHubInfo();
 }
 
 /** What a save answers: the settings as stored, or the error to show. */

@@ -5,6 +5,7 @@ import { useTernStore } from '../store';
 import { loadAppInfo } from './about';
 import { applyChatStream, loadContextUse, loadMessages, setContextUse } from './chat';
 import { loadConversations } from './conversations';
+import { refreshHubInfo } from './hub';
 import { loadEngineStatus, loadModels, setEngineStatus, setModelList } from './models';
 import { resumeWaitingRequests } from './retry';
 import { refreshSearch } from './search';
@@ -50,6 +51,7 @@ export function setConnection(connection: ConnectionState): void {
     void loadModels();
     void loadEngineStatus();
     void loadSettings();
+    refreshHubInfo();
     // The open conversation, and any whose reply was streaming, may have moved on meanwhile;
     // the others are reloaded when opened.
     const { selectedConversationId: selected, messages } = getState();

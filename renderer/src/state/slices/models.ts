@@ -1,6 +1,16 @@
 import type { EngineStatus, ModelList } from '../../lib/contract';
 import type { LoadStatus } from './types';
 
+/**
+ * Moving the models folder (it can take minutes for big files): 'moving' while the call runs,
+ * then its outcome until the next move or until Settings closes.
+ */
+export type FolderMove =
+  | { status: 'idle' }
+  | { status: 'moving'; path: string; moveFiles: boolean }
+  | { status: 'done'; from: string; folder: string; moveFiles: boolean }
+  | { status: 'failed'; path: string; error: string };
+
 export interface ModelsSlice {
   /** The model files the host knows of, and its models folder. */
   modelList: ModelList | null;
@@ -9,6 +19,7 @@ export interface ModelsSlice {
   engine: EngineStatus | null;
   /** The last model action (choose, load, unload, rescan) that failed, said plainly. */
   modelActionError: string | null;
+  folderMove: FolderMove;
 }
 
 export const initialModelsSlice = (): ModelsSlice => ({
@@ -17,4 +28,5 @@ export const initialModelsSlice = (): ModelsSlice => ({
   modelsError: null,
   engine: null,
   modelActionError: null,
+  folderMove: { status: 'idle' },
 });

@@ -2,22 +2,29 @@ import { useId, useState, type FormEvent } from 'react';
 import { ConfirmDialog } from '../../../components/ConfirmDialog';
 import { NumberField } from '../../../components/NumberField';
 import { SamplingFields } from '../../../components/SamplingFields';
-import type { AppSettings } from '../../../lib/contract';
+import type { AppSettings, SettingsChanges } from '../../../lib/contract';
+import { PARALLEL_RULE, parseHubEndpoint } from '../../../lib/downloads-form';
 import { parseNumber } from '../../../lib/number-field';
 import { parseSampling, samplingDraft, type SamplingDraft, type SamplingErrors, type SamplingKey } from '../../../lib/sampling-form';
 import { resetSettings, saveSettings, useCanChange, type SettingsOutcome } from '../../../state';
+import { DownloadsSection } from './DownloadsSection';
 
 interface Draft {
   systemPrompt: string;
   sampling: SamplingDraft;
   contextTokens: string;
   idleUnloadMinutes: string;
+  parallelDownloads: string;
+  /** '' for none: HF_ENDPOINT or the hub. */
+  hubEndpoint: string;
 }
 
 interface Errors {
   sampling: SamplingErrors;
   contextTokens?: string;
   idleUnloadMinutes?: string;
+  parallelDownloads?: string;
+  hubEndpoint?: string;
 }
 
 const CONTEXT_RULE = { min: 256, max: 131_072, integer: true };
@@ -29,6 +36,8 @@ function toDraft(settings: AppSettings): Draft {
     sampling: samplingDraft(settings.sampling),
     contextTokens: String(settings.contextTokens),
     idleUnloadMinutes: String(settings.idleUnloadMinutes),
+    parallelDownloads: String(settings.parallelDownloads),
+    hubEndpoint: settings.hubEndpoint ?? '',
   };
 }
 
@@ -70,21 +79,30 @@ export function SettingsForm({ settings }: { settings: AppSettings }) {
     const sampling = parseSampling(draft.sampling, 'defaults');
     const contextTokens = parseNumber(draft.contextTokens, CONTEXT_RULE);
     const idle = parseNumber(draft.idleUnloadMinutes, IDLE_RULE);
+    const parallel = parseNumber(draft.parallelDownloads, PARALLEL_RULE);
+    const endpoint = parseHubEndpoint(draft.hubEndpoint);
     const next: Errors = { sampling: sampling.errors };
     if (!contextTokens.ok) next.contextTokens = contextTokens.error;
     if (!idle.ok) next.idleUnloadMinutes = idle.error;
+    if (!parallel.ok) next.parallelDownloads = parallel.error;
+    if (!endpoint.ok) next.hubEndpoint = endpoint.error;
     setErrors(next);
-    if (Object.keys(sampling.errors).length > 0 || !contextTokens.ok || !idle.ok) {
-      setMessage({ kind: 'error', text: 'Some values are out of range; see the fields marked.' });
+    if (Object.keys(sampling.errors).length > 0 || !contextTokens.ok || !idle.ok || !parallel.ok || !endpoint.ok) {
+      setMessage({ kind: 'error', text: 'Some values are out of range or not valid; see the fields marked.' });
       return;
     }
-    setBusy(true);
-    const outcome = await saveSettings({
+    const changes: SettingsChanges = {
       systemPrompt: draft.systemPrompt,
       sampling: sampling.values,
       contextTokens: contextTokens.value,
       idleUnloadMinutes: idle.value,
-    });
+    };
+    // The downloads settings go only when changed here: saving the other defaults never undoes
+    // a change made to them elsewhere.
+    if (parallel.value !== settings.parallelDownloads) changes.parallelDownloads = parallel.value;
+    if (endpoint.value !== settings.hubEndpoint) changes.hubEndpoint = endpoint.value;
+    setBusy(true);
+    const outcome = await saveSettings(changes);
     setBusy(false);
     finish(outcome, 'Settings saved.');
   }
@@ -168,6 +186,20 @@ export function SettingsForm({ settings }: { settings: AppSettings }) {
         </div>
       </fieldset>
 
+      <DownloadsSection
+        parallelDownloads={draft.parallelDownloads}
+        hubEndpoint={draft.hubEndpoint}
+        errors={errors}
+        onParallelDownloads={(value) => {
+          edit({ parallelDownloads: value });
+          setErrors((current) => ({ ...current, parallelDownloads: undefined }));
+        }}
+        onHubEndpoint={(value) => {
+          edit({ hubEndpoint: value });
+          setErrors((current) => ({ ...current, hubEndpoint: undefined }));
+        }}
+      />
+
       <div className="form-actions">
         {message && (
           <p className={message.kind === 'error' ? 'form-message error' : 'form-message'} role={message.kind === 'error' ? 'alert' : 'status'}>
@@ -184,7 +216,10 @@ export function SettingsForm({ settings }: { settings: AppSettings }) {
 
       {confirmReset && canChange && (
         <ConfirmDialog title="Reset all settings?" confirmLabel="Reset" onConfirm={() => void reset()} onCancel={() => setConfirmReset(false)}>
-          <p>The system prompt, sampling, context cap and idle unload go back to their defaults. Conversations keep their own settings.</p>
+          <p>
+            The system prompt, sampling, context cap, idle unload, downloads at once and Hugging Face endpoint go back to their
+            defaults. Conversations keep their own settings; the saved token and the models folder stay as they are.
+          </p>
         </ConfirmDialog>
       )}
     </form>

@@ -3,7 +3,7 @@ import { Icon } from '../../../components/Icon';
 import { loadSettings, useSettingsState } from '../../../state';
 import { SettingsForm } from './SettingsForm';
 
-/** The app's defaults: system prompt, sampling, context cap, idle unload. */
+/** The app's settings: conversation defaults, the engine's housekeeping, downloads and the models folder. */
 export function SettingsPanel({ onClose }: { onClose: () => void }) {
   const { settings, status, error } = useSettingsState();
   const headingRef = useRef<HTMLHeadingElement>(null);
@@ -25,7 +25,7 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
           <h2 id="settings-title" className="pane-title" tabIndex={-1} ref={headingRef}>
             Settings
           </h2>
-          <p className="pane-subtitle">Defaults for every conversation; a conversation can set its own.</p>
+          <p className="pane-subtitle">Defaults for every conversation (a conversation can set its own), downloads and the models folder.</p>
         </div>
         <button type="button" className="icon-button" aria-label="Close Settings" onClick={onClose}>
           <Icon name="close" />

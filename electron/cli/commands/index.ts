@@ -3,6 +3,7 @@ import type { Command } from '../args';
 import { bench } from './bench';
 import { inspect } from './inspect';
 import { logits } from './logits';
+import { pull } from './pull';
 import { run } from './run';
 import { serve } from './serve';
 import { synth } from './synth';
@@ -10,6 +11,7 @@ import { tokenize } from './tokenize';
 
 export const commands: Record<string, Command> = {
   serve,
+  pull,
   inspect,
   logits,
   run,

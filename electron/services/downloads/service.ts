@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
-import { statfs } from 'node:fs/promises';
+import { open, statfs } from 'node:fs/promises';
 import { basename, join, posix } from 'node:path';
 import {
   type AddDownload,
@@ -23,6 +23,7 @@ import type { ModelDescription } from '../native';
 import type { DownloadRepository, DownloadRow } from '../store';
 import { type Inspection, fromDescription, fromError } from '../models/describe';
 import { sha256File } from '../models/hash';
+import { isEngineError } from '../engine-errors';
 import { DownloadError } from './errors';
 import { HttpClient } from './http';
 import { Hub } from './hub';
@@ -135,12 +136,8 @@ export class DownloadService {
     }
   }
 
-  /**
-   * Queues a download. The same file asked for again answers with the download already there
-   * (resumed if it was paused or failed), or with the finished one while its model is on disk.
-   */
-  async add(request: AddDownload): Promise<Download> {
-    this.checkOpen();
+  /** What the user typed, as a source: a hub repo alone becomes its only .gguf. */
+  async resolveSource(request: Pick<AddDownload, 'source' | 'file' | 'revision'>): Promise<DownloadSource> {
     let source: DownloadSource;
     try {
       source = parseSource(request.source, { file: request.file, revision: request.revision, hubEndpoint: this.options.hub().endpoint });
@@ -148,14 +145,62 @@ export class DownloadService {
       throw new TernError('BAD_REQUEST', error instanceof Error ? error.message : String(error));
     }
     if (source.kind === 'hub' && source.file === '') source = { ...source, file: await this.onlyGguf(source.repo, source.revision) };
+    return source;
+  }
+
+  /**
+   * The first `bytes` of a file (a GGUF's header, for the fit check), appended to `path` from its
+   * current size with a Range request; a server that ignores Range is read only that far.
+   */
+  async fetchStart(source: DownloadSource, path: string, bytes: number): Promise<void> {
+    const hub = this.hub();
+    const url = source.kind === 'hub' ? hub.fileUrl(source.repo, source.revision, source.file) : source.url;
+    const have = partSize(path);
+    if (have >= bytes) return;
+    const controller = new AbortController();
+    try {
+      const response = await this.http.request(url, {
+        headers: { range: `bytes=${have}-${bytes - 1}`, 'accept-encoding': 'identity' },
+        token: source.kind === 'hub' ? hub.token : null,
+        signal: controller.signal,
+      });
+      if (response.status === 401 || response.status === 403 || response.status === 404) {
+        await response.body.dump();
+        if (source.kind === 'hub') await hub.fileInfo(source.repo, source.revision, source.file); // throws the hub's own words
+        throw new DownloadError(`the server answered ${response.status} for ${describeSource(source)}`);
+      }
+      if (response.status === 416) {
+        await response.body.dump();
+        return;
+      }
+      if (response.status !== 206 && response.status !== 200) {
+        await response.body.dump();
+        throw new DownloadError(`the server answered ${response.status} for ${describeSource(source)}`, { retryable: true });
+      }
+      const skip = response.status === 200 ? have : 0;
+      await appendUpTo(response.body, path, skip, bytes - have, controller);
+    } catch (error) {
+      throw asTernError(DownloadError.from(error, `could not read the start of ${describeSource(source)}`));
+    }
+  }
+
+  /**
+   * Queues a download. The same file asked for again answers with the download already there
+   * (resumed if it was paused or failed), or with the finished one while its model is on disk.
+   * `check` runs first for a new download (the fit check) and may refuse it.
+   */
+  async add(request: AddDownload, check?: (source: DownloadSource) => Promise<void>): Promise<Download> {
+    this.checkOpen();
+    const source = await this.resolveSource(request);
     const expected = request.sha256?.toLowerCase() ?? null;
 
     const same = this.options.repository.list().find((row) => sameSource(row.source, source));
+    if (!same && check) await check(source);
     if (same) {
       if (same.state === 'done' && existsSync(this.finalPath(same))) return this.view(same);
-      if (same.state === 'paused' || same.state === 'failed' || same.state === 'done') return this.resume(same.id);
-      this.wanted.add(same.id);
-      return this.view(same);
+      if (this.running.has(same.id)) return this.view(same);
+      // Paused, failed, gone, or left under way by a process that was killed: go on from the bytes on disk.
+      return this.resume(same.id);
     }
     const row = this.options.repository.create({ id: randomUUID(), source, fileName: this.freeName(source), expectedSha256: expected });
     this.wanted.add(row.id);
@@ -229,9 +274,9 @@ export class DownloadService {
   }
 
   /** The download a model came from, if Tern downloaded it. */
-  provenance(modelId: string): { origin: string; verified: boolean | null } | null {
+  provenance(modelId: string): { origin: string | null; verified: boolean | null } {
     const row = this.options.repository.forModel(modelId);
-    return row ? { origin: describeSource(row.source), verified: row.verified } : null;
+    return row ? { origin: describeSource(row.source), verified: row.verified } : { origin: null, verified: null };
   }
 
   /**
@@ -343,10 +388,14 @@ export class DownloadService {
       const { repo, revision, file } = row.source;
       if (row.commitSha === null || row.totalBytes === null) {
         const info = await hub.fileInfo(repo, revision, file, signal);
+        if (info.sha256 && row.expectedSha256 && info.sha256 !== row.expectedSha256) {
+          throw new DownloadError(`the hub says ${file} has sha256 ${info.sha256}, not ${row.expectedSha256} as given: check the sha256, or leave it out`, {
+            code: 'bad-hash',
+          });
+        }
         row = this.options.repository.update(id, {
           commitSha: info.commit ?? revision,
           totalBytes: info.size,
-          // The hub's sha256 is the one that counts for a hub file.
           expectedSha256: info.sha256 ?? row.expectedSha256,
         });
         this.changed();
@@ -415,6 +464,12 @@ export class DownloadService {
     try {
       inspection = fromDescription(await this.options.inspect(part));
     } catch (error) {
+      // Only the engine's verdict on the file sets it aside; an engine that crashed or is missing
+      // says nothing about the file, which stays whole for the next try.
+      if (!isEngineError(error, 'FORMAT') && !isEngineError(error, 'UNSUPPORTED')) {
+        this.setState(id, { state: 'failed', error: `the engine could not look at the file: ${messageOf(error)}; Resume tries again` });
+        return;
+      }
       inspection = fromError(error);
     }
     if (!inspection.ok) {
@@ -602,6 +657,31 @@ function asTernError(error: unknown): Error {
     return new TernError(code, error.message);
   }
   return error instanceof Error ? error : new Error(String(error));
+}
+
+/** Appends up to `limit` bytes of a body to a file, after skipping `skip` bytes; then stops reading. */
+async function appendUpTo(body: AsyncIterable<Buffer>, path: string, skip: number, limit: number, controller: AbortController): Promise<void> {
+  const file = await open(path, 'a');
+  let skipped = 0;
+  let written = 0;
+  try {
+    for await (const chunk of body) {
+      let piece = chunk;
+      if (skipped < skip) {
+        const drop = Math.min(skip - skipped, piece.length);
+        skipped += drop;
+        piece = piece.subarray(drop);
+      }
+      if (piece.length === 0) continue;
+      piece = piece.subarray(0, limit - written);
+      await file.write(piece);
+      written += piece.length;
+      if (written >= limit) break;
+    }
+  } finally {
+    controller.abort();
+    await file.close();
+  }
 }
 
 /** Waits, unless the signal fires first; true when the time passed. */

@@ -47,7 +47,7 @@ function start(options: Partial<DownloadServiceOptions> = {}): DownloadService {
     folder,
     cache: temp.store.modelFiles,
     inspect: (path) => addon.inspect(path),
-    provenance: (id) => service.provenance(id),
+    facts: (m) => service.provenance(m.id),
   });
   service = new DownloadService({
     repository: downloads,
@@ -200,6 +200,36 @@ describe('downloads from the hub', () => {
     expect((await library.scan()).models).toEqual([]);
   });
 
+  it('keeps a whole file when the engine itself fails (not the file), and checks it again on Resume', async () => {
+    hub.addFile(REPO, 'm.gguf', model);
+    const addon = loadAddon();
+    let engineUp = false;
+    start({
+      inspect: async (path) => {
+        if (!engineUp) throw new Error('the engine stopped (it crashed)');
+        return addon.inspect(path);
+      },
+    });
+    const failed = await download({ source: `${REPO}/m.gguf` });
+    expect(failed).toMatchObject({ state: 'failed', receivedBytes: model.length });
+    expect(failed.error).toMatch(/the engine could not look at the file: the engine stopped.*Resume tries again/);
+    expect(existsSync(join(folder, 'm.gguf.part'))).toBe(true);
+    expect(existsSync(join(folder, 'm.gguf.rejected'))).toBe(false);
+    engineUp = true;
+    service.resume(failed.id);
+    expect((await service.whenSettled(failed.id))?.state).toBe('done');
+    expect(hub.bytesServed()).toBe(model.length);
+  });
+
+  it('refuses a hub file before downloading when the sha256 given is not the hub’s', async () => {
+    hub.addFile(REPO, 'm.gguf', model);
+    start();
+    const failed = await download({ source: `${REPO}/m.gguf`, sha256: 'ef'.repeat(32) });
+    expect(failed.state).toBe('failed');
+    expect(failed.error).toContain(`the hub says m.gguf has sha256 ${sha256(model)}, not ${'ef'.repeat(32)} as given`);
+    expect(contentGets()).toHaveLength(0);
+  });
+
   it('says a gated repo needs a token, sends the token to the hub only, never to the CDN', async () => {
     hub.addFile(REPO, 'm.gguf', model);
     hub.behave.requireToken = 'hf_secret';
@@ -316,6 +346,22 @@ describe('after a restart', () => {
     expect(readFileSync(join(folder, 'm.gguf'))).toEqual(model);
   });
 
+  it('asking again for a download a killed process left under way resumes it (tern pull run again)', async () => {
+    hub.addFile(REPO, 'm.gguf', model);
+    start();
+    const added = await service.add({ source: `${REPO}/m.gguf` });
+    await service.close();
+    temp.store.downloads.update(added.id, { state: 'downloading' });
+    writeFileSync(join(folder, 'm.gguf.part'), model.subarray(0, 54_321));
+    hub.requests.length = 0;
+
+    start(); // no start(): only what is asked for runs
+    const again = await service.add({ source: `${REPO}/m.gguf` });
+    expect(again.id).toBe(added.id);
+    expect((await service.whenSettled(added.id))?.state).toBe('done');
+    expect(contentGets().map((r) => r.headers.range)).toEqual(['bytes=54321-']);
+  });
+
   it('a clean stop leaves running downloads queued, to resume at the next start', async () => {
     hub.addFile(REPO, 'm.gguf', model);
     hub.behave.bytesPerSecond = 300_000;
@@ -351,11 +397,18 @@ describe('direct URLs', () => {
 
   it('sends If-Range with the ETag, so a changed file starts over instead of being spliced', async () => {
     const url = hub.addDirect('m.gguf', model);
-    hub.behave.dropAfterBytes = 100_000;
+    hub.behave.bytesPerSecond = 400_000;
     start();
-    expect((await download({ source: url })).state).toBe('done');
-    const gets = hub.requests.filter((r) => r.method === 'GET');
-    expect(gets[1]!.headers['if-range']).toMatch(/^"[0-9a-f]{40}"$/);
+    const added = await service.add({ source: url });
+    await until(() => partBytes('m.gguf') > 20_000);
+    service.pause(added.id);
+    await service.whenSettled(added.id);
+    hub.behave.bytesPerSecond = undefined;
+    service.resume(added.id);
+    expect((await service.whenSettled(added.id))?.state).toBe('done');
+    const last = hub.requests.filter((r) => r.method === 'GET').at(-1)!;
+    expect(last.headers['if-range']).toMatch(/^"[0-9a-f]{40}"$/);
+    expect(last.status).toBe(206);
   });
 });
 

@@ -14,7 +14,9 @@ export type EngineErrorCode =
   | 'CONTEXT_FULL'
   | 'INTERNAL'
   | 'BUSY'
-  | 'DISPOSED';
+  | 'DISPOSED'
+  /** inspect({ header: true }) of a prefix too short for the header; needBytes says how much (at least). */
+  | 'NEED_MORE_BYTES';
 
 const CODES: readonly string[] = [
   'INVALID_ARGUMENT',
@@ -27,14 +29,18 @@ const CODES: readonly string[] = [
   'INTERNAL',
   'BUSY',
   'DISPOSED',
+  'NEED_MORE_BYTES',
 ];
 
 export class EngineError extends Error {
   readonly code: EngineErrorCode;
-  constructor(message: string, code: string) {
+  /** With NEED_MORE_BYTES: the least size the file must have. */
+  readonly needBytes?: number;
+  constructor(message: string, code: string, needBytes?: number) {
     super(message);
     this.name = 'EngineError';
     this.code = (CODES.includes(code) ? code : 'INTERNAL') as EngineErrorCode;
+    if (needBytes !== undefined) this.needBytes = needBytes;
   }
 }
 

@@ -10,6 +10,30 @@ import { EngineError } from './engine-errors';
 
 export { EngineError } from './engine-errors';
 
+/**
+ * The kernel paths whose code runs the ternary products (the bulk of the work): decode is one
+ * token, prefill a micro-batch of a prompt. Named like ModelLoadOptions.isa: scalar, avx2,
+ * avxvnni, avx512, amx, neon. They can differ from the path the engine reports (NativeModel.isa,
+ * CpuInfo.isa): "amx" runs its decode on avx512 code, "avxvnni" its prefill on avx2 code. The
+ * file's weight format does not matter (the loader repacks every format into one layout).
+ */
+export interface KernelPaths {
+  decode: string;
+  prefill: string;
+}
+
+export interface InspectOptions {
+  /**
+   * The file may be only the start of a model (its metadata and tensor table, e.g. fetched with
+   * an HTTP Range request). The description is the whole file's (memory, tensors, nParams),
+   * with fileBytes the size its tensor table implies and headerOnly true. A file that ends
+   * inside the header rejects with code NEED_MORE_BYTES, a message "the header needs at least N
+   * bytes ..." and a property `needBytes` = N: a lower bound (fetch at least that much, better
+   * more, and try again). Anything else fails as for the whole file.
+   */
+  header?: boolean;
+}
+
 /** A model file described without loading its weights (inspect) or as loaded (Model.info). */
 export interface ModelDescription {
   arch: string;
@@ -20,7 +44,10 @@ export interface ModelDescription {
   headTensor: string;
   tiedHead: boolean;
   ggufVersion: number;
+  /** The whole file's size (headerOnly: as its tensor table implies it, data padded as GGUF pads it). */
   fileBytes: number;
+  /** Described from the start of the file only (inspect with header: true). */
+  headerOnly: boolean;
   nParams: number;
   hparams: {
     nVocab: number;
@@ -42,6 +69,8 @@ export interface ModelDescription {
   chatTemplate: string | null;
   /** Estimated resident memory for a context of nCtx positions, in bytes. */
   memory: { nCtx: number; weights: number; kvCache: number; scratch: number; total: number };
+  /** The kernel paths on this machine: a loaded model's own, else the default ones. */
+  kernels: KernelPaths;
 }
 
 export interface ModelLoadOptions {
@@ -201,8 +230,14 @@ export interface SynthOptions {
 
 /** The addon's surface, as the C++ side exports it. */
 export interface NativeAddon {
-  cpuInfo(): CpuInfo;
-  inspect(file: string, nCtx?: number): Promise<ModelDescription>;
+  /** kernels: the default kernel paths (as kernelPaths()). */
+  cpuInfo(): CpuInfo & { kernels: KernelPaths };
+  inspect(file: string, nCtx?: number, options?: InspectOptions): Promise<ModelDescription>;
+  /**
+   * The kernel paths a model loaded with this isa (absent: the default, TERN_ISA respected) and
+   * micro-batch size (absent: 64) runs; throws UNSUPPORTED for a path this CPU or build lacks.
+   */
+  kernelPaths(options?: { isa?: string; nBatch?: number }): KernelPaths;
   Model: { load(path: string, options?: ModelLoadOptions): Promise<NativeModel> };
   CancelToken: new () => NativeCancelToken;
   setErrorClass(cls: new (message: string, code: string) => Error): void;

@@ -30,6 +30,13 @@ Napi::Value CpuInfo(const Napi::CallbackInfo & info) {
     out.Set("name", tern_cpu_name());
     out.Set("isa", tern_isa_name());
     out.Set("features", features);
+    // The paths the ternary products take by default (the same for every weight format).
+    tern_kernel_paths k{};
+    tern_kernel_paths_for(nullptr, 0, &k);
+    Napi::Object kernels = Napi::Object::New(env);
+    kernels.Set("decode", k.decode);
+    kernels.Set("prefill", k.prefill);
+    out.Set("kernels", kernels);
     return out;
 }
 

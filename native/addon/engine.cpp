@@ -1,5 +1,6 @@
-// Node-API bindings for the engine (the C API in tern.h): inspect(file, nCtx), the Model class
-// (Model.load, logits, run, setThreads, info, dispose) and synth(options). Every blocking call
+// Node-API bindings for the engine (the C API in tern.h): inspect(file, nCtx, options),
+// kernelPaths(options), the Model class (Model.load, logits, run, setThreads, info, dispose) and
+// synth(options). Every blocking call
 // runs off the JS thread in an AsyncWorker and returns a Promise; failures reject with an Error
 // whose `code` is the engine's status name ("FORMAT", "UNSUPPORTED", "CONTEXT_FULL", ...).
 // Arguments are checked on the JS thread (TypeError) and copied into plain C++ values before the
@@ -47,6 +48,7 @@ private:
         if (status_ != TERN_OK) {
             message_ = tern_last_error();
             if (message_.empty()) message_ = tern_status_name(status_);
+            need_bytes_ = tern_last_needed_bytes();  // thread-local: read on this thread
             SetError(message_);
         }
     }
@@ -63,7 +65,10 @@ private:
     void OnError(const Napi::Error &) override {
         Napi::HandleScope scope(Env());
         if (finally_) finally_();
-        deferred_.Reject(engine_error(Env(), status_code(status_), message_).Value());
+        Napi::Object error = engine_error(Env(), status_code(status_), message_).Value();
+        // NEED_MORE_BYTES: the size the file needs at least, for the caller's next try.
+        if (status_ == TERN_ERR_NEED_MORE_BYTES) error.Set("needBytes", static_cast<double>(need_bytes_));
+        deferred_.Reject(error);
     }
 
     Napi::Promise::Deferred deferred_;
@@ -72,6 +77,7 @@ private:
     Finally finally_;
     tern_status status_ = TERN_OK;
     std::string message_;
+    uint64_t need_bytes_ = 0;
 };
 
 std::string string_arg(const Napi::CallbackInfo & info, size_t i, const char * what) {
@@ -114,9 +120,19 @@ struct Description {
     std::string chat_template;  // tokenizer.chat_template, whole
     tern_memory_estimate memory{};
     int32_t n_ctx = 0;
+    tern_kernel_paths kernels{};
 };
 
-void describe(const tern_model * m, int32_t n_ctx, Description * d) {
+Napi::Object kernel_paths_object(Napi::Env env, const tern_kernel_paths & k) {
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("decode", k.decode);
+    o.Set("prefill", k.prefill);
+    return o;
+}
+
+// ctx: the context the model runs in (its kernel paths), or null (the paths a default context
+// would take on this machine).
+void describe(const tern_model * m, const tern_context * ctx, int32_t n_ctx, Description * d) {
     tern_model_get_info(m, &d->info);
     d->arch = d->info.arch;
     d->name = d->info.name;
@@ -148,6 +164,8 @@ void describe(const tern_model * m, int32_t n_ctx, Description * d) {
     }
     d->n_ctx = n_ctx > 0 ? n_ctx : static_cast<int32_t>(d->info.n_ctx_train);
     tern_model_estimate_memory(m, d->n_ctx, 0, &d->memory);
+    if (ctx) tern_context_kernel_paths(ctx, &d->kernels);
+    else tern_kernel_paths_for(nullptr, 0, &d->kernels);
 }
 
 Napi::Object description_object(Napi::Env env, const Description & d) {
@@ -160,6 +178,7 @@ Napi::Object description_object(Napi::Env env, const Description & d) {
     o.Set("tiedHead", d.info.tied_head);
     o.Set("ggufVersion", d.info.gguf_version);
     o.Set("fileBytes", static_cast<double>(d.info.file_bytes));
+    o.Set("headerOnly", d.info.header_only);
     o.Set("nParams", static_cast<double>(d.info.n_params));
     Napi::Object hp = Napi::Object::New(env);
     hp.Set("nVocab", static_cast<double>(d.info.n_vocab));
@@ -204,10 +223,15 @@ Napi::Object description_object(Napi::Env env, const Description & d) {
     mem.Set("scratch", static_cast<double>(d.memory.scratch_bytes));
     mem.Set("total", static_cast<double>(d.memory.total_bytes));
     o.Set("memory", mem);
+    o.Set("kernels", kernel_paths_object(env, d.kernels));
     return o;
 }
 
-// inspect(file: string, nCtx?: number): Promise<Description> — a metadata-only load.
+// inspect(file: string, nCtx?: number, { header? }): Promise<Description> — a metadata-only load.
+// header: the file may be only the start of a model (its metadata and tensor table, e.g. fetched
+// with an HTTP Range request); the description is the whole file's, fileBytes the size its
+// tensor table implies. A file that ends inside the header rejects with code NEED_MORE_BYTES
+// and `needBytes`, the size it needs at least.
 Napi::Value Inspect(const Napi::CallbackInfo & info) {
     const std::string path = string_arg(info, 0, "file");
     int32_t n_ctx = 0;
@@ -216,20 +240,48 @@ Napi::Value Inspect(const Napi::CallbackInfo & info) {
             throw Napi::TypeError::New(info.Env(), "nCtx must be a non-negative number");
         n_ctx = info[1].As<Napi::Number>().Int32Value();
     }
+    bool header = false;
+    if (info.Length() > 2 && !info[2].IsUndefined()) {
+        if (!info[2].IsObject()) throw Napi::TypeError::New(info.Env(), "options must be an object");
+        const Napi::Value h = info[2].As<Napi::Object>().Get("header");
+        if (!h.IsUndefined() && !h.IsBoolean()) throw Napi::TypeError::New(info.Env(), "header must be true or false");
+        header = h.IsBoolean() && h.As<Napi::Boolean>().Value();
+    }
     auto d = std::make_shared<Description>();
     return Task::queue(
         info.Env(),
-        [path, n_ctx, d]() {
+        [path, n_ctx, header, d]() {
             tern_model_params p = tern_model_default_params();
             p.metadata_only = true;
+            p.header_only = header;
             tern_model * m = nullptr;
             const tern_status st = tern_model_load(path.c_str(), &p, &m);
             if (st != TERN_OK) return st;
-            describe(m, n_ctx, d.get());
+            describe(m, nullptr, n_ctx, d.get());
             tern_model_free(m);
             return TERN_OK;
         },
         [d](Napi::Env env) -> Napi::Value { return description_object(env, *d); });
+}
+
+// kernelPaths({ isa?, nBatch? }): { decode, prefill } — the paths whose code runs the ternary
+// products of a model loaded with this isa (absent: the default) and micro-batch size (tern.h,
+// tern_kernel_paths). The same for every weight format: the loader repacks them all.
+Napi::Value KernelPaths(const Napi::CallbackInfo & info) {
+    Napi::Env env = info.Env();
+    if (info.Length() > 0 && !info[0].IsUndefined() && !info[0].IsObject())
+        throw Napi::TypeError::New(env, "options must be an object");
+    const Napi::Object opts = info.Length() > 0 && info[0].IsObject() ? info[0].As<Napi::Object>() : Napi::Object::New(env);
+    std::string isa;
+    if (opts.Has("isa") && !opts.Get("isa").IsUndefined()) {
+        if (!opts.Get("isa").IsString()) throw Napi::TypeError::New(env, "isa must be a string");
+        isa = opts.Get("isa").As<Napi::String>().Utf8Value();
+    }
+    const int32_t n_batch = int_option(opts, "nBatch", 0, 0, 1 << 16);
+    tern_kernel_paths k{};
+    const tern_status st = tern_kernel_paths_for(isa.c_str(), n_batch, &k);
+    if (st != TERN_OK) throw engine_error(env, status_code(st), tern_last_error());
+    return kernel_paths_object(env, k);
 }
 
 // ---- Model -----------------------------------------------------------------------------------
@@ -274,7 +326,7 @@ public:
         if (info.Length() != 1 || !info[0].IsExternal())
             throw Napi::TypeError::New(info.Env(), "use Model.load(path, options) to create a model");
         engine_.reset(info[0].As<Napi::External<Engine>>().Data());
-        describe(engine_->model, tern_context_n_ctx(engine_->ctx), &desc_);
+        describe(engine_->model, engine_->ctx, tern_context_n_ctx(engine_->ctx), &desc_);
     }
 
 private:
@@ -680,5 +732,6 @@ void TernRegisterEngine(Napi::Env env, Napi::Object exports) {
     exports.Set("CancelToken", cancel_token);
     exports.Set("setErrorClass", Napi::Function::New(env, SetErrorClass, "setErrorClass"));
     exports.Set("inspect", Napi::Function::New(env, Inspect, "inspect"));
+    exports.Set("kernelPaths", Napi::Function::New(env, KernelPaths, "kernelPaths"));
     exports.Set("synth", Napi::Function::New(env, Synth, "synth"));
 }

@@ -1,7 +1,7 @@
 // libFuzzer target over the GGUF reader and the model loader: any input must give either a
 // parsed file / loaded model or an error message — never a crash, a leak or an out-of-bounds
 // read (built with -fsanitize=fuzzer,address by scripts/fuzz.sh). Small models that load are
-// also run for two tokens.
+// also run for two tokens. Every input is also read as the start of a file (header only).
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -30,6 +30,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t * data, size_t size) {
     } else if (err.empty()) {
         __builtin_trap();  // a refusal must say why
     }
+
+    // As a header: no tensor data handed out; a refusal says why, asking for more bytes only
+    // when the input ends inside the header.
+    uint64_t need = 0;
+    auto h = tern::gguf::File::from_memory(data, size, &err, tern::gguf::File::Mode::HeaderOnly, &need);
+    if (h) {
+        for (const auto & t : h->tensors())
+            if (t.data) __builtin_trap();
+        if (h->file_size() < size) __builtin_trap();
+    } else if (err.empty() || (need != 0 && need <= size)) {
+        __builtin_trap();
+    }
+    tern_model_params hp = tern_model_default_params();
+    hp.header_only = true;
+    tern_model * header_model = nullptr;
+    if (tern_model_load_from_memory(data, size, &hp, &header_model) == TERN_OK) tern_model_free(header_model);
 
     tern_model_params mp = tern_model_default_params();
     mp.n_threads = 1;

@@ -43,7 +43,6 @@ const char * tern_cpu_name(void);
  * Chosen from the CPU's features unless the environment variable TERN_ISA forces one. */
 const char * tern_isa_name(void);
 
-
 /* ---- Engine: models and contexts ----------------------------------------------------------
  *
  * Every function returns a tern_status (or a value documented as such); on failure
@@ -70,15 +69,19 @@ typedef enum tern_status {
     TERN_ERR_OUT_OF_MEMORY = 5,
     TERN_ERR_ABORTED = 6,          /* a progress or abort callback returned false / true */
     TERN_ERR_CONTEXT_FULL = 7,     /* the tokens do not fit in the context */
-    TERN_ERR_INTERNAL = 8
+    TERN_ERR_INTERNAL = 8,
+    TERN_ERR_NEED_MORE_BYTES = 9   /* a header_only load of a file that ends inside the header */
 } tern_status;
 
 /* "OK", "INVALID_ARGUMENT", "IO", "FORMAT", "UNSUPPORTED", "OUT_OF_MEMORY", "ABORTED",
- * "CONTEXT_FULL", "INTERNAL". Static storage. */
+ * "CONTEXT_FULL", "INTERNAL", "NEED_MORE_BYTES". Static storage. */
 const char * tern_status_name(tern_status status);
 
 /* The message of the last failed call on this thread ("" if none). Valid until the next call. */
 const char * tern_last_error(void);
+/* After a load failed with TERN_ERR_NEED_MORE_BYTES on this thread: the size in bytes the file
+ * needs at least (enough for the read that did not fit; the header may need more); else 0. */
+uint64_t tern_last_needed_bytes(void);
 
 typedef struct tern_model tern_model;
 typedef struct tern_context tern_context;
@@ -91,6 +94,12 @@ typedef bool (*tern_abort_callback)(void * user_data);
 typedef struct tern_model_params {
     int32_t n_threads;      /* threads used to repack the weights (0: all hardware threads) */
     bool metadata_only;     /* check the file and read its metadata, but do not load weights */
+    /* The file may be only the start of a GGUF, e.g. its first bytes fetched with an HTTP Range
+     * request: the metadata and the tensor table are read and checked as for the whole file, the
+     * tensor data need not be present (implies metadata_only). The info, tensors and memory
+     * estimate are those of the whole file; file_bytes is the size its tensor table implies. A
+     * file that ends inside the header fails with TERN_ERR_NEED_MORE_BYTES. */
+    bool header_only;
     tern_progress_callback progress;
     void * progress_user_data;
     /* The LM head's format in memory: NULL or "" for the default ("q8_0"), "q8_0", "q6_k" or
@@ -114,6 +123,7 @@ typedef struct tern_model_info {
     const char * head_tensor;    /* "output.weight" or "token_embd.weight" (tied) */
     bool tied_head;
     bool weights_loaded;         /* false after a metadata_only load */
+    bool header_only;            /* loaded with header_only: file_bytes is implied by the tensor table */
     int32_t gguf_version;
     int64_t n_vocab, n_embd, n_layer, n_head, n_head_kv, head_dim, n_rot, n_ff, n_ctx_train;
     float rms_eps, rope_theta;
@@ -177,6 +187,24 @@ int32_t tern_context_threads(const tern_context * ctx);
 /* The kernel path this context runs ("scalar", "avx2", ...). */
 const char * tern_context_isa(const tern_context * ctx);
 void tern_context_set_abort(tern_context * ctx, tern_abort_callback callback, void * user_data);
+
+/* The paths whose code runs the ternary matrix products (the bulk of the work), named like the
+ * paths above plus "amx": decode is one token (a GEMV), prefill a micro-batch of several (a GEMM).
+ * They can differ from the kernel table's name, since a table borrows kernels from another
+ * path: "amx" is the avx512 table with an AMX tile GEMM (used from 8 tokens on), "avxvnni" the
+ * avx2 table with a VNNI GEMV. The file's weight format (I2_S, TQ1_0, TQ2_0) does not matter:
+ * the loader repacks every format into the kernels' one layout. Static storage. */
+typedef struct tern_kernel_paths {
+    const char * decode;
+    const char * prefill;
+} tern_kernel_paths;
+
+/* For the table a context would take with this isa (NULL or "": the default, as
+ * tern_context_new chooses it, TERN_ISA respected) and micro-batches of n_batch tokens (0: the
+ * default 64). TERN_ERR_UNSUPPORTED when the CPU or build lacks the path. */
+tern_status tern_kernel_paths_for(const char * isa, int32_t n_batch, tern_kernel_paths * out);
+/* The paths its ternary products take (see tern_kernel_paths), for its micro-batch size. */
+tern_status tern_context_kernel_paths(const tern_context * ctx, tern_kernel_paths * out);
 
 /* Appends ids at the current position and computes logits: of every token when all_logits,
  * else of the last one. Results are bit-identical for any thread count and any split of the

@@ -195,11 +195,12 @@ class Host implements EngineHost {
     return this.model;
   }
 
-  inspect(path: string): Promise<ModelDescription> {
+  inspect(path: string, options: { header?: boolean; nCtx?: number } = {}): Promise<ModelDescription> {
     if (this.closed) return Promise.reject(this.closedError());
     if (typeof path !== 'string' || path === '') return Promise.reject(new EngineError('inspect needs a file path', 'INVALID_ARGUMENT'));
     this.touch();
-    return this.call('inspect', { t: 'inspect', id: 0, path });
+    const { header, nCtx } = options;
+    return this.call('inspect', { t: 'inspect', id: 0, path, ...(nCtx === undefined ? {} : { nCtx }), ...(header === undefined ? {} : { header }) });
   }
 
   load(request: LoadRequest): Promise<LoadedModel> {
@@ -487,7 +488,7 @@ class Host implements EngineHost {
         const call = this.calls.get(message.id);
         if (!call) return;
         this.calls.delete(message.id);
-        if (!message.ok) call.reject(new EngineError(message.error.message, message.error.code));
+        if (!message.ok) call.reject(new EngineError(message.error.message, message.error.code, message.error.needBytes));
         else if (isResultValue(call.kind, message.value)) call.resolve(message.value);
         else call.reject(new EngineError(`the engine answered a ${call.kind} request with a malformed result`, 'INTERNAL'));
         return;

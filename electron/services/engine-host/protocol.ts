@@ -8,7 +8,8 @@ import type { GenerateOptions, GenerateResult, ModelDescription, TokenEvent, Tok
 // ---- host -> worker ----
 
 export type HostRequest =
-  | { t: 'inspect'; id: number; path: string; nCtx?: number }
+  /** header: the file may be only the start of a model (NativeAddon.inspect's InspectOptions). */
+  | { t: 'inspect'; id: number; path: string; nCtx?: number; header?: boolean }
   | { t: 'load'; id: number; path: string; nCtx: number; threads: number }
   | { t: 'unload'; id: number }
   | { t: 'tokenize'; id: number; text: string; special: boolean; addBos: boolean }
@@ -43,6 +44,8 @@ export interface WireError {
   message: string;
   /** An EngineErrorCode, or another code the worker chose. */
   code: string;
+  /** With NEED_MORE_BYTES: how many bytes the header needs at least. */
+  needBytes?: number;
 }
 
 export type WorkerMessage =
@@ -139,7 +142,17 @@ export function parseHostRequest(value: unknown): Parsed<HostRequest> {
     case 'inspect':
       if (typeof value.path !== 'string' || value.path === '') return bad('path must be a non-empty string');
       if (value.nCtx !== undefined && !isInt(value.nCtx, 0)) return bad('nCtx must be a whole number >= 0');
-      return { ok: true, message: value.nCtx === undefined ? { t: 'inspect', id, path: value.path } : { t: 'inspect', id, path: value.path, nCtx: value.nCtx } };
+      if (value.header !== undefined && typeof value.header !== 'boolean') return bad('header must be true or false');
+      return {
+        ok: true,
+        message: {
+          t: 'inspect',
+          id,
+          path: value.path,
+          ...(value.nCtx === undefined ? {} : { nCtx: value.nCtx }),
+          ...(value.header === undefined ? {} : { header: value.header }),
+        },
+      };
     case 'load':
       if (typeof value.path !== 'string' || value.path === '') return bad('path must be a non-empty string');
       if (!isInt(value.nCtx, 0)) return bad('nCtx must be a whole number >= 0');
@@ -186,7 +199,8 @@ export function parseWorkerMessage(value: unknown): Parsed<WorkerMessage> {
       if (value.ok !== false) return bad('ok must be true or false');
       const error = value.error;
       if (!isObject(error) || typeof error.message !== 'string' || typeof error.code !== 'string') return bad('error must have a message and a code');
-      return { ok: true, message: { t: 'result', id: value.id, ok: false, error: { message: error.message, code: error.code } } };
+      const needBytes = typeof error.needBytes === 'number' && Number.isFinite(error.needBytes) ? { needBytes: error.needBytes } : {};
+      return { ok: true, message: { t: 'result', id: value.id, ok: false, error: { message: error.message, code: error.code, ...needBytes } } };
     }
     case 'progress':
       if (!isInt(value.id, 0)) return bad('no valid id');

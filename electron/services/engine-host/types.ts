@@ -69,8 +69,12 @@ export interface EngineHost {
   status(): EngineHostStatus;
   /** The loaded model, or null. */
   loaded(): LoadedModel | null;
-  /** Describes a file without loading its weights, in the engine process. Rejects with the reason. */
-  inspect(path: string): Promise<ModelDescription>;
+  /**
+   * Describes a file without loading its weights, in the engine process. Rejects with the reason.
+   * nCtx: the context the memory estimate is for (absent: the model's own). header: the file may
+   * be only the start of a model (see InspectOptions in native.ts; NEED_MORE_BYTES when too short).
+   */
+  inspect(path: string, options?: { header?: boolean; nCtx?: number }): Promise<ModelDescription>;
   /** Loads a model (unloading the one before); resolves at once when it is already loaded with these settings. */
   load(request: LoadRequest): Promise<LoadedModel>;
   /** Frees the model now, cancelling what runs and rejecting what waits. */

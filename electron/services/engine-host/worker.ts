@@ -39,8 +39,13 @@ function openChannel(): Channel | null {
   return null;
 }
 
-/** Exits when the parent is gone: the IPC channel closes (fork), or the parent pid changes. */
+/**
+ * Exits when the parent is gone: the IPC channel closes (fork), or the parent pid changes. Ctrl+C
+ * in a terminal reaches the whole process group: the parent decides what stops (tern pull pauses
+ * and then closes the engine), so this process ignores SIGINT rather than die mid-request.
+ */
 function watchParent(): void {
+  process.on('SIGINT', () => {});
   process.on('disconnect', orphaned);
   const parent = process.ppid;
   const timer = setInterval(() => {
@@ -61,8 +66,12 @@ function orphaned(): never {
 
 function toWireError(error: unknown): WireError {
   if (error instanceof Error) {
-    const code = (error as Error & { code?: unknown }).code;
-    return { message: error.message, code: typeof code === 'string' ? code : 'INTERNAL' };
+    const { code, needBytes } = error as Error & { code?: unknown; needBytes?: unknown };
+    return {
+      message: error.message,
+      code: typeof code === 'string' ? code : 'INTERNAL',
+      ...(typeof needBytes === 'number' ? { needBytes } : {}),
+    };
   }
   return { message: String(error), code: 'INTERNAL' };
 }
@@ -120,7 +129,7 @@ class Worker {
   private async run(request: Exclude<HostRequest, { t: 'cancel' }>): Promise<unknown> {
     switch (request.t) {
       case 'inspect':
-        return this.engine().inspect(request.path, request.nCtx);
+        return this.engine().inspect(request.path, request.nCtx, { header: request.header });
       case 'load':
         return this.exclusive(() => this.load(request.id, request.path, request.nCtx, request.threads));
       case 'unload':

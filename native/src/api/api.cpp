@@ -21,6 +21,7 @@ using tern_api::guarded;
 namespace {
 
 thread_local std::string g_last_error;
+thread_local uint64_t g_last_needed_bytes = 0;
 
 tern_status from_load(tern::LoadError k) {
     switch (k) {
@@ -30,37 +31,65 @@ tern_status from_load(tern::LoadError k) {
         case tern::LoadError::Unsupported: return TERN_ERR_UNSUPPORTED;
         case tern::LoadError::OutOfMemory: return TERN_ERR_OUT_OF_MEMORY;
         case tern::LoadError::Aborted: return TERN_ERR_ABORTED;
+        case tern::LoadError::NeedMoreBytes: return TERN_ERR_NEED_MORE_BYTES;
     }
     return TERN_ERR_INTERNAL;
 }
 
 tern_status load_common(const tern_model_params * params, tern_model ** out,
-                        const std::function<std::unique_ptr<tern::Model>(const tern::LoadOptions &, tern::LoadError *, std::string *)> & load) {
+                        const std::function<std::unique_ptr<tern::Model>(const tern::LoadOptions &, tern::LoadError *, std::string *,
+                                                                         uint64_t *)> & load) {
     if (!out) return fail(TERN_ERR_INVALID_ARGUMENT, "tern_model_load: out is NULL");
     *out = nullptr;
     const tern_model_params p = params ? *params : tern_model_default_params();
     tern::LoadOptions opts;
     opts.n_threads = p.n_threads > 0 ? p.n_threads : tern::ThreadPool::hardware_threads();
     opts.metadata_only = p.metadata_only;
+    opts.header_only = p.header_only;
     opts.progress = p.progress;
     opts.progress_user = p.progress_user_data;
     opts.head_type = p.head_type ? p.head_type : "";
     tern::LoadError kind = tern::LoadError::None;
     std::string why;
-    std::unique_ptr<tern::Model> m = load(opts, &kind, &why);
-    if (!m) return fail(from_load(kind), why);
+    uint64_t need = 0;
+    std::unique_ptr<tern::Model> m = load(opts, &kind, &why, &need);
+    if (!m) {
+        const tern_status st = fail(from_load(kind), why);
+        g_last_needed_bytes = need;
+        return st;
+    }
     std::unique_ptr<tern_model> h(new tern_model());
     h->m = std::move(m);
     h->m->file->get_string("general.name", &h->name);
     *out = h.release();
     g_last_error.clear();
+    g_last_needed_bytes = 0;
     return TERN_OK;
+}
+
+// The kernel table a context takes for `isa` (NULL or "": the default).
+tern_status kernel_table(const char * isa, const tern::KernelTable ** out) {
+    if (!isa || !*isa) {
+        *out = &tern::kernels();
+        return TERN_OK;
+    }
+    *out = tern::kernels_for(isa);
+    if (!*out) return fail(TERN_ERR_UNSUPPORTED, std::string("kernel path '") + isa + "' is not available on this CPU or build");
+    return TERN_OK;
+}
+
+void kernel_paths(const tern::KernelTable & table, int64_t n_batch, tern_kernel_paths * out) {
+    out->decode = tern::ternary_path(table, 1);
+    out->prefill = tern::ternary_path(table, n_batch);
 }
 
 }  // namespace
 
 namespace tern_api {
-void set_last_error(const std::string & message) { g_last_error = message; }
+void set_last_error(const std::string & message) {
+    g_last_error = message;
+    g_last_needed_bytes = 0;
+}
 }  // namespace tern_api
 
 extern "C" {
@@ -76,16 +105,20 @@ const char * tern_status_name(tern_status status) {
         case TERN_ERR_ABORTED: return "ABORTED";
         case TERN_ERR_CONTEXT_FULL: return "CONTEXT_FULL";
         case TERN_ERR_INTERNAL: return "INTERNAL";
+        case TERN_ERR_NEED_MORE_BYTES: return "NEED_MORE_BYTES";
     }
     return "UNKNOWN";
 }
 
 const char * tern_last_error(void) { return g_last_error.c_str(); }
 
+uint64_t tern_last_needed_bytes(void) { return g_last_needed_bytes; }
+
 tern_model_params tern_model_default_params(void) {
     tern_model_params p;
     p.n_threads = 0;
     p.metadata_only = false;
+    p.header_only = false;
     p.progress = nullptr;
     p.progress_user_data = nullptr;
     p.head_type = nullptr;
@@ -96,16 +129,16 @@ tern_status tern_model_load(const char * path, const tern_model_params * params,
     return guarded([&] {
         if (!path) return fail(TERN_ERR_INVALID_ARGUMENT, "tern_model_load: path is NULL");
         const std::string p(path);
-        return load_common(params, out, [&](const tern::LoadOptions & o, tern::LoadError * k, std::string * e) {
-            return tern::load_model(p, o, k, e);
+        return load_common(params, out, [&](const tern::LoadOptions & o, tern::LoadError * k, std::string * e, uint64_t * need) {
+            return tern::load_model(p, o, k, e, need);
         });
     });
 }
 
 tern_status tern_model_load_from_memory(const void * data, size_t size, const tern_model_params * params, tern_model ** out) {
     return guarded([&] {
-        return load_common(params, out, [&](const tern::LoadOptions & o, tern::LoadError * k, std::string * e) {
-            return tern::load_model_from_memory(data, size, o, k, e);
+        return load_common(params, out, [&](const tern::LoadOptions & o, tern::LoadError * k, std::string * e, uint64_t * need) {
+            return tern::load_model_from_memory(data, size, o, k, e, need);
         });
     });
 }
@@ -123,6 +156,7 @@ tern_status tern_model_get_info(const tern_model * model, tern_model_info * out)
     out->head_tensor = m.head_tensor.c_str();
     out->tied_head = m.tied_head;
     out->weights_loaded = m.weights_loaded;
+    out->header_only = m.file->header_only();
     out->gguf_version = static_cast<int32_t>(m.file->version());
     out->n_vocab = hp.n_vocab;
     out->n_embd = hp.n_embd;
@@ -228,11 +262,8 @@ tern_status tern_context_new(tern_model * model, const tern_context_params * par
         o.n_ctx = p.n_ctx;
         o.n_threads = p.n_threads > 0 ? p.n_threads : tern::ThreadPool::hardware_threads();
         o.n_batch = p.n_batch > 0 ? p.n_batch : 64;
-        if (p.isa && *p.isa) {
-            o.kernels = tern::kernels_for(p.isa);
-            if (!o.kernels)
-                return fail(TERN_ERR_UNSUPPORTED, std::string("kernel path '") + p.isa + "' is not available on this CPU or build");
-        }
+        const tern_status st = kernel_table(p.isa, &o.kernels);
+        if (st != TERN_OK) return st;
         std::unique_ptr<tern_context> c(new tern_context());
         c->model = model;
         c->ctx.reset(new tern::Context(*model->m, o));
@@ -258,6 +289,21 @@ tern_status tern_context_set_threads(tern_context * ctx, int32_t n_threads) {
 int32_t tern_context_threads(const tern_context * ctx) { return ctx ? ctx->ctx->threads() : 0; }
 
 const char * tern_context_isa(const tern_context * ctx) { return ctx ? ctx->ctx->kernel_table().name : ""; }
+
+tern_status tern_kernel_paths_for(const char * isa, int32_t n_batch, tern_kernel_paths * out) {
+    if (!out || n_batch < 0) return fail(TERN_ERR_INVALID_ARGUMENT, "tern_kernel_paths_for: bad argument");
+    const tern::KernelTable * table = nullptr;
+    const tern_status st = kernel_table(isa, &table);
+    if (st != TERN_OK) return st;
+    kernel_paths(*table, n_batch > 0 ? n_batch : tern_context_default_params().n_batch, out);
+    return TERN_OK;
+}
+
+tern_status tern_context_kernel_paths(const tern_context * ctx, tern_kernel_paths * out) {
+    if (!ctx || !out) return fail(TERN_ERR_INVALID_ARGUMENT, "tern_context_kernel_paths: NULL argument");
+    kernel_paths(ctx->ctx->kernel_table(), ctx->ctx->n_batch(), out);
+    return TERN_OK;
+}
 
 void tern_context_set_abort(tern_context * ctx, tern_abort_callback callback, void * user_data) {
     if (ctx) ctx->session->set_abort(callback, user_data);

@@ -40,23 +40,43 @@ uint64_t scalar_size(Type t) {
 
 bool known_type(uint32_t t) { return t <= static_cast<uint32_t>(Type::F64); }
 
-// Reads the buffer front to back; every read checks the bytes left first.
+// Reads the buffer front to back; every read checks the bytes left first. A prefix (a
+// header-only parse) may end anywhere: a read that does not fit then asks for more bytes
+// (*need_bytes) instead of calling the file truncated.
 struct Cursor {
     const uint8_t * base;
     uint64_t size;
     uint64_t pos = 0;
     std::string * error;
+    bool prefix = false;
+    uint64_t * need_bytes = nullptr;  // prefix: the bytes the buffer needs at least
 
     uint64_t left() const { return size - pos; }
+    // The most bytes a length read from the file may claim: what is left of a whole file; no
+    // bound for a prefix (need() asks for the rest).
+    uint64_t room() const { return prefix ? UINT64_MAX : left(); }
 
     bool need(uint64_t n, const std::string & what) {
-        if (n > left()) {
-            *error = format("file truncated: %s needs %" PRIu64 " bytes at offset %" PRIu64 " but only %" PRIu64
-                            " remain (file is %" PRIu64 " bytes)",
-                            what.c_str(), n, pos, left(), size);
+        if (n <= left()) return true;
+        if (prefix) {
+            *need_bytes = n > UINT64_MAX - pos ? UINT64_MAX : pos + n;
+            *error = format("the header needs at least %" PRIu64 " bytes (%s at offset %" PRIu64
+                            "), the file has only %" PRIu64,
+                            *need_bytes, what.c_str(), pos, size);
             return false;
         }
-        return true;
+        *error = format("file truncated: %s needs %" PRIu64 " bytes at offset %" PRIu64 " but only %" PRIu64
+                        " remain (file is %" PRIu64 " bytes)",
+                        what.c_str(), n, pos, left(), size);
+        return false;
+    }
+    // Whether `count` items of at least `item` bytes each can follow. When they cannot, a whole
+    // file fails with the caller's sentence `impossible`; a prefix asks for the bytes.
+    bool room_for(uint64_t count, uint64_t item, const std::string & what, const std::string & impossible) {
+        if (count <= left() / item) return true;
+        if (prefix) return need(count > UINT64_MAX / item ? UINT64_MAX : count * item, what);
+        *error = impossible;
+        return false;
     }
     bool u32(uint32_t * v, const std::string & what) {
         if (!need(4, what)) return false;
@@ -238,37 +258,42 @@ std::string Value::to_string(size_t max_chars) const {
 
 // ---- File ---------------------------------------------------------------------------------
 
-std::unique_ptr<File> File::open(const std::string & path, std::string * error) {
+std::unique_ptr<File> File::open(const std::string & path, std::string * error, Mode mode, uint64_t * need_bytes) {
+    if (need_bytes) *need_bytes = 0;
     std::unique_ptr<MappedFile> m = MappedFile::open(path, error);
     if (!m) return nullptr;
     std::unique_ptr<File> f(new File());
     f->base_ = m->data();
     f->size_ = m->size();
+    f->mode_ = mode;
     f->mapping_ = std::move(m);
     std::string why;
-    if (!f->parse(&why)) {
+    if (!f->parse(&why, need_bytes)) {
         *error = "'" + path + "': " + why;
         return nullptr;
     }
     return f;
 }
 
-std::unique_ptr<File> File::from_memory(const void * data, size_t size, std::string * error) {
+std::unique_ptr<File> File::from_memory(const void * data, size_t size, std::string * error, Mode mode,
+                                        uint64_t * need_bytes) {
+    if (need_bytes) *need_bytes = 0;
     std::unique_ptr<File> f(new File());
     f->base_ = static_cast<const uint8_t *>(data);
     f->size_ = size;
+    f->mode_ = mode;
     if (!data && size) {
         *error = "null buffer";
         return nullptr;
     }
-    if (!f->parse(error)) return nullptr;
+    if (!f->parse(error, need_bytes)) return nullptr;
     return f;
 }
 
 // Reads one value of type `t` (not ARRAY unless allow_array) at the cursor into *v.
 static bool read_value(Cursor & c, Type t, Value * v, const std::string & what) {
     v->type = t;
-    if (t == Type::STRING) return c.string(&v->str, c.left(), what);
+    if (t == Type::STRING) return c.string(&v->str, c.room(), what);
     const uint64_t n = scalar_size(t);
     if (n == 0) {
         *c.error = format("%s: unexpected value type %u", what.c_str(), static_cast<uint32_t>(t));
@@ -280,8 +305,9 @@ static bool read_value(Cursor & c, Type t, Value * v, const std::string & what) 
     return true;
 }
 
-bool File::parse(std::string * error) {
-    Cursor c{base_, size_, 0, error};
+bool File::parse(std::string * error, uint64_t * need_bytes) {
+    uint64_t need_unused = 0;
+    Cursor c{base_, size_, 0, error, mode_ == Mode::HeaderOnly, need_bytes ? need_bytes : &need_unused};
     uint32_t magic = 0;
     if (!c.u32(&magic, "the magic number")) return false;
     if (magic != kMagic) {
@@ -297,14 +323,11 @@ bool File::parse(std::string * error) {
     uint64_t n_tensors = 0, n_kv = 0;
     if (!c.u64(&n_tensors, "the tensor count") || !c.u64(&n_kv, "the metadata count")) return false;
     // A key-value pair takes at least 12 bytes (key length + type), a tensor at least 24.
-    if (n_kv > c.left() / 12) {
-        *error = format("metadata count %" PRIu64 " is impossible for a file of %" PRIu64 " bytes", n_kv, size_);
+    if (!c.room_for(n_kv, 12, format("%" PRIu64 " metadata entries", n_kv),
+                    format("metadata count %" PRIu64 " is impossible for a file of %" PRIu64 " bytes", n_kv, size_)) ||
+        !c.room_for(n_tensors, 24, format("%" PRIu64 " tensor entries", n_tensors),
+                    format("tensor count %" PRIu64 " is impossible for a file of %" PRIu64 " bytes", n_tensors, size_)))
         return false;
-    }
-    if (n_tensors > c.left() / 24) {
-        *error = format("tensor count %" PRIu64 " is impossible for a file of %" PRIu64 " bytes", n_tensors, size_);
-        return false;
-    }
 
     kvs_.reserve(static_cast<size_t>(n_kv));
     for (uint64_t i = 0; i < n_kv; ++i) {
@@ -338,15 +361,14 @@ bool File::parse(std::string * error) {
             }
             if (!c.u64(&v.count, named + " array length")) return false;
             const uint64_t elem = v.elem_type == Type::STRING ? 8 : scalar_size(v.elem_type);
-            if (v.count > c.left() / elem) {
-                *error = format("%s: array length %" PRIu64 " of %s exceeds the %" PRIu64 " bytes left in the file",
-                                named.c_str(), v.count, type_name(v.elem_type), c.left());
+            if (!c.room_for(v.count, elem, named + " array",
+                            format("%s: array length %" PRIu64 " of %s exceeds the %" PRIu64 " bytes left in the file",
+                                   named.c_str(), v.count, type_name(v.elem_type), c.left())))
                 return false;
-            }
             if (v.elem_type == Type::STRING) {
                 v.strings.resize(static_cast<size_t>(v.count));
                 for (uint64_t j = 0; j < v.count; ++j)
-                    if (!c.string(&v.strings[j], c.left(), format("%s element %" PRIu64, named.c_str(), j)))
+                    if (!c.string(&v.strings[j], c.room(), format("%s element %" PRIu64, named.c_str(), j)))
                         return false;
             } else {
                 v.elems = base_ + c.pos;
@@ -421,23 +443,45 @@ bool File::parse(std::string * error) {
     // The data section starts at the next multiple of the alignment.
     const uint64_t pad = (alignment_ - c.pos % alignment_) % alignment_;
     data_offset_ = c.pos + pad;
-    if (tensors_.empty()) return true;
-    if (data_offset_ > size_) {
-        *error = format("file truncated: the tensor data section would start at offset %" PRIu64
-                        " but the file is %" PRIu64 " bytes",
-                        data_offset_, size_);
-        return false;
-    }
-    const uint64_t data_size = size_ - data_offset_;
-    for (TensorInfo & t : tensors_) {
-        if (t.offset > data_size || t.n_bytes > data_size - t.offset) {
-            *error = format("tensor '%.*s' (%" PRIu64 " bytes at data offset %" PRIu64
-                            ") extends past the end of the file (data section is %" PRIu64 " bytes)",
-                            static_cast<int>(std::min<size_t>(t.name.size(), 80)), t.name.data(), t.n_bytes, t.offset,
-                            data_size);
+    file_size_ = mode_ == Mode::HeaderOnly ? std::max(size_, data_offset_) : size_;
+    return tensors_.empty() || place_tensors(error);
+}
+
+// Every tensor inside the file (a whole one: its bytes present; a header: below any plausible
+// size, and the file's size taken from the last one) and no two overlapping.
+bool File::place_tensors(std::string * error) {
+    auto name80 = [](const TensorInfo & t) { return static_cast<int>(std::min<size_t>(t.name.size(), 80)); };
+    if (mode_ == Mode::HeaderOnly) {
+        constexpr uint64_t kMaxDataBytes = uint64_t(1) << 60;
+        uint64_t end = 0;
+        for (const TensorInfo & t : tensors_) {
+            if (t.offset > kMaxDataBytes || t.n_bytes > kMaxDataBytes - t.offset) {
+                *error = format("tensor '%.*s' (%" PRIu64 " bytes at data offset %" PRIu64
+                                ") ends past any plausible file size",
+                                name80(t), t.name.data(), t.n_bytes, t.offset);
+                return false;
+            }
+            end = std::max(end, t.offset + t.n_bytes);
+        }
+        // GGUF writers pad every tensor's data, the last one included, to the alignment.
+        file_size_ = std::max(size_, data_offset_ + (end + alignment_ - 1) / alignment_ * alignment_);
+    } else {
+        if (data_offset_ > size_) {
+            *error = format("file truncated: the tensor data section would start at offset %" PRIu64
+                            " but the file is %" PRIu64 " bytes",
+                            data_offset_, size_);
             return false;
         }
-        t.data = base_ + data_offset_ + t.offset;
+        const uint64_t data_size = size_ - data_offset_;
+        for (TensorInfo & t : tensors_) {
+            if (t.offset > data_size || t.n_bytes > data_size - t.offset) {
+                *error = format("tensor '%.*s' (%" PRIu64 " bytes at data offset %" PRIu64
+                                ") extends past the end of the file (data section is %" PRIu64 " bytes)",
+                                name80(t), t.name.data(), t.n_bytes, t.offset, data_size);
+                return false;
+            }
+            t.data = base_ + data_offset_ + t.offset;
+        }
     }
     std::vector<const TensorInfo *> by_offset;
     for (const TensorInfo & t : tensors_) by_offset.push_back(&t);
@@ -449,9 +493,8 @@ bool File::parse(std::string * error) {
         if (a.offset + a.n_bytes > b.offset) {
             *error = format("tensors '%.*s' and '%.*s' overlap (bytes %" PRIu64 "..%" PRIu64 " and %" PRIu64
                             "..%" PRIu64 " of the data section)",
-                            static_cast<int>(std::min<size_t>(a.name.size(), 80)), a.name.data(),
-                            static_cast<int>(std::min<size_t>(b.name.size(), 80)), b.name.data(), a.offset,
-                            a.offset + a.n_bytes, b.offset, b.offset + b.n_bytes);
+                            name80(a), a.name.data(), name80(b), b.name.data(), a.offset, a.offset + a.n_bytes, b.offset,
+                            b.offset + b.n_bytes);
             return false;
         }
     }

@@ -8,6 +8,12 @@
 //
 // Values and names are views into the mapping: they live as long as the File.
 //
+// A header-only parse (Mode::HeaderOnly) takes the start of a file, e.g. the first bytes of a
+// remote model fetched with an HTTP Range request: the metadata and the tensor table are read
+// and checked as above, the tensor data need not be present (TensorInfo::data is null), and
+// file_size() is the size the tensor table implies. A buffer that ends inside the header fails
+// with *need_bytes set to the size it needs at least (more may be asked for on the next try).
+//
 //   std::string err;
 //   auto f = tern::gguf::File::open(path, &err);
 //   std::vector<std::string_view> tokens;
@@ -83,15 +89,26 @@ struct TensorInfo {
 
 class File {
 public:
-    // Maps and parses a file.
-    static std::unique_ptr<File> open(const std::string & path, std::string * error);
+    enum class Mode {
+        Whole,       // the whole file: every tensor's bytes must be inside it
+        HeaderOnly,  // the start of a file: metadata and tensor table only
+    };
+
+    // Maps and parses a file. need_bytes (HeaderOnly, may be null): set to the bytes the file
+    // needs at least when it ends inside the header, else to 0.
+    static std::unique_ptr<File> open(const std::string & path, std::string * error, Mode mode = Mode::Whole,
+                                      uint64_t * need_bytes = nullptr);
     // Parses a buffer the caller keeps alive (tests, the fuzzer). Nothing is copied.
-    static std::unique_ptr<File> from_memory(const void * data, size_t size, std::string * error);
+    static std::unique_ptr<File> from_memory(const void * data, size_t size, std::string * error,
+                                             Mode mode = Mode::Whole, uint64_t * need_bytes = nullptr);
 
     uint32_t version() const { return version_; }
     uint64_t alignment() const { return alignment_; }
     uint64_t data_offset() const { return data_offset_; }  // start of the tensor data section
-    uint64_t file_size() const { return size_; }
+    // The whole file's size: the bytes parsed, or (header_only()) the data offset plus the end of
+    // the last tensor rounded up to the alignment, as GGUF writers pad it (at least the bytes given).
+    uint64_t file_size() const { return file_size_; }
+    bool header_only() const { return mode_ == Mode::HeaderOnly; }
 
     const std::vector<KeyValue> & metadata() const { return kvs_; }
     const Value * find(std::string_view key) const;
@@ -115,11 +132,14 @@ public:
 
 private:
     File() = default;
-    bool parse(std::string * error);
+    bool parse(std::string * error, uint64_t * need_bytes);
+    bool place_tensors(std::string * error);
 
     std::unique_ptr<MappedFile> mapping_;
     const uint8_t * base_ = nullptr;
-    uint64_t size_ = 0;
+    uint64_t size_ = 0;       // bytes in the buffer
+    uint64_t file_size_ = 0;
+    Mode mode_ = Mode::Whole;
     uint32_t version_ = 0;
     uint64_t alignment_ = 32;
     uint64_t data_offset_ = 0;

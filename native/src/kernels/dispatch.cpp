@@ -1,5 +1,6 @@
 // Picks the kernel table: kernels_for(name) for a path this build contains and this CPU runs,
-// kernels() for the path tern_isa_name() chose (CPU features, or TERN_ISA).
+// kernels() for the path tern_isa_name() chose (CPU features, or TERN_ISA); and names the path
+// whose code a table runs for decode and prefill (ternary_path).
 #include "kernels/kernels.h"
 #include "kernels/kernels_isa.h"
 #include "tern.h"
@@ -8,6 +9,23 @@
 #include <cstring>
 
 namespace tern {
+
+namespace {
+
+// Every path kernels_for() knows, in the order a borrowed kernel is credited.
+const char * const kPaths[] = {"scalar", "avx2", "avxvnni", "avx512", "amx", "neon"};
+
+// The first path whose table holds the same function as `table` in member `fn`.
+template <typename Fn>
+const char * origin(const KernelTable & table, Fn KernelTable::*fn) {
+    for (const char * path : kPaths) {
+        const KernelTable * t = kernels_for(path);
+        if (t && t->*fn == table.*fn) return t->name;
+    }
+    return table.name;
+}
+
+}  // namespace
 
 const KernelTable * kernels_for(const char * isa) {
     if (isa == nullptr) return nullptr;
@@ -41,6 +59,16 @@ const KernelTable & kernels() {
         return table ? table : &kernels_scalar();
     }();
     return *chosen;
+}
+
+const char * ternary_path(const KernelTable & table, int64_t n_tokens) {
+    if (n_tokens <= 1) return origin(table, &KernelTable::ternary_gemv);
+#if defined(TERN_HAVE_X86)
+    const KernelTable * amx = kernels_for("amx");
+    if (amx && table.ternary_gemm == amx->ternary_gemm && n_tokens < kAmxMinTokens)
+        return origin(kernels_avx512(), &KernelTable::ternary_gemm);
+#endif
+    return origin(table, &KernelTable::ternary_gemm);
 }
 
 }  // namespace tern

@@ -117,6 +117,13 @@ const KernelTable * kernels_for(const char * isa);
 // The table the engine uses (tern_isa_name()).
 const KernelTable & kernels();
 
+// The path whose own code runs `table`'s ternary product of n_tokens tokens, the way Context
+// runs it (a GEMV for one token, the GEMM for more). A table can borrow kernels from another
+// path's table (amx = avx512 with an AMX GEMM, avxvnni = avx2 with a VNNI GEMV), and a kernel
+// is named after the first path, in the order kernels_for() knows them, whose table holds it;
+// so this can differ from table.name.
+const char * ternary_path(const KernelTable & table, int64_t n_tokens);
+
 // IEEE half <-> float, exact, for every path.
 float f16_to_f32(uint16_t h);
 uint16_t f32_to_f16(float f);

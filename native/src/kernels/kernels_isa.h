@@ -14,6 +14,8 @@ const KernelTable & kernels_avxvnni();
 const KernelTable & kernels_avx512();
 // AVX-512 plus AMX-INT8 tile GEMM for prefill; nullptr when the CPU or OS does not allow AMX.
 const KernelTable * kernels_amx();
+// Fewer tokens than this fill no AMX tile: its GEMM hands them to the AVX-512 GEMM.
+constexpr int64_t kAmxMinTokens = 8;
 #endif
 #if defined(TERN_HAVE_ARM)
 const KernelTable & kernels_neon();

@@ -151,7 +151,7 @@ struct Scratch {
 void ternary_gemm_amx(const uint8_t * w, size_t w_stride, int64_t rows, int64_t cols, const int8_t * x, size_t x_stride,
                       int64_t n, int32_t * y, size_t y_stride) {
     const KernelTable & avx512 = kernels_avx512();
-    if (n < 8) {  // too few tokens to fill a tile: the AVX-512 kernels
+    if (n < kAmxMinTokens) {  // too few tokens to fill a tile: the AVX-512 kernels
         avx512.ternary_gemm(w, w_stride, rows, cols, x, x_stride, n, y, y_stride);
         return;
     }

@@ -42,6 +42,7 @@ public:
     int64_t n_logits() const { return n_out_; }
     int64_t n_past() const { return n_past_; }
     int64_t n_ctx() const { return n_ctx_; }
+    int64_t n_batch() const { return n_batch_; }
     void truncate(int64_t n_keep) { if (n_keep >= 0 && n_keep < n_past_) n_past_ = n_keep; }
     void set_threads(int n) { pool_.set_threads(n); }
     int threads() const { return pool_.threads(); }

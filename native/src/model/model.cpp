@@ -505,25 +505,41 @@ std::unique_ptr<Model> finish(std::unique_ptr<gguf::File> file, const std::strin
 
 }  // namespace
 
-std::unique_ptr<Model> load_model(const std::string & path, const LoadOptions & opts, LoadError * kind, std::string * error) {
-    std::unique_ptr<gguf::File> f = gguf::File::open(path, error);
+// A header-only load is a metadata-only one over a File that may end after its tensor table.
+static LoadOptions effective(const LoadOptions & opts) {
+    LoadOptions o = opts;
+    o.metadata_only |= o.header_only;
+    return o;
+}
+
+static gguf::File::Mode mode_of(const LoadOptions & opts) {
+    return opts.header_only ? gguf::File::Mode::HeaderOnly : gguf::File::Mode::Whole;
+}
+
+std::unique_ptr<Model> load_model(const std::string & path, const LoadOptions & opts, LoadError * kind, std::string * error,
+                                  uint64_t * need_bytes) {
+    uint64_t need = 0;
+    std::unique_ptr<gguf::File> f = gguf::File::open(path, error, mode_of(opts), &need);
+    if (need_bytes) *need_bytes = need;
     if (!f) {
         // MappedFile's messages ("cannot open ...") are I/O errors; the parser's name the problem.
         const bool io = error->rfind("cannot ", 0) == 0 || error->find("not a regular file") != std::string::npos;
-        *kind = io ? LoadError::Io : LoadError::Format;
+        *kind = need > 0 ? LoadError::NeedMoreBytes : io ? LoadError::Io : LoadError::Format;
         return nullptr;
     }
-    return finish(std::move(f), path, opts, kind, error);
+    return finish(std::move(f), path, effective(opts), kind, error);
 }
 
 std::unique_ptr<Model> load_model_from_memory(const void * data, size_t size, const LoadOptions & opts, LoadError * kind,
-                                              std::string * error) {
-    std::unique_ptr<gguf::File> f = gguf::File::from_memory(data, size, error);
+                                              std::string * error, uint64_t * need_bytes) {
+    uint64_t need = 0;
+    std::unique_ptr<gguf::File> f = gguf::File::from_memory(data, size, error, mode_of(opts), &need);
+    if (need_bytes) *need_bytes = need;
     if (!f) {
-        *kind = LoadError::Format;
+        *kind = need > 0 ? LoadError::NeedMoreBytes : LoadError::Format;
         return nullptr;
     }
-    return finish(std::move(f), "<memory>", opts, kind, error);
+    return finish(std::move(f), "<memory>", effective(opts), kind, error);
 }
 
 MemoryEstimate estimate_memory(const Model & m, int64_t n_ctx, int n_threads, int64_t n_batch) {

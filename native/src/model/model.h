@@ -122,19 +122,24 @@ typedef bool (*LoadProgress)(float progress, void * user);
 struct LoadOptions {
     int n_threads = 1;
     bool metadata_only = false;  // parse and check everything, skip repacking the weights
+    // The file may be only the start of a GGUF (its metadata and tensor table): checked as a
+    // metadata-only load, the tensor data never read (gguf.h, File::Mode::HeaderOnly).
+    bool header_only = false;
     std::string head_type;       // "" (default: q8_0 when n_embd allows), "q8_0", "q6_k", "f16"
     LoadProgress progress = nullptr;
     void * progress_user = nullptr;
 };
 
-enum class LoadError { None, Io, Format, Unsupported, OutOfMemory, Aborted };
+// NeedMoreBytes: a header_only load of a file that ends inside the header.
+enum class LoadError { None, Io, Format, Unsupported, OutOfMemory, Aborted, NeedMoreBytes };
 
-// Loads (or, metadata_only, checks) a model. On failure: nullptr, *kind and a sentence in *error.
+// Loads (or, metadata_only, checks) a model. On failure: nullptr, *kind and a sentence in *error;
+// for NeedMoreBytes, *need_bytes (when not null) is the size the file needs at least.
 std::unique_ptr<Model> load_model(const std::string & path, const LoadOptions & opts, LoadError * kind,
-                                  std::string * error);
+                                  std::string * error, uint64_t * need_bytes = nullptr);
 // The same over a buffer the caller keeps alive (tests, fuzzing).
 std::unique_ptr<Model> load_model_from_memory(const void * data, size_t size, const LoadOptions & opts,
-                                              LoadError * kind, std::string * error);
+                                              LoadError * kind, std::string * error, uint64_t * need_bytes = nullptr);
 
 // Bytes the engine holds for a context of n_ctx positions: the pieces and the sum.
 struct MemoryEstimate {

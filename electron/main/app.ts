@@ -4,7 +4,9 @@
  * IPC, and a clean shutdown that closes the database and releases the folder.
  */
 import { createDispatcher, type EventBus, type Handlers } from '../services/dispatcher';
+import type { DesktopActions } from '../services/handlers';
 import { ArgumentError, dataDirArgument } from './args';
+import { desktopActions } from './desktop';
 import { forwardEvents, registerIpc } from './ipc';
 import { menuTemplate } from './menu';
 import { APP_SCHEME } from './origin';
@@ -30,6 +32,7 @@ export type OpenServices = (options: {
   dataDir: string;
   host: 'electron';
   owner: string;
+  desktop: DesktopActions;
   log?: (m: string) => void;
 }) => ServicesLike;
 
@@ -87,7 +90,7 @@ export async function startApp(options: MainOptions): Promise<RunningApp | null>
   const dataDir = dataDirFlag ?? app.getPath('userData');
   let services: ServicesLike;
   try {
-    services = options.openServices({ dataDir, host: 'electron', owner: SERVICES_OWNER, log });
+    services = options.openServices({ dataDir, host: 'electron', owner: SERVICES_OWNER, desktop: desktopActions(electron, () => window), log });
   } catch (error) {
     const [title, message] = startupFailure(error, dataDir);
     log(`${title}: ${message}`);

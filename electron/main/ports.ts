@@ -5,6 +5,7 @@
  */
 import type {
   MessageBoxSyncOptions,
+  OpenDialogOptions,
   AboutPanelOptionsOptions,
   BrowserWindowConstructorOptions,
   CustomScheme,
@@ -117,8 +118,9 @@ export interface ElectronMain {
     showErrorBox(title: string, content: string): void;
     /** The index of the button chosen. */
     showMessageBoxSync(options: MessageBoxSyncOptions): number;
+    showOpenDialog(options: OpenDialogOptions): Promise<{ canceled: boolean; filePaths: string[] }>;
   };
-  readonly shell: { openExternal(url: string): Promise<void> };
+  readonly shell: { openExternal(url: string): Promise<void>; showItemInFolder(path: string): void };
   readonly Menu: MenuLike;
   createWindow(options: BrowserWindowConstructorOptions): WindowLike;
 }

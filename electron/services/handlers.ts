@@ -4,7 +4,7 @@
  */
 import { arch, availableParallelism, platform, totalmem } from 'node:os';
 import packageJson from '../../package.json';
-import { type AppInfo, type CpuInfo, TernError } from '../common/contract';
+import { type AppInfo, type CpuInfo, type DownloadSource, type Fit, TernError } from '../common/contract';
 import { type ChatService, contextFor } from './chat/service';
 import type { EventBus, Handlers } from './dispatcher';
 import type { EngineHost } from './engine-host/types';
@@ -13,11 +13,21 @@ import { importConversations } from './history/import';
 import { type SavedToken, hubInfo } from './downloads/hub-config';
 import type { DownloadService } from './downloads/service';
 import type { ModelLibrary } from './models/library';
+import { catalog } from './models/catalog';
+import { type FitDeps, checkDownloadFit, checkModelFit } from './models/fit';
+import { type ManageDeps, deleteModel, importModel, setDefaultModel } from './models/manage';
 import { moveModelsFolder } from './models/move-folder';
 import { loadAddon } from './native';
 import { engineStatus } from './services';
 import type { SettingsService } from './settings';
 import type { Store } from './store';
+
+/** What only the desktop app can do for the Models view. */
+export interface DesktopActions {
+  showItemInFolder(path: string): void;
+  /** The system's open dialog for a .gguf file; null when cancelled. */
+  chooseModelFile(): Promise<string | null>;
+}
 
 export interface HandlerDeps {
   store: Store;
@@ -29,6 +39,8 @@ export interface HandlerDeps {
   downloads: DownloadService;
   engine: EngineHost;
   chat: ChatService;
+  /** The file manager and the file dialog; absent in the headless host. */
+  desktop?: DesktopActions;
   /** The desktop app's saved hub token; absent in the headless host. */
   savedToken?: SavedToken;
   log?: (message: string) => void;
@@ -39,6 +51,31 @@ export interface HandlerDeps {
 export function createHandlers(deps: HandlerDeps): Handlers {
   const { store, events, settings, library, downloads, engine, chat } = deps;
   const cpuInfo = deps.cpuInfo ?? nativeCpuInfo;
+
+  const fitDeps: FitDeps = { library, downloads, engine, settings };
+  const manageDeps: ManageDeps = { library, engine, settings, cache: store.modelFiles };
+
+  // A download's fit, kept a minute: the Models view checks it before asking to add, and the
+  // add checks again; the header is read once.
+  const recentFits = new Map<string, { fit: Fit; at: number }>();
+  async function downloadFit(source: DownloadSource): Promise<Fit> {
+    const key = JSON.stringify(source);
+    const known = recentFits.get(key);
+    if (known && Date.now() - known.at < 60_000) return known.fit;
+    const fit = await checkDownloadFit(fitDeps, source);
+    recentFits.set(key, { fit, at: Date.now() });
+    return fit;
+  }
+
+  /** The fit before a download; null when it cannot be told (the download itself will say why). */
+  async function fitOrNull(source: DownloadSource): Promise<Fit | null> {
+    try {
+      return await downloadFit(source);
+    } catch (error) {
+      deps.log?.(`models: no fit check for ${source.kind === 'hub' ? `${source.repo}/${source.file}` : source.url}: ${error instanceof Error ? error.message : String(error)}`);
+      return null;
+    }
+  }
 
   function startingModel(): string | null {
     const last = settings.defaultModelId();
@@ -128,8 +165,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     listModels: () => library.list(),
     rescanModels: () => library.scan(),
     getEngineStatus: () => engineStatus(engine.status(), engine),
-    loadModel: async ({ modelId }) => {
+    loadModel: async ({ modelId, override }) => {
       const model = library.requireRunnable(modelId);
+      if (!override) refuseTooLarge(await checkModelFit(fitDeps, modelId), 'load it');
       try {
         await engine.load({ modelKey: model.id, path: model.path, nCtx: contextFor(model, settings.get()) });
       } catch (error) {
@@ -145,8 +183,23 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     moveModelsFolder: ({ path, moveFiles }) =>
       moveModelsFolder({ library, downloads, settings, cache: store.modelFiles, log: deps.log }, path, moveFiles),
 
+    listCatalog: () => catalog(),
+    checkDownloadFit: async (request) => downloadFit(await downloads.resolveSource(request)),
+    checkModelFit: ({ modelId }) => checkModelFit(fitDeps, modelId),
+    importModel: ({ path, mode }) => importModel(manageDeps, path, mode),
+    deleteModel: ({ modelId }) => deleteModel(manageDeps, modelId),
+    setDefaultModel: ({ modelId }) => setDefaultModel(manageDeps, modelId),
+    showModelInFolder: ({ modelId }) => {
+      const model = library.get(modelId);
+      if (!model) throw new TernError('NOT_FOUND', `no model with id ${modelId}`);
+      desktopOnly(deps.desktop, 'show a file in its folder').showItemInFolder(model.path);
+      return {};
+    },
+    chooseModelFile: async () => ({ path: await desktopOnly(deps.desktop, 'open a file dialog').chooseModelFile() }),
+
     listDownloads: () => downloads.list(),
-    addDownload: (request) => downloads.add(request),
+    addDownload: ({ override, ...request }) =>
+      downloads.add(request, override ? undefined : async (source) => refuseTooLarge(await fitOrNull(source), 'download it')),
     listRepoFiles: ({ repo, revision }) => downloads.listRepoFiles(repo, revision),
     pauseDownload: ({ id }) => downloads.pause(id),
     resumeDownload: ({ id }) => downloads.resume(id),
@@ -169,6 +222,17 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     updateSettings: (changes) => settings.update(changes),
     resetSettings: () => settings.reset(),
   };
+}
+
+function desktopOnly(desktop: DesktopActions | undefined, what: string): DesktopActions {
+  if (!desktop) throw new TernError('UNAVAILABLE', `only the desktop app can ${what}; in the browser, give the file's path`);
+  return desktop;
+}
+
+/** A model too large for this machine is refused, saying how to go ahead anyway. */
+function refuseTooLarge(fit: Fit | null, action: string): void {
+  if (fit?.verdict !== 'too-large') return;
+  throw new TernError('CONFLICT', `${fit.label}. ${fit.problems.join('; ')}. To ${action} anyway, confirm the override.`.replace(/\.\. /g, '. '));
 }
 
 let cachedCpu: CpuInfo | undefined;

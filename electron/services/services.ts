@@ -5,16 +5,17 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EngineStatus } from '../common/contract';
+import type { EngineStatus, KernelPaths } from '../common/contract';
 import { ChatService } from './chat/service';
 import { EventBus, type Handlers } from './dispatcher';
 import { type EngineProcess, createEngineHost, defaultWorkerPath, forkLauncher } from './engine-host/host';
 import type { EngineHost, EngineHostStatus } from './engine-host/types';
 import { type SavedToken, hubConfig } from './downloads/hub-config';
 import { DownloadService, type DownloadServiceOptions } from './downloads/service';
-import { createHandlers } from './handlers';
+import { type DesktopActions, createHandlers } from './handlers';
 import { acquireLock } from './lock';
 import { ModelLibrary } from './models/library';
+import { loadAddon } from './native';
 import { SettingsService } from './settings';
 import { type Store, openStore } from './store';
 
@@ -28,6 +29,8 @@ export interface ServicesOptions {
   owner: string;
   /** Model files from outside the models folder (tern serve --model FILE). */
   modelFiles?: string[];
+  /** What only the desktop app can do: the file manager and the file dialog. */
+  desktop?: DesktopActions;
   /** The desktop app's saved hub token (Electron safeStorage); the others read HF_TOKEN. */
   savedToken?: SavedToken;
   /** Starts the engine process: Electron's utilityProcess in the app, child_process.fork otherwise. */
@@ -74,10 +77,15 @@ export function openServices(options: ServicesOptions): Services {
   const engine = createEngineHost({ launch: options.launchEngine ?? forkLauncher(defaultWorkerPath()), log });
   const library: ModelLibrary = new ModelLibrary({
     folder: settings.modelsFolder() ?? join(dataDir, MODELS_FOLDER),
-    extraFiles: options.modelFiles,
+    extraFiles: [...(options.modelFiles ?? []), ...settings.linkedModels()],
     cache: store.modelFiles,
     inspect: (path) => engine.inspect(path),
-    provenance: (id) => downloads.provenance(id),
+    facts: (model) => ({
+      ...downloads.provenance(model.id),
+      lastUsedAt: store.messages.lastUsed(model.id),
+      kernels: model.problem === null ? kernelPaths() : null,
+    }),
+    defaultModelId: () => settings.defaultModelId(),
     log,
   });
   const downloads: DownloadService = new DownloadService({
@@ -114,6 +122,7 @@ export function openServices(options: ServicesOptions): Services {
     engine,
     chat,
     savedToken: options.savedToken,
+    desktop: options.desktop,
     log,
   });
   let closing: Promise<void> | null = null;
@@ -144,6 +153,20 @@ export function openServices(options: ServicesOptions): Services {
       return closing;
     },
   };
+}
+
+let knownKernels: KernelPaths | null | undefined;
+
+/** The kernel paths of this CPU (the same for every ternary format: the loader repacks them all). */
+function kernelPaths(): KernelPaths | null {
+  if (knownKernels === undefined) {
+    try {
+      knownKernels = loadAddon().kernelPaths();
+    } catch {
+      knownKernels = null;
+    }
+  }
+  return knownKernels;
 }
 
 /** The engine host's status as the contract says it. */

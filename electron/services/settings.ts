@@ -11,6 +11,7 @@ import type { SettingsRepository } from './store';
 const KEY = 'app';
 const DEFAULT_MODEL_KEY = 'defaultModelId';
 const MODELS_FOLDER_KEY = 'modelsFolder';
+const LINKED_MODELS_KEY = 'linkedModels';
 
 export class SettingsService {
   private readonly listeners = new Set<(settings: AppSettings) => void>();
@@ -60,6 +61,16 @@ export class SettingsService {
   setModelsFolder(path: string | null): void {
     if (path === null) this.repository.delete(MODELS_FOLDER_KEY);
     else this.repository.set(MODELS_FOLDER_KEY, path);
+  }
+
+  /** Model files imported by link: listed where they are. */
+  linkedModels(): string[] {
+    const value = this.repository.get(LINKED_MODELS_KEY);
+    return Array.isArray(value) ? value.filter((path): path is string => typeof path === 'string') : [];
+  }
+
+  setLinkedModels(paths: string[]): void {
+    this.repository.set(LINKED_MODELS_KEY, paths);
   }
 
   onChange(listener: (settings: AppSettings) => void): () => void {

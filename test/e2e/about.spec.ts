@@ -23,7 +23,8 @@ test('About shows the app, the host, the data folder and the CPU features', asyn
   expect(await app.about.fact('Host')).toBe('Headless host (tern serve)');
   expect(await app.about.fact('Data directory')).toBe(host.dataDir);
   expect(await app.about.fact('CPU')).not.toBe('');
-  expect(await app.about.fact('Kernel path')).toMatch(/^(scalar|avx2|avx512|neon)$/);
+  // One path, or both when prefill runs on another (decode avx512 · prefill amx).
+  expect(await app.about.fact('Kernel path')).toMatch(/^((scalar|avx2|avxvnni|avx512|amx|neon)|decode \w+ · prefill \w+)$/);
 
   const labels: FeatureLabel[] = ['AVX2', 'AVX-512 F', 'AVX-512 BW', 'AVX-512 VNNI', 'NEON', 'dotprod'];
   const shown: Partial<Record<FeatureLabel, string>> = {};

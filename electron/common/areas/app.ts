@@ -4,8 +4,10 @@ import { Empty, call } from '../schema';
 
 export const CpuInfo = z.object({
   name: z.string(),
-  /** The kernel path the engine dispatches to: scalar, avx2, avxvnni, avx512 or neon. */
+  /** The engine's kernel table for this CPU: scalar, avx2, avxvnni, avx512, amx or neon. */
   isa: z.string(),
+  /** The path the matmuls really run on: one token at a time (decode) and a prompt (prefill). */
+  kernels: z.object({ decode: z.string(), prefill: z.string() }),
   features: z.object({
     sse42: z.boolean(),
     avx: z.boolean(),

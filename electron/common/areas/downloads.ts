@@ -72,6 +72,8 @@ export const AddDownload = z
     revision: z.string().min(1).max(256).optional(),
     /** The sha256 a direct URL's file must have (lowercase or uppercase hex). */
     sha256: z.string().trim().regex(/^[0-9a-fA-F]{64}$/, 'a sha256 is 64 hex digits').optional(),
+    /** Download even though the fit check says the model is too large for this machine. */
+    override: z.boolean().optional(),
   })
   .strict();
 export type AddDownload = z.infer<typeof AddDownload>;

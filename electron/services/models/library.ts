@@ -15,13 +15,19 @@ import { sha256File } from './hash';
 export interface ModelLibraryOptions {
   /** <dataDir>/models, created if missing. */
   folder: string;
-  /** Files from elsewhere (tern serve --model FILE). */
+  /** Files from elsewhere (tern serve --model FILE, imports by link). */
   extraFiles?: string[];
   cache: ModelFileRepository;
   /** Describes a file without loading its weights; runs in the engine process. */
   inspect: (path: string) => Promise<ModelDescription>;
-  /** Where Tern downloaded a model from, and whether its sha256 was checked. */
-  provenance?: (id: string) => { origin: string; verified: boolean | null } | null;
+  /**
+   * What is known of a model besides its file, looked up each time the list is read: where Tern
+   * downloaded it from and whether its sha256 was checked, when a reply last used it, and the
+   * kernel paths for its format on this CPU.
+   */
+  facts?: (model: ModelFile) => Partial<Pick<ModelFile, 'origin' | 'verified' | 'lastUsedAt' | 'kernels'>>;
+  /** The model new conversations start with. */
+  defaultModelId?: () => string | null;
   log?: (message: string) => void;
 }
 
@@ -64,11 +70,22 @@ export class ModelLibrary {
   }
 
   list(): ModelList {
-    return { folder: this.folder, models: this.models, scanning: this.scanning !== null };
+    return {
+      folder: this.folder,
+      models: this.models.map((model) => this.withFacts(model)),
+      scanning: this.scanning !== null,
+      defaultModelId: this.options.defaultModelId?.() ?? null,
+    };
   }
 
   get(id: string): ModelFile | undefined {
-    return this.models.find((model) => model.id === id);
+    const model = this.models.find((m) => m.id === id);
+    return model && this.withFacts(model);
+  }
+
+  /** Tells the listeners again (the facts changed: a new default, a reply, a finished download). */
+  changed(): void {
+    this.emit();
   }
 
   /** A model the engine can run: NOT_FOUND when there is no such id, UNAVAILABLE with the reason when it cannot run. */
@@ -77,6 +94,25 @@ export class ModelLibrary {
     if (!model) throw new TernError('NOT_FOUND', `no model with id ${id}`);
     if (model.problem) throw new TernError('UNAVAILABLE', `${model.fileName} cannot run: ${model.problem}`);
     return model;
+  }
+
+  /** Lists a file where it is (an import by link, or --model); answers once it is listed. */
+  async link(path: string): Promise<ModelList> {
+    const full = resolve(path);
+    if (!this.extraFiles.includes(full)) this.extraFiles.push(full);
+    return this.scan();
+  }
+
+  /** Stops listing a linked file (the file itself stays). */
+  async unlink(path: string): Promise<ModelList> {
+    const at = this.extraFiles.indexOf(resolve(path));
+    if (at >= 0) this.extraFiles.splice(at, 1);
+    return this.scan();
+  }
+
+  /** The files listed where they are, besides the models folder. */
+  linkedFiles(): string[] {
+    return [...this.extraFiles];
   }
 
   /** Runnable models, for choosing a default. */
@@ -162,12 +198,11 @@ export class ModelLibrary {
       }
       this.options.cache.put({ path, size: stat.size, mtimeMs: stat.mtimeMs, sha256, inspection });
     }
-    return { ...entry(path, source, sha256, stat.size, inspection), ...this.provenanceOf(sha256) };
+    return entry(path, source, sha256, stat.size, inspection);
   }
 
-  private provenanceOf(id: string): Pick<ModelFile, 'origin' | 'verified'> {
-    const found = this.options.provenance?.(id) ?? null;
-    return { origin: found?.origin ?? null, verified: found?.verified ?? null };
+  private withFacts(model: ModelFile): ModelFile {
+    return this.options.facts ? { ...model, ...this.options.facts(model) } : model;
   }
 
   private emit(): void {
@@ -177,7 +212,7 @@ export class ModelLibrary {
 }
 
 function entry(path: string, source: ModelFile['source'], id: string, size: number, inspection: Inspection): ModelFile {
-  const common = { id, path, fileName: basename(path), sizeBytes: size, source, origin: null, verified: null };
+  const common = { id, path, fileName: basename(path), sizeBytes: size, source, origin: null, verified: null, lastUsedAt: null, kernels: null };
   if (!inspection.ok) {
     return { ...common, name: null, arch: null, weightType: null, parameters: null, contextLength: null, problem: inspection.problem };
   }

@@ -97,6 +97,12 @@ export class MessageRepository {
     return this.require(id);
   }
 
+  /** When a reply by this model was last written (ms since the epoch), or null. */
+  lastUsed(modelId: string): number | null {
+    const row = this.db.prepare<[string], { at: number | null }>('SELECT MAX(created_at) AS at FROM messages WHERE model_id = ?').get(modelId);
+    return row?.at ?? null;
+  }
+
   get(id: string): Message | undefined {
     const row = this.db.prepare<[string], MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = ?`).get(id);
     return row ? toMessage(row) : undefined;

@@ -9,6 +9,7 @@ import type {
   HandlerDetails,
   MenuItemConstructorOptions,
   MessageBoxSyncOptions,
+  OpenDialogOptions,
   WindowOpenHandlerResponse,
 } from 'electron';
 import { type AppInfo, type Conversation, TernError } from '../../../electron/common/contract';
@@ -290,6 +291,11 @@ export function fakeElectron() {
   /** Questions asked, and the button index the next ones answer (0: the first button). */
   const messageBoxes: { asked: MessageBoxSyncOptions[]; answer: number } = { asked: [], answer: 0 };
   const opened: string[] = [];
+  const shown: string[] = [];
+  const openDialogs: { asked: OpenDialogOptions[]; answer: { canceled: boolean; filePaths: string[] } } = {
+    asked: [],
+    answer: { canceled: true, filePaths: [] },
+  };
   const windows: FakeWindow[] = [];
   const electron: ElectronMain = {
     app,
@@ -307,12 +313,17 @@ export function fakeElectron() {
         messageBoxes.asked.push(options);
         return messageBoxes.answer;
       },
+      showOpenDialog: (options) => {
+        openDialogs.asked.push(options);
+        return Promise.resolve(openDialogs.answer);
+      },
     },
     shell: {
       openExternal: (url) => {
         opened.push(url);
         return Promise.resolve();
       },
+      showItemInFolder: (path) => void shown.push(path),
     },
     Menu: menu,
     createWindow: (options) => {
@@ -323,7 +334,7 @@ export function fakeElectron() {
       return window;
     },
   };
-  return { electron, app, protocol, session, ipcMain, menu, errorBoxes, messageBoxes, opened, windows };
+  return { electron, app, protocol, session, ipcMain, menu, errorBoxes, messageBoxes, opened, shown, openDialogs, windows };
 }
 
 // ---- Services ---------------------------------------------------------------------------------
@@ -338,6 +349,7 @@ export const appInfo: AppInfo = {
   cpu: {
     name: 'Test CPU',
     isa: 'scalar',
+    kernels: { decode: 'scalar', prefill: 'scalar' },
     features: {
       sse42: false, avx: false, avx2: false, fma: false, f16c: false, avx512f: false, avx512bw: false,
       avx512vl: false, avx512dq: false, avx512vnni: false, avxVnni: false, neon: false, dotprod: false,

@@ -83,19 +83,24 @@ describe('preload api', () => {
 });
 
 describe('preload entry', () => {
-  it('exposes the api as window.tern through contextBridge and nothing else', async () => {
+  it('exposes the api as window.tern, and the path of a dropped file, through contextBridge and nothing else', async () => {
     const exposeInMainWorld = vi.fn();
     const ipcRenderer = new FakeIpcRenderer();
-    vi.doMock('electron', () => ({ contextBridge: { exposeInMainWorld }, ipcRenderer }));
+    const getPathForFile = vi.fn(() => '/home/me/model.gguf');
+    vi.doMock('electron', () => ({ contextBridge: { exposeInMainWorld }, ipcRenderer, webUtils: { getPathForFile } }));
     try {
       await import('../../../electron/preload/index');
     } finally {
       vi.doUnmock('electron');
     }
-    expect(exposeInMainWorld).toHaveBeenCalledTimes(1);
+    expect(exposeInMainWorld).toHaveBeenCalledTimes(2);
     const [key, api] = exposeInMainWorld.mock.calls[0] as [string, Record<string, unknown>];
     expect(key).toBe('tern');
     expect(Object.keys(api).sort()).toEqual([...callNames, 'on'].sort());
     expect(Object.values(api)).not.toContain(ipcRenderer);
+    const [filesKey, files] = exposeInMainWorld.mock.calls[1] as [string, { pathFor(file: unknown): string }];
+    expect(filesKey).toBe('ternFiles');
+    expect(Object.keys(files)).toEqual(['pathFor']);
+    expect(files.pathFor({ name: 'model.gguf' })).toBe('/home/me/model.gguf');
   });
 });

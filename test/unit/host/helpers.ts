@@ -19,6 +19,7 @@ export const appInfo: AppInfo = {
   cpu: {
     name: 'Test CPU',
     isa: 'scalar',
+    kernels: { decode: 'scalar', prefill: 'scalar' },
     features: {
       sse42: false, avx: false, avx2: false, fma: false, f16c: false, avx512f: false, avx512bw: false,
       avx512vl: false, avx512dq: false, avx512vnni: false, avxVnni: false, neon: false, dotprod: false,

@@ -48,6 +48,13 @@ describe('About panel', () => {
     ]);
   });
 
+  it('names both kernel paths when prefill runs on another than decode (AMX)', async () => {
+    fake().appInfo = { ...sampleAppInfo, cpu: { ...sampleAppInfo.cpu, isa: 'amx', kernels: { decode: 'avx512', prefill: 'amx' } } };
+    await act(() => loadAppInfo());
+    render(<AboutPanel onClose={() => {}} />);
+    expect(fact('Kernel path')).toBe('decode avx512 · prefill amx');
+  });
+
   it('names the desktop host and an ARM CPU', async () => {
     fake().appInfo = {
       ...sampleAppInfo,
@@ -57,6 +64,7 @@ describe('About panel', () => {
         ...sampleAppInfo.cpu,
         name: 'Apple M2',
         isa: 'neon',
+        kernels: { decode: 'neon', prefill: 'neon' },
         features: { ...sampleAppInfo.cpu.features, avx2: false, avx512bw: false, neon: true, dotprod: true },
       },
     };

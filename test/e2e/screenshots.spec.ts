@@ -1,5 +1,8 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page, TestInfo } from '@playwright/test';
+import { startFakeHub } from '../support/fake-hub';
+import { chatModel } from './fixtures/model';
 import { expect, test } from './fixtures/test';
 
 /** A screenshot kept in the test's output folder (test-results/…) and attached to the report. */
@@ -101,4 +104,46 @@ test('screenshots of a Markdown reply with versions, light and dark', async ({ a
     await page.emulateMedia({ colorScheme: scheme });
     await shot(page, testInfo, `markdown-${scheme}.png`);
   }
+});
+
+/** The Models view with a model installed and a download under way, and the first-start offer; light and dark. */
+test.describe('models', () => {
+  test.use({ withModel: true });
+
+  test('screenshots of the Models view and the first-start offer, light and dark', async ({ host, app, page }, testInfo) => {
+    const hub = await startFakeHub();
+    try {
+      const bytes = readFileSync(chatModel());
+      hub.addFile('microsoft/bitnet-b1.58-2B-4T-gguf', 'ggml-model-i2_s.gguf', bytes);
+      hub.addFile('tern-test/other-gguf', 'other-model.gguf', bytes);
+      await host.restart({ env: { HF_ENDPOINT: hub.endpoint } });
+      await app.open(host.url);
+      await app.models.open();
+      hub.behave.bytesPerSecond = 4 * 1024 * 1024;
+      await app.models.add('tern-test/other-gguf/other-model.gguf');
+      await expect(app.models.progress('other-model.gguf')).toBeVisible({ timeout: 30_000 });
+      await expect(app.models.installedModel('chat-e2e.gguf')).toContainText(/Fits|Tight/, { timeout: 30_000 });
+      await page.waitForTimeout(2500);
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme: scheme });
+        await shot(page, testInfo, `models-${scheme}.png`);
+      }
+      await app.models.download('other-model.gguf').getByRole('button', { name: 'Cancel', exact: true }).click();
+
+      // No model at all: the conversation area offers the recommended download.
+      await host.stop();
+      rmSync(join(host.dataDir, 'models', 'chat-e2e.gguf'));
+      await host.start();
+      await app.open(host.url);
+      await app.sidebar.create();
+      await expect(app.chat.noModelNotice).toBeVisible();
+      await expect(app.chat.noModelNotice).toContainText(/Fits|Tight/, { timeout: 30_000 });
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme: scheme });
+        await shot(page, testInfo, `first-start-${scheme}.png`);
+      }
+    } finally {
+      await hub.close();
+    }
+  });
 });

@@ -2,6 +2,7 @@ import { AboutPanel } from '../features/about';
 import { ConversationPane } from '../features/chat';
 import { ConnectionBanner } from '../features/connection';
 import { ConversationSidebar } from '../features/conversations';
+import { ModelsPanel } from '../features/models';
 import { SettingsPanel } from '../features/settings';
 import { showView, useView, type View } from '../state';
 import { Layout } from './Layout';
@@ -10,6 +11,8 @@ import { SidebarFooter } from './SidebarFooter';
 function MainView({ view }: { view: View }) {
   const close = () => showView('conversation');
   switch (view) {
+    case 'models':
+      return <ModelsPanel onClose={close} />;
     case 'about':
       return <AboutPanel onClose={close} />;
     case 'settings':

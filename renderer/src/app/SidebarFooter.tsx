@@ -19,6 +19,7 @@ function NavButton({ view, icon, label }: { view: Exclude<View, 'conversation'>;
 export function SidebarFooter() {
   return (
     <div className="sidebar-footer">
+      <NavButton view="models" icon="box" label="Models" />
       <NavButton view="settings" icon="sliders" label="Settings" />
       <NavButton view="about" icon="info" label="About" />
     </div>

@@ -18,6 +18,9 @@ const paths = {
   check: 'M5 12l5 5 9-10',
   download: 'M12 4v11M7 10l5 5 5-5M5 20h14',
   upload: 'M12 20V9M7 14l5-5 5 5M5 4h14',
+  box: 'M12 3l8 4.5v9L12 21l-8-4.5v-9L12 3zM4 7.5l8 4.5 8-4.5M12 12v9',
+  pause: 'M9 5v14M15 5v14',
+  folder: 'M3 6h6l2 2h10v11H3z',
 } as const;
 
 export type IconName = keyof typeof paths;

@@ -52,3 +52,54 @@ export function describeImport(result: ImportResult): string {
   const skipped = messagesSkipped > 0 ? `, ${messagesSkipped} already here` : '';
   return `Imported ${plural(conversations, 'conversation', 'conversations')}${fresh}: ${plural(messagesAdded, 'message', 'messages')} added${skipped}.`;
 }
+
+/** "12 MB/s", "2.5 MB/s" (decimal units, like formatBytes; a decimal under 10 MB/s). */
+export function formatSpeed(bytesPerSecond: number): string {
+  if (bytesPerSecond >= 1e6 && bytesPerSecond < 1e7) return `${(bytesPerSecond / 1e6).toFixed(1)} MB/s`;
+  return `${formatBytes(Math.round(bytesPerSecond))}/s`;
+}
+
+/** Time left, roughly: "under a minute", "about 4 min", "about 1 h 20 min". */
+export function formatEta(seconds: number): string {
+  if (seconds < 60) return `${Math.max(1, Math.round(seconds))} s`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  return rest ? `${hours} h ${rest} min` : `${hours} h`;
+}
+
+/** "2.4B", "700M" from a count in billions (as the catalog publishes it). */
+export function formatBillions(billions: number): string {
+  if (billions < 1) return `${Math.round(billions * 1000)}M`;
+  return `${Number(billions.toFixed(1))}B`;
+}
+
+/** "2.4B" from a plain parameter count. */
+export function formatParameterCount(count: number): string {
+  return formatBillions(count / 1e9);
+}
+
+/** "4,096 tokens". */
+export function formatTokens(tokens: number): string {
+  return `${tokens.toLocaleString('en-US')} ${tokens === 1 ? 'token' : 'tokens'}`;
+}
+
+/** "just now", "5 minutes ago", "3 hours ago", "yesterday", "4 days ago", else the date. */
+export function formatRelativeTime(at: number, now: number = Date.now()): string {
+  const seconds = Math.max(0, Math.round((now - at) / 1000));
+  if (seconds < 60) return 'just now';
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${plural(minutes, 'minute', 'minutes')} ago`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 24) return `${plural(hours, 'hour', 'hours')} ago`;
+  const days = Math.round(hours / 24);
+  if (days === 1) return 'yesterday';
+  if (days < 30) return `${days} days ago`;
+  return new Date(at).toLocaleDateString('en-US', { year: 'numeric', month: 'short', day: 'numeric' });
+}
+
+/** "decode avx512 · prefill amx" (the kernel paths a model runs on, on this CPU). */
+export function formatKernels(kernels: { decode: string; prefill: string }): string {
+  return `decode ${kernels.decode} · prefill ${kernels.prefill}`;
+}

@@ -48,6 +48,41 @@ export {
   clearFolderMoveResult,
 } from './actions/models';
 export type { FolderMove } from './slices/models';
+export type { FitState } from './slices/catalog';
+export {
+  loadDownloads,
+  followDownloads,
+  setDownloadList,
+  pauseDownload,
+  resumeDownload,
+  cancelDownload,
+  clearDownload,
+  dismissDownloadError,
+  requestDownload,
+  listRepoGgufFiles,
+  type DownloadRequest,
+  type DownloadOutcome,
+  type RepoFilesOutcome,
+} from './actions/downloads';
+export {
+  loadCatalog,
+  ensureCatalog,
+  checkModelFit,
+  checkDownloadFit,
+  ensureModelFit,
+  ensureDownloadFit,
+  modelFitKey,
+  downloadFitKey,
+  setDefaultModel,
+  deleteModel,
+  importModelFile,
+  showModelInFolder,
+  chooseModelFile,
+  type ChooseFileOutcome,
+  type FitOutcome,
+  type ModelOutcome,
+  type ImportOutcome as ModelImportOutcome,
+} from './actions/catalog';
 export { loadHubInfo, saveHubToken, type HubTokenOutcome } from './actions/hub';
 export { loadSettings, saveSettings, resetSettings, type SettingsOutcome } from './actions/settings';
 export { MAX_ATTEMPTS, RETRY_DELAY_MS } from './actions/retry';

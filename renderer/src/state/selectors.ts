@@ -1,5 +1,6 @@
 import { useShallow } from 'zustand/react/shallow';
-import type { BranchMessage, ContextUse, Conversation, ModelFile } from '../lib/contract';
+import type { BranchMessage, ContextUse, Conversation, Download, ModelFile } from '../lib/contract';
+import type { FitState } from './slices/catalog';
 import type { ConversationMessages, EditState, SendState } from './slices/chat';
 import { useTernStore, type TernState } from './store';
 
@@ -184,3 +185,25 @@ export const useEdit = (conversationId: string) => useTernStore((s) => selectEdi
 export const useFocusMessageId = () => useTernStore((s) => s.focusMessageId);
 /** This message is the one to bring into view (a boolean, so the other messages do not re-render). */
 export const useIsFocusMessage = (messageId: string) => useTernStore((s) => s.focusMessageId === messageId);
+
+export function useDownloadsState() {
+  return useTernStore(
+    useShallow((s) => ({
+      list: s.downloadList,
+      status: s.downloadsStatus,
+      error: s.downloadsError,
+      actionError: s.downloadActionError,
+    })),
+  );
+}
+
+const NO_DOWNLOADS: Download[] = [];
+export const useDownloads = () => useTernStore((s) => s.downloadList?.downloads ?? NO_DOWNLOADS);
+
+export function useCatalogState() {
+  return useTernStore(useShallow((s) => ({ entries: s.catalog, status: s.catalogStatus, error: s.catalogError })));
+}
+
+/** A fit check's state by key (modelFitKey / downloadFitKey); null: not asked yet. */
+export const useFit = (key: string): FitState | null => useTernStore((s) => s.fits[key] ?? null);
+export const useDefaultModelId = () => useTernStore((s) => s.modelList?.defaultModelId ?? null);

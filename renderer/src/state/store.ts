@@ -1,8 +1,10 @@
 import { create } from 'zustand';
 import { initialAboutSlice, type AboutSlice } from './slices/about';
+import { initialCatalogSlice, type CatalogSlice } from './slices/catalog';
 import { initialChatSlice, type ChatSlice } from './slices/chat';
 import { initialConnectionSlice, type ConnectionSlice } from './slices/connection';
 import { initialConversationsSlice, type ConversationsSlice } from './slices/conversations';
+import { initialDownloadsSlice, type DownloadsSlice } from './slices/downloads';
 import { initialHubSlice, type HubSlice } from './slices/hub';
 import { initialLayoutSlice, type LayoutSlice } from './slices/layout';
 import { initialModelsSlice, type ModelsSlice } from './slices/models';
@@ -17,6 +19,8 @@ export type TernState = ConversationsSlice &
   SearchSlice &
   ChatSlice &
   ModelsSlice &
+  DownloadsSlice &
+  CatalogSlice &
   SettingsSlice &
   HubSlice &
   AboutSlice &
@@ -29,6 +33,8 @@ function initialState(): TernState {
     ...initialSearchSlice(),
     ...initialChatSlice(),
     ...initialModelsSlice(),
+    ...initialDownloadsSlice(),
+    ...initialCatalogSlice(),
     ...initialSettingsSlice(),
     ...initialHubSlice(),
     ...initialAboutSlice(),

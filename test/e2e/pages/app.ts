@@ -1,6 +1,7 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 import { AboutPage } from './about';
 import { ChatPage } from './chat';
+import { ModelsPage } from './models';
 import { SettingsPage } from './settings';
 import { SidebarPage } from './sidebar';
 
@@ -10,12 +11,14 @@ export class TernApp {
   readonly chat: ChatPage;
   readonly about: AboutPage;
   readonly settings: SettingsPage;
+  readonly models: ModelsPage;
 
   constructor(readonly page: Page) {
     this.sidebar = new SidebarPage(page);
     this.chat = new ChatPage(page);
     this.about = new AboutPage(page);
     this.settings = new SettingsPage(page);
+    this.models = new ModelsPage(page);
   }
 
   /** Opens the URL the host printed and waits until the conversation list has loaded. */

@@ -4,7 +4,8 @@
  * naive substring "search", model files, an engine, settings, export and import, and replies a
  * test streams step by step (sendMessage, regenerateReply and editMessage start a reply; delta()
  * and finish() move it on), downloads that only change state when called (no bytes move), the hub's
- * endpoint and token as the host would report them, and moving the models folder. Events are
+ * endpoint and token as the host would report them, moving the models folder, the catalog, fit
+ * checks (set per source or model; 'fits' otherwise), importing, deleting and the default model. Events are
  * emitted like the host does, and any call can be made to fail.
  */
 import type {
@@ -12,6 +13,7 @@ import type {
   AppSettings,
   BranchMessage,
   CallName,
+  CatalogEntry,
   ContextUse,
   Conversation,
   Download,
@@ -21,6 +23,7 @@ import type {
   ErrorCode,
   EventName,
   ExportedFile,
+  Fit,
   ImportResult,
   EventPayload,
   HubInfo,
@@ -48,6 +51,7 @@ export const sampleAppInfo: AppInfo = {
   cpu: {
     name: 'Test CPU 3000',
     isa: 'avx2',
+    kernels: { decode: 'avx2', prefill: 'avx2' },
     features: {
       sse42: true,
       avx: true,
@@ -70,6 +74,44 @@ export const sampleAppInfo: AppInfo = {
 
 export const MODELS_FOLDER = '/tmp/tern-test-data/models';
 export const DEFAULT_HUB = 'https://huggingface.co';
+
+/** The catalog as resources/catalog.json has it (tests put it in fake.catalog when they want it). */
+export const SAMPLE_CATALOG_ENTRY: CatalogEntry = {
+  repo: 'microsoft/bitnet-b1.58-2B-4T-gguf',
+  file: 'ggml-model-i2_s.gguf',
+  name: 'BitNet b1.58 2B4T',
+  description: "Microsoft's 2-billion-parameter ternary model trained on 4 trillion tokens.",
+  license: 'MIT',
+  architecture: 'bitnet-b1.58',
+  parameters: 2.41,
+  contextLength: 4096,
+  recommended: true,
+};
+
+/** A fit check's answer: 'fits' with a label like the host's unless fields say otherwise. */
+export function makeFit(verdict: Fit['verdict'] = 'fits', fields: Partial<Fit> = {}): Fit {
+  const memoryBytes = fields.memoryBytes ?? 1_400_000_000;
+  const available = fields.availableMemoryBytes ?? 12_000_000_000;
+  const label =
+    verdict === 'fits'
+      ? `Fits: needs ${(memoryBytes / 1e9).toFixed(1)} GB of ${(available / 1e9).toFixed(0)} GB available`
+      : verdict === 'tight'
+        ? `Tight: needs ${(memoryBytes / 1e9).toFixed(1)} GB of ${(available / 1e9).toFixed(0)} GB available`
+        : `Too large: needs ${(memoryBytes / 1e9).toFixed(1)} GB, ${(available / 1e9).toFixed(0)} GB available`;
+  return {
+    verdict,
+    label,
+    problems: verdict === 'fits' ? [] : [verdict === 'tight' ? 'little memory would be left for other programs' : 'not enough memory'],
+    memoryBytes,
+    contextTokens: 4096,
+    availableMemoryBytes: available,
+    totalMemoryBytes: 16_000_000_000,
+    fileBytes: 1_190_000_000,
+    freeDiskBytes: 100_000_000_000,
+    kernels: { decode: 'avx2', prefill: 'avx2' },
+    ...fields,
+  };
+}
 
 const IDLE_ENGINE: EngineStatus = { state: 'idle', modelId: null, progress: null, error: null, contextTokens: null, busy: false };
 
@@ -100,6 +142,19 @@ export class FakeTern {
   savedToken: string | null = null;
   /** false: a headless host (tern serve), which cannot keep a token. */
   canSaveToken = true;
+  /** The catalog listCatalog answers (empty unless a test fills it). */
+  catalog: CatalogEntry[] = [];
+  /** checkDownloadFit's answers by owner/repo/file or URL (the file joined on when given); 'fits' otherwise. */
+  downloadFits = new Map<string, Fit>();
+  /** checkModelFit's answers by model id; 'fits' otherwise. */
+  modelFits = new Map<string, Fit>();
+  /** Files importModel finds on this computer, by path (a problem: the engine cannot run it). */
+  localFiles = new Map<string, { sizeBytes: number; problem: string | null }>();
+  defaultModelId: string | null = null;
+  /** The paths showModelInFolder showed (desktop host only). */
+  shownInFolder: string[] = [];
+  /** What the desktop's file dialog answers chooseModelFile with (null: cancelled). */
+  chosenModelFile: string | null = null;
   calls: { name: CallName; request: unknown }[] = [];
   private failures = new Map<CallName, Failure>();
   private listeners = new Map<EventName, Set<AnyListener>>();
@@ -214,6 +269,8 @@ export class FakeTern {
       problem: null,
       origin: null,
       verified: null,
+      kernels: fields.problem ? null : { decode: 'avx2', prefill: 'avx2' },
+      lastUsedAt: null,
       ...fields,
     };
   }
@@ -474,7 +531,13 @@ export class FakeTern {
   }
 
   private modelList(): ModelList {
-    return { folder: this.folder, models: [...this.models], scanning: false };
+    const defaultModelId = this.models.some((m) => m.id === this.defaultModelId) ? this.defaultModelId : null;
+    return { folder: this.folder, models: [...this.models], scanning: false, defaultModelId };
+  }
+
+  /** Like the host: what only the desktop app can do is refused by tern serve. */
+  private desktopOnly(what: string): void {
+    if (this.appInfo.host !== 'electron') throw new TernError('UNAVAILABLE', `only the desktop app can ${what}`);
   }
 
   /** What addDownload asks for, read like the host: owner/repo/file, owner/repo with file, or a URL. */
@@ -697,6 +760,9 @@ export class FakeTern {
     },
     loadModel: async (request) => {
       await this.enter('loadModel', request);
+      if (this.modelFits.get(request.modelId)?.verdict === 'too-large' && !request.override) {
+        throw new TernError('BAD_REQUEST', 'the model is too large for this computer: load it anyway to override');
+      }
       this.setEngine({ state: 'loading', modelId: request.modelId, progress: 0, error: null });
       return this.engine;
     },
@@ -721,6 +787,75 @@ export class FakeTern {
       return list;
     },
 
+    listCatalog: async (request) => {
+      await this.enter('listCatalog', request);
+      return { entries: [...this.catalog] };
+    },
+    checkDownloadFit: async (request) => {
+      await this.enter('checkDownloadFit', request);
+      const source = this.downloadSource(request);
+      const key = source.kind === 'url' ? source.url : `${source.repo}/${source.file}`;
+      if (source.kind === 'hub' && this.repoFiles.size > 0 && !this.repoFiles.has(source.repo) && !this.downloadFits.has(key)) {
+        throw new TernError('NOT_FOUND', `there is no repository ${source.repo} on the hub`);
+      }
+      return this.downloadFits.get(key) ?? makeFit('fits');
+    },
+    checkModelFit: async (request) => {
+      await this.enter('checkModelFit', request);
+      const model = this.models.find((m) => m.id === request.modelId);
+      if (!model) throw new TernError('NOT_FOUND', `no model ${request.modelId}`);
+      if (model.problem) throw new TernError('UNAVAILABLE', `the engine cannot run this file: ${model.problem}`);
+      return this.modelFits.get(model.id) ?? makeFit('fits', { fileBytes: null, freeDiskBytes: null, kernels: model.kernels });
+    },
+    importModel: async (request) => {
+      await this.enter('importModel', request);
+      const file = this.localFiles.get(request.path);
+      if (!file) throw new TernError('NOT_FOUND', `there is no file ${request.path}`);
+      if (file.problem) throw new TernError('UNAVAILABLE', `the engine cannot run this file: ${file.problem}`);
+      const fileName = request.path.split('/').at(-1) ?? request.path;
+      const model = this.makeModel(fileName, {
+        sizeBytes: file.sizeBytes,
+        path: request.mode === 'copy' ? `${this.folder}/${fileName}` : request.path,
+        source: request.mode === 'copy' ? 'folder' : 'added',
+      });
+      this.models.push(model);
+      this.emitEvent('modelsChanged', this.modelList());
+      return model;
+    },
+    deleteModel: async (request) => {
+      await this.enter('deleteModel', request);
+      if (!this.models.some((m) => m.id === request.modelId)) throw new TernError('NOT_FOUND', `no model ${request.modelId}`);
+      if (this.engine.modelId === request.modelId) this.setEngine(IDLE_ENGINE);
+      this.models = this.models.filter((m) => m.id !== request.modelId);
+      if (this.defaultModelId === request.modelId) this.defaultModelId = null;
+      this.emitEvent('modelsChanged', this.modelList());
+      return { id: request.modelId };
+    },
+    setDefaultModel: async (request) => {
+      await this.enter('setDefaultModel', request);
+      const model = this.models.find((m) => m.id === request.modelId);
+      if (!model) throw new TernError('NOT_FOUND', `no model ${request.modelId}`);
+      if (model.problem) throw new TernError('BAD_REQUEST', `the engine cannot run this file: ${model.problem}`);
+      this.defaultModelId = model.id;
+      const list = this.modelList();
+      this.emitEvent('modelsChanged', list);
+      return list;
+    },
+
+    showModelInFolder: async (request) => {
+      await this.enter('showModelInFolder', request);
+      const model = this.models.find((m) => m.id === request.modelId);
+      if (!model) throw new TernError('NOT_FOUND', `no model with id ${request.modelId}`);
+      this.desktopOnly('show a file in its folder');
+      this.shownInFolder.push(model.path);
+      return {};
+    },
+    chooseModelFile: async (request) => {
+      await this.enter('chooseModelFile', request);
+      this.desktopOnly('open a file dialog');
+      return { path: this.chosenModelFile };
+    },
+
     listDownloads: async (request) => {
       await this.enter('listDownloads', request);
       return this.downloadList();
@@ -728,6 +863,10 @@ export class FakeTern {
     addDownload: async (request) => {
       await this.enter('addDownload', request);
       const source = this.downloadSource(request);
+      const key = source.kind === 'url' ? source.url : `${source.repo}/${source.file}`;
+      if (this.downloadFits.get(key)?.verdict === 'too-large' && !request.override) {
+        throw new TernError('BAD_REQUEST', 'the model is too large for this computer: download it anyway to override');
+      }
       const same = this.downloads.find((d) => JSON.stringify(d.source) === JSON.stringify(source));
       if (same) return same;
       const download = this.addDownloadEntry(source, { expectedSha256: request.sha256?.toLowerCase() ?? null });

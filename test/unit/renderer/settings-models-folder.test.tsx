@@ -41,7 +41,7 @@ describe('Settings: the models folder', () => {
       startSync();
     });
     await renderSettings();
-    act(() => fake().emitEvent('modelsChanged', { folder: '/srv/models', models: [], scanning: false }));
+    act(() => fake().emitEvent('modelsChanged', { folder: '/srv/models', models: [], scanning: false, defaultModelId: null }));
     expect(screen.getByText('/srv/models')).toBeTruthy();
   });
 

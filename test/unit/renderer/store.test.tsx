@@ -200,7 +200,7 @@ describe('renderer store', () => {
 
     fake().setEngine({ state: 'ready', modelId: conversation.modelId });
     expect(state().engine?.state).toBe('ready');
-    fake().emitEvent('modelsChanged', { folder: '/elsewhere', models: [], scanning: true });
+    fake().emitEvent('modelsChanged', { folder: '/elsewhere', models: [], scanning: true, defaultModelId: null });
     expect(state().modelList?.folder).toBe('/elsewhere');
     fake().emitEvent('settingsChanged', { ...fake().settings, contextTokens: 2048 });
     expect(state().settings?.contextTokens).toBe(2048);

@@ -42,10 +42,10 @@ export async function loadEngineStatus(): Promise<void> {
   }
 }
 
-/** Loads a model now, ahead of the first reply. */
-export async function loadModel(modelId: string): Promise<void> {
+/** Loads a model now, ahead of the first reply; override: one the fit check says is too large. */
+export async function loadModel(modelId: string, override = false): Promise<void> {
   try {
-    setEngineStatus(await getStoreApi().loadModel({ modelId }));
+    setEngineStatus(await getStoreApi().loadModel({ modelId, ...(override ? { override: true } : {}) }));
     setState({ modelActionError: null });
   } catch (error) {
     setState({ modelActionError: `Could not load the model: ${describeError(error)}` });

@@ -4,7 +4,9 @@ import type { ConnectionState } from '../slices/connection';
 import { useTernStore } from '../store';
 import { loadAppInfo } from './about';
 import { applyChatStream, loadContextUse, loadMessages, setContextUse } from './chat';
+import { ensureCatalog } from './catalog';
 import { loadConversations } from './conversations';
+import { refreshDownloads } from './downloads';
 import { refreshHubInfo } from './hub';
 import { loadEngineStatus, loadModels, setEngineStatus, setModelList } from './models';
 import { resumeWaitingRequests } from './retry';
@@ -52,6 +54,8 @@ export function setConnection(connection: ConnectionState): void {
     void loadEngineStatus();
     void loadSettings();
     refreshHubInfo();
+    refreshDownloads();
+    if (getState().catalogStatus === 'error') ensureCatalog();
     // The open conversation, and any whose reply was streaming, may have moved on meanwhile;
     // the others are reloaded when opened.
     const { selectedConversationId: selected, messages } = getState();

@@ -25,7 +25,13 @@ export function CpuDetails({ info }: { info: AppInfo }) {
         <dd>{info.logicalCores}</dd>
         <dt>Kernel path</dt>
         <dd>
-          <code>{cpu.isa}</code>
+          {cpu.kernels.decode === cpu.kernels.prefill ? (
+            <code>{cpu.kernels.decode}</code>
+          ) : (
+            <>
+              decode <code>{cpu.kernels.decode}</code> · prefill <code>{cpu.kernels.prefill}</code>
+            </>
+          )}
         </dd>
       </dl>
       <table className="features">

@@ -1,6 +1,26 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { DownloadProgress } from '../../../components/DownloadProgress';
+import { FitLabel } from '../../../components/FitLabel';
 import { Icon } from '../../../components/Icon';
-import { rescanModels, useCanChange } from '../../../state';
+import { TooLargeConfirm } from '../../../components/TooLargeConfirm';
+import { useRequestDownload } from '../../../components/useRequestDownload';
+import type { CatalogEntry } from '../../../lib/contract';
+import { downloadSpeedText, downloadStateText, isDownloadOf } from '../../../lib/download-words';
+import { formatBytes } from '../../../lib/format';
+import {
+  downloadFitKey,
+  ensureCatalog,
+  ensureDownloadFit,
+  followDownloads,
+  rescanModels,
+  resumeDownload,
+  showView,
+  useCanChange,
+  useCatalogState,
+  useDownloads,
+  useFit,
+} from '../../../state';
+import '../../../styles/models.css';
 
 interface NoModelsNoticeProps {
   folder: string;
@@ -8,11 +28,18 @@ interface NoModelsNoticeProps {
   compact?: boolean;
 }
 
-/** Where to put a model file when Tern has none, and a way to look again. */
+/** Where to put a model file when Tern has none, the recommended download, and a way to look again. */
 export function NoModelsNotice({ folder, scanning, compact }: NoModelsNoticeProps) {
   const [checking, setChecking] = useState(false);
   const busy = checking || scanning;
   const canChange = useCanChange();
+  const { entries } = useCatalogState();
+  const recommended = entries?.find((e) => e.recommended) ?? null;
+
+  useEffect(() => {
+    ensureCatalog();
+    return followDownloads();
+  }, []);
 
   async function checkAgain() {
     setChecking(true);
@@ -25,6 +52,7 @@ export function NoModelsNotice({ folder, scanning, compact }: NoModelsNoticeProp
       <Icon name="info" className="no-model-icon" />
       <div className="no-model-text">
         <p className="no-model-title">No model files yet.</p>
+        {recommended && <RecommendedOffer entry={recommended} />}
         <p>
           Tern answers with a ternary language model running on this computer. Put a model file (<code>.gguf</code>) in
           the models folder:
@@ -35,12 +63,81 @@ export function NoModelsNotice({ folder, scanning, compact }: NoModelsNoticeProp
         <p className="muted">
           To use a file from somewhere else, start Tern with <code>tern serve --model FILE</code>.
         </p>
-        <button type="button" className="button" onClick={() => void checkAgain()} disabled={busy || !canChange}>
-          <Icon name="refresh" />
-          Check again
-        </button>
-        {busy && <span className="muted no-model-scanning">Looking in the folder…</span>}
+        <div className="no-model-actions">
+          <button type="button" className="button" onClick={() => void checkAgain()} disabled={busy || !canChange}>
+            <Icon name="refresh" />
+            Check again
+          </button>
+          <button type="button" className="button button-quiet" onClick={() => showView('models')}>
+            <Icon name="box" />
+            Open Models
+          </button>
+          {busy && <span className="muted no-model-scanning">Looking in the folder…</span>}
+        </div>
       </div>
+    </div>
+  );
+}
+
+/** The catalog's recommended model, offered as one button (with its size and fit once known). */
+function RecommendedOffer({ entry }: { entry: CatalogEntry }) {
+  const source = `${entry.repo}/${entry.file}`;
+  const fit = useFit(downloadFitKey({ source }));
+  const download = useDownloads().find((d) => isDownloadOf(d, entry.repo, entry.file)) ?? null;
+  const canChange = useCanChange();
+  const { flow, start, confirm, reset } = useRequestDownload();
+
+  useEffect(() => {
+    ensureDownloadFit({ source });
+  }, [source]);
+
+  const size = fit?.status === 'ready' && fit.fit.fileBytes !== null ? formatBytes(fit.fit.fileBytes) : null;
+
+  if (download) {
+    const speed = downloadSpeedText(download);
+    return (
+      <div className="no-model-offer" aria-live="polite">
+        <p>
+          <strong>{entry.name}</strong>: {downloadStateText(download)}
+          {speed && <span className="muted"> · {speed}</span>}
+        </p>
+        <DownloadProgress download={download} />
+        {(download.state === 'paused' || download.state === 'failed') && (
+          <div className="no-model-offer-row">
+            <button type="button" className="button" disabled={!canChange} onClick={() => void resumeDownload(download.id)}>
+              <Icon name="play" />
+              Resume
+            </button>
+          </div>
+        )}
+      </div>
+    );
+  }
+
+  return (
+    <div className="no-model-offer">
+      <p>
+        Get the recommended model, <strong>{entry.name}</strong>: {entry.description}
+      </p>
+      <div className="no-model-offer-row">
+        <button
+          type="button"
+          className="button button-primary"
+          disabled={!canChange || flow.phase === 'working' || flow.phase === 'too-large'}
+          onClick={() => void start({ source })}
+        >
+          <Icon name="download" />
+          Download {entry.name}
+        </button>
+        {size && <span className="muted">{size}</span>}
+      </div>
+      <FitLabel state={fit} showProblems={fit?.status === 'ready' && fit.fit.verdict === 'tight'} />
+      {flow.phase === 'too-large' && <TooLargeConfirm fit={flow.fit} onConfirm={() => void confirm()} onCancel={reset} disabled={!canChange} />}
+      {flow.phase === 'error' && (
+        <p className="field-error" role="alert">
+          {flow.error}
+        </p>
+      )}
     </div>
   );
 }

@@ -3,22 +3,17 @@ import { DownloadProgress } from '../../../components/DownloadProgress';
 import { FitLabel } from '../../../components/FitLabel';
 import { Icon } from '../../../components/Icon';
 import { TooLargeConfirm } from '../../../components/TooLargeConfirm';
-import { useRequestDownload } from '../../../components/useRequestDownload';
+import { useCatalogEntry } from '../../../components/useCatalogEntry';
 import type { CatalogEntry } from '../../../lib/contract';
-import { downloadSpeedText, downloadStateText, isDownloadOf } from '../../../lib/download-words';
-import { formatBytes } from '../../../lib/format';
+import { downloadSpeedText, downloadStateText } from '../../../lib/download-words';
 import {
-  downloadFitKey,
   ensureCatalog,
-  ensureDownloadFit,
   followDownloads,
   rescanModels,
   resumeDownload,
   showView,
   useCanChange,
   useCatalogState,
-  useDownloads,
-  useFit,
 } from '../../../state';
 import '../../../styles/models.css';
 
@@ -81,17 +76,8 @@ export function NoModelsNotice({ folder, scanning, compact }: NoModelsNoticeProp
 
 /** The catalog's recommended model, offered as one button (with its size and fit once known). */
 function RecommendedOffer({ entry }: { entry: CatalogEntry }) {
-  const source = `${entry.repo}/${entry.file}`;
-  const fit = useFit(downloadFitKey({ source }));
-  const download = useDownloads().find((d) => isDownloadOf(d, entry.repo, entry.file)) ?? null;
+  const { source, fit, size, download, flow, start, confirm, reset } = useCatalogEntry(entry);
   const canChange = useCanChange();
-  const { flow, start, confirm, reset } = useRequestDownload();
-
-  useEffect(() => {
-    ensureDownloadFit({ source });
-  }, [source]);
-
-  const size = fit?.status === 'ready' && fit.fit.fileBytes !== null ? formatBytes(fit.fit.fileBytes) : null;
 
   if (download) {
     const speed = downloadSpeedText(download);

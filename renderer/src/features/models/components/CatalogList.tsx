@@ -1,21 +1,11 @@
-import { useEffect } from 'react';
 import { FitLabel } from '../../../components/FitLabel';
 import { Icon } from '../../../components/Icon';
 import { TooLargeConfirm } from '../../../components/TooLargeConfirm';
-import { useRequestDownload } from '../../../components/useRequestDownload';
+import { useCatalogEntry } from '../../../components/useCatalogEntry';
 import type { CatalogEntry, Download, ModelFile } from '../../../lib/contract';
-import { downloadPercent, downloadStateText, isDownloadOf } from '../../../lib/download-words';
-import { formatBillions, formatBytes, formatTokens } from '../../../lib/format';
-import {
-  downloadFitKey,
-  ensureDownloadFit,
-  loadCatalog,
-  useCanChange,
-  useCatalogState,
-  useDownloads,
-  useFit,
-  useModels,
-} from '../../../state';
+import { downloadPercent, downloadStateText } from '../../../lib/download-words';
+import { formatBillions, formatTokens } from '../../../lib/format';
+import { loadCatalog, useCanChange, useCatalogState, useModels } from '../../../state';
 
 /** Whether a model file came from this catalog entry (its origin names the repo and file). */
 export function isInstalledFrom(model: ModelFile, entry: CatalogEntry): boolean {
@@ -50,18 +40,9 @@ export function CatalogList() {
 }
 
 function CatalogItem({ entry }: { entry: CatalogEntry }) {
-  const source = `${entry.repo}/${entry.file}`;
-  const fit = useFit(downloadFitKey({ source }));
+  const { source, fit, size, download, flow, start, confirm, reset } = useCatalogEntry(entry);
   const installed = useModels().some((m) => isInstalledFrom(m, entry));
-  const download = useDownloads().find((d) => isDownloadOf(d, entry.repo, entry.file)) ?? null;
   const canChange = useCanChange();
-  const { flow, start, confirm, reset } = useRequestDownload();
-
-  useEffect(() => {
-    ensureDownloadFit({ source });
-  }, [source]);
-
-  const size = fit?.status === 'ready' && fit.fit.fileBytes !== null ? formatBytes(fit.fit.fileBytes) : null;
 
   return (
     <li className={entry.recommended ? 'catalog-item recommended' : 'catalog-item'}>

@@ -21,9 +21,8 @@ import {
 } from '../../common/contract';
 import type { ModelDescription } from '../native';
 import type { DownloadRepository, DownloadRow } from '../store';
-import { type Inspection, fromDescription, fromError } from '../models/describe';
+import { type Inspection, fromDescription, fromError, isFileVerdict } from '../models/describe';
 import { sha256File } from '../models/hash';
-import { isEngineError } from '../engine-errors';
 import { DownloadError } from './errors';
 import { HttpClient } from './http';
 import { Hub } from './hub';
@@ -466,7 +465,7 @@ export class DownloadService {
     } catch (error) {
       // Only the engine's verdict on the file sets it aside; an engine that crashed or is missing
       // says nothing about the file, which stays whole for the next try.
-      if (!isEngineError(error, 'FORMAT') && !isEngineError(error, 'UNSUPPORTED')) {
+      if (!isFileVerdict(error)) {
         this.setState(id, { state: 'failed', error: `the engine could not look at the file: ${messageOf(error)}; Resume tries again` });
         return;
       }

@@ -2,6 +2,7 @@
  * What the library keeps of an inspected file: the facts the picker shows, or why the engine
  * cannot run it. Stored as JSON in the model file cache.
  */
+import { isEngineError } from '../engine-errors';
 import type { ModelDescription } from '../native';
 
 export type Inspection =
@@ -49,4 +50,9 @@ export function isInspection(value: unknown): value is Inspection {
   const v = value as Record<string, unknown>;
   if (v.ok === false) return typeof v.problem === 'string';
   return v.ok === true && typeof v.arch === 'string' && typeof v.weightType === 'string' && typeof v.parameters === 'number';
+}
+
+/** Whether an inspection's error is the engine's verdict on the file (not a crash, a closed or a missing engine). */
+export function isFileVerdict(error: unknown): boolean {
+  return isEngineError(error, 'FORMAT') || isEngineError(error, 'UNSUPPORTED');
 }

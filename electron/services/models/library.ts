@@ -9,7 +9,7 @@ import { basename, join, resolve } from 'node:path';
 import { type ModelFile, type ModelList, TernError } from '../../common/contract';
 import type { ModelDescription } from '../native';
 import type { ModelFileRepository } from '../store';
-import { type Inspection, fromDescription, fromError, isInspection } from './describe';
+import { type Inspection, fromDescription, fromError, isFileVerdict, isInspection } from './describe';
 import { sha256File } from './hash';
 
 export interface ModelLibraryOptions {
@@ -191,12 +191,16 @@ export class ModelLibrary {
       }
     }
     if (!inspection) {
+      let verdict = true;
       try {
         inspection = fromDescription(await this.options.inspect(path));
       } catch (error) {
-        inspection = fromError(error);
+        // The engine's verdict on the file is kept; an engine that crashed, was closed or is
+        // missing says nothing about the file, which is looked at again next time.
+        verdict = isFileVerdict(error);
+        inspection = verdict ? fromError(error) : { ok: false, problem: `the engine could not look at it (${fromError(error).problem}); check again` };
       }
-      this.options.cache.put({ path, size: stat.size, mtimeMs: stat.mtimeMs, sha256, inspection });
+      this.options.cache.put({ path, size: stat.size, mtimeMs: stat.mtimeMs, sha256, inspection: verdict ? inspection : null });
     }
     return entry(path, source, sha256, stat.size, inspection);
   }

@@ -95,6 +95,22 @@ describe('ModelLibrary', () => {
     expect(lib.runnable()).toEqual([]);
   });
 
+  it('does not remember a failure of the engine itself as the file’s verdict (looked at again next start)', async () => {
+    const down = new ModelLibrary({
+      folder,
+      cache: temp.store.modelFiles,
+      inspect: () => Promise.reject(new Error('the engine was closed')),
+    });
+    copyFileSync(fixture, join(folder, 'b158.gguf'));
+    const [listed] = (await down.scan()).models;
+    expect(listed!.problem).toBe('the engine could not look at it (the engine was closed); check again');
+    // The next start (a working engine) inspects it again and can run it; the sha256 was kept.
+    inspected = [];
+    const [again] = (await library().scan()).models;
+    expect(again).toMatchObject({ id: sha256(fixture), problem: null });
+    expect(inspected).toEqual([join(folder, 'b158.gguf')]);
+  });
+
   it('adds files named from elsewhere, once even when also in the folder', async () => {
     const outside = join(temp.dir, 'elsewhere.gguf');
     copyFileSync(fixture, outside);

@@ -14,7 +14,7 @@ import { type SavedToken, hubInfo } from './downloads/hub-config';
 import type { DownloadService } from './downloads/service';
 import type { ModelLibrary } from './models/library';
 import { catalog } from './models/catalog';
-import { type FitDeps, checkDownloadFit, checkModelFit } from './models/fit';
+import { type FitDeps, type Machine, checkDownloadFit, checkModelFit } from './models/fit';
 import { type ManageDeps, deleteModel, importModel, setDefaultModel } from './models/manage';
 import { moveModelsFolder } from './models/move-folder';
 import { loadAddon } from './native';
@@ -39,6 +39,8 @@ export interface HandlerDeps {
   downloads: DownloadService;
   engine: EngineHost;
   chat: ChatService;
+  /** This machine's memory, for the fit check; the real one unless a test says otherwise. */
+  machine?: () => Machine;
   /** The file manager and the file dialog; absent in the headless host. */
   desktop?: DesktopActions;
   /** The desktop app's saved hub token; absent in the headless host. */
@@ -52,7 +54,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   const { store, events, settings, library, downloads, engine, chat } = deps;
   const cpuInfo = deps.cpuInfo ?? nativeCpuInfo;
 
-  const fitDeps: FitDeps = { library, downloads, engine, settings };
+  const fitDeps: FitDeps = { library, downloads, engine, settings, machine: deps.machine };
   const manageDeps: ManageDeps = { library, engine, settings, cache: store.modelFiles };
 
   // A download's fit, kept a minute: the Models view checks it before asking to add, and the

@@ -14,6 +14,7 @@ import { type SavedToken, hubConfig } from './downloads/hub-config';
 import { DownloadService, type DownloadServiceOptions } from './downloads/service';
 import { type DesktopActions, createHandlers } from './handlers';
 import { acquireLock } from './lock';
+import { type Machine, checkModelFit } from './models/fit';
 import { ModelLibrary } from './models/library';
 import { loadAddon } from './native';
 import { SettingsService } from './settings';
@@ -39,6 +40,8 @@ export interface ServicesOptions {
   resumeDownloads?: boolean;
   /** false: do not look at the models folder at start (tern pull). */
   scanModels?: boolean;
+  /** This machine's memory, for the fit check (tests pretend a small machine). */
+  machine?: () => Machine;
   /** Download tuning for tests: retries, progress interval, free disk, the file opener. */
   downloadOptions?: Partial<Pick<DownloadServiceOptions, 'retry' | 'progressIntervalMs' | 'freeBytes' | 'openFile'>>;
   log?: (message: string) => void;
@@ -98,7 +101,19 @@ export function openServices(options: ServicesOptions): Services {
     adopt: (path, sha256, inspection) => library.adopt(path, sha256, inspection),
     log,
   });
-  const chat = new ChatService({ store, events, engine, library, settings, log });
+  const chat = new ChatService({
+    store,
+    events,
+    engine,
+    library,
+    settings,
+    // A model too large for this machine is not loaded by a reply: the Models view's "Load anyway" can.
+    beforeLoad: async (model) => {
+      const fit = await checkModelFit({ library, downloads, engine, settings, machine: options.machine }, model.id);
+      if (fit.verdict === 'too-large') throw new Error(`${fit.label}. To try anyway, use Load in Models and confirm`);
+    },
+    log,
+  });
 
   engine.setIdleUnload(settings.get().idleUnloadMinutes * 60_000);
   settings.onChange((next) => {
@@ -123,6 +138,7 @@ export function openServices(options: ServicesOptions): Services {
     chat,
     savedToken: options.savedToken,
     desktop: options.desktop,
+    machine: options.machine,
     log,
   });
   let closing: Promise<void> | null = null;

@@ -38,6 +38,11 @@ export interface ChatServiceDeps {
   engine: EngineHost;
   library: ModelLibrary;
   settings: SettingsService;
+  /**
+   * Runs before a reply loads a model that is not loaded yet (the fit check): a throw ends the
+   * reply with its message, and the model stays unloaded.
+   */
+  beforeLoad?: (model: ModelFile, nCtx: number) => Promise<void>;
   log?: (message: string) => void;
 }
 
@@ -328,11 +333,13 @@ export class ChatService {
     const settings = this.effectiveSettings(reply.conversationId);
     let loaded: LoadedModel | null = null;
     try {
+      const nCtx = contextFor(model, settings.app);
+      const current = engine.loaded();
+      if (this.deps.beforeLoad && (current?.modelKey !== model.id || current.nCtx !== nCtx)) {
+        await untilAborted(this.deps.beforeLoad(model, nCtx), reply.controller.signal);
+      }
       // Stop while the model loads ends the reply at once; the load goes on for the next one.
-      loaded = await untilAborted(
-        engine.load({ modelKey: model.id, path: model.path, nCtx: contextFor(model, settings.app) }),
-        reply.controller.signal,
-      );
+      loaded = await untilAborted(engine.load({ modelKey: model.id, path: model.path, nCtx }), reply.controller.signal);
       const fitted = await this.prompt(reply, loaded, settings, continuing);
       const maxTokens = Math.max(1, Math.min(settings.sampling.maxTokens, loaded.nCtx - fitted.ids.length));
       const result = await engine.generate({

@@ -40,7 +40,7 @@ export function fromDescription(description: ModelDescription): Inspection {
 }
 
 /** A failed inspection in words: the engine's own message, made a sentence. */
-export function fromError(error: unknown): Inspection {
+export function fromError(error: unknown): Extract<Inspection, { ok: false }> {
   const message = error instanceof Error ? error.message : String(error);
   return { ok: false, problem: message.replace(/^\w/, (c) => c.toLowerCase()).replace(/\.$/, '') };
 }

@@ -14,6 +14,7 @@ import type { BranchMessage, ChatStreamEvent, Conversation, EventName, EventPayl
 import { type Dispatch, createDispatcher } from '../../../electron/services/dispatcher';
 import { type EngineProcess, forkLauncher } from '../../../electron/services/engine-host/host';
 import { loadAddon } from '../../../electron/services/native';
+import type { Machine } from '../../../electron/services/models/fit';
 import { type Services, openServices } from '../../../electron/services/services';
 import { built, root as root_, workerPath } from '../engine-host/helpers';
 
@@ -56,12 +57,13 @@ let seen: { name: EventName; payload: EventPayload<EventName> }[];
 let procs: EngineProcess[];
 let requestCounter = 0;
 
-function open(): void {
+function open(machine?: Machine): void {
   const launch = forkLauncher(workerPath);
   services = openServices({
     dataDir: join(root, 'data'),
     host: 'headless',
     owner: 'chat test',
+    ...(machine ? { machine: () => machine } : {}),
     launchEngine: () => {
       const proc = launch();
       procs.push(proc);
@@ -222,7 +224,8 @@ describe.skipIf(!built)('chat service (real engine process)', () => {
     await services.engine.unload();
     const c = await conversationWith({ temperature: 0, maxTokens: 50 });
     const sent = await call<SendResult>('sendMessage', { requestId: requestId(), conversationId: c.id, text: 'Stop before you start' });
-    expect(services.engine.status().state).toBe('loading');
+    // The fit check comes first (an inspection in the engine process), then the load.
+    await expect.poll(() => services.engine.status().state, { interval: 1 }).toBe('loading');
     await call('stopReply', { conversationId: c.id });
     const stopped = await finished(sent.reply.id);
     // Ended without waiting for the load (which goes on, for the next reply).
@@ -380,6 +383,24 @@ describe.skipIf(!built)('chat service (real engine process)', () => {
       message: expect.stringContaining(join(root, 'data', 'models')),
     });
     expect(await call<Message[]>('listMessages', { conversationId: c.id })).toEqual([]);
+  });
+});
+
+describe.skipIf(!built)('a model too large for this machine', () => {
+  it('is not loaded by a reply, which says so; Load with the override still can', async () => {
+    await services.close();
+    open({ availableMemoryBytes: 100e6, totalMemoryBytes: 1024 ** 3 });
+    await services.library.scan();
+    const c = await call<Conversation>('createConversation', {});
+    const sent = await call<SendResult>('sendMessage', { requestId: requestId(), conversationId: c.id, text: 'hi' });
+    const reply = await finished(sent.reply.id);
+    expect(reply.status).toBe('error');
+    expect(reply.note).toMatch(/could not be loaded: Too large: needs about .* of memory, this computer has 1\.1 GB\. To try anyway, use Load in Models/);
+    expect(services.engine.loaded()).toBeNull();
+
+    const [model] = services.library.list().models;
+    await expect(call('loadModel', { modelId: model!.id })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(call('loadModel', { modelId: model!.id, override: true })).resolves.toMatchObject({ state: 'ready' });
   });
 });
 

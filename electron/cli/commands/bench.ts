@@ -1,21 +1,24 @@
-/** `tern bench -m FILE -t 1,2 -p 128 -n 64 -r 3`: llama-bench-style prefill and decode rates. */
+/** `tern bench -m FILE -t 1,2 -p 32,128 -n 64 -r 3`: llama-bench-style prefill and decode rates. */
 import { statSync } from 'node:fs';
 import { CliError, type Command, intOption, logicalCores, parse, threadsOption } from '../args';
 import { addon, bytes, engineCall } from './engine-common';
 
 const help = `usage: tern bench -m FILE [-t 1,2] [-p 128] [-n 64] [-r 3] [--head q8_0|q6_k|f16] [--isa PATH] [--json]
 
-Loads the model once, then per thread count runs r repetitions of: a fresh context, a prompt of
-p tokens evaluated in one call (prefill), then n tokens generated one at a time after it
-(decode, greedy). Prints the median and the spread (min..max) of prefill and decode tokens per
+Loads the model once per prompt length, then per thread count runs r repetitions of: a fresh
+context, a prompt of p tokens evaluated in one call (prefill), then n tokens generated one at a
+time after it (decode, greedy). Each thread count runs at each prompt length. Prints, per prompt
+length and thread count, the median and the spread (min..max) of prefill and decode tokens per
 second, the time to first token, the kernel path, the head format, and resident memory (after
-load, its high-water mark, and at the end).
+the first load, its high-water mark, and at the end).
 
 options:
   -m, --model FILE    the model
   -t, --threads LIST  comma-separated thread counts, each at most the machine's logical cores;
                       0: all hardware threads (default 1,2, or 1 on a single core)
-  -p, --prompt N      prompt tokens (default 128; 0: decode only)
+  -p, --prompt LIST   comma-separated prompt lengths in tokens (default 128; 0: decode only);
+                      with several, the table gets a prompt column and the --json results
+                      and runs say their nPrompt (nPrompt itself is then the list)
   -n, --gen N         generated tokens (default 64; 0: prefill only)
   -r, --reps N        repetitions per thread count (default 3)
   --head TYPE         the LM head in memory: q8_0 (default), q6_k or f16
@@ -69,16 +72,42 @@ export function spread(values: number[]): Spread {
   return { median, min: v[0] ?? 0, max: v[n - 1] ?? 0 };
 }
 
+/** One row per prompt length and thread count, in the order the runs came. */
 export function summarize(report: BenchReport) {
-  const byThreads = new Map<number, BenchRun[]>();
-  for (const r of report.runs) byThreads.set(r.threads, [...(byThreads.get(r.threads) ?? []), r]);
-  return [...byThreads.entries()].map(([threads, runs]) => ({
-    threads,
+  const groups = new Map<string, BenchRun[]>();
+  for (const r of report.runs) {
+    const key = `${r.nPrompt}/${r.threads}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  return [...groups.values()].map((runs) => ({
+    nPrompt: runs[0]?.nPrompt ?? 0,
+    threads: runs[0]?.threads ?? 0,
     isa: runs[0]?.isa ?? '',
     prefillTokPerSec: runs[0]?.nPrompt ? spread(runs.map((r) => r.nPrompt / r.prefillSeconds)) : null,
     decodeTokPerSec: runs[0]?.nGen ? spread(runs.map((r) => r.nGen / r.decodeSeconds)) : null,
     timeToFirstTokenMs: runs[0]?.nPrompt ? spread(runs.map((r) => r.firstTokenSeconds * 1000)) : null,
   }));
+}
+
+/**
+ * The reports of one bench call per prompt length, as one: the runs in order, the first load's
+ * time and memory after it, the last call's memory at the end (peaks: the highest), the KV cache
+ * of the longest prompt.
+ */
+export function merge(reports: BenchReport[]): BenchReport {
+  const first = reports[0];
+  const last = reports.at(-1);
+  if (!first || !last) throw new CliError('nothing was benchmarked', 1);
+  return {
+    ...first,
+    kvCacheBytes: Math.max(...reports.map((r) => r.kvCacheBytes)),
+    memory: {
+      ...first.memory,
+      rssEnd: last.memory.rssEnd,
+      peakEnd: Math.max(...reports.map((r) => r.memory.peakEnd)),
+    },
+    runs: reports.flatMap((r) => r.runs),
+  };
 }
 
 function fmt(s: Spread | null, digits: number): string {
@@ -102,17 +131,22 @@ export const bench: Command = {
     });
     if (!values.model) throw new CliError('-m FILE is required (the model)');
     const threads = values.threads === undefined ? (logicalCores() > 1 ? [1, 2] : [1]) : values.threads.split(',').map((t) => threadsOption(t.trim(), flag('threads')));
-    const nPrompt = intOption(values.prompt, flag('prompt'), 128, 0, 65536);
+    const prompts = values.prompt === undefined ? [128] : values.prompt.split(',').map((p) => intOption(p.trim(), flag('prompt'), 128, 0, 65536));
     const nGen = intOption(values.gen, flag('gen'), 64, 0, 65536);
     const reps = intOption(values.reps, flag('reps'), 3, 1, 1000);
-    if (nPrompt + nGen === 0) throw new CliError(`${flag('prompt')} and ${flag('gen')} must not both be 0`);
+    if (nGen === 0 && prompts.includes(0)) throw new CliError(`${flag('prompt')} and ${flag('gen')} must not both be 0`);
     if (values.head && !['q8_0', 'q6_k', 'f16'].includes(values.head)) throw new CliError(`--head must be q8_0, q6_k or f16, got '${values.head}'`);
     const native = addon() as unknown as BenchAddon;
     if (typeof native.bench !== 'function') throw new CliError('this build of the engine has no bench entry; rebuild the addon', 1);
     const model = values.model;
-    const report = await engineCall(`cannot benchmark ${model}`, () =>
-      native.bench(model, { threads, nPrompt, nGen, reps, head: values.head, isa: values.isa }),
-    );
+    // The addon's bench takes one prompt length: one call (and load) per length, merged.
+    const reports: BenchReport[] = [];
+    for (const nPrompt of prompts) {
+      reports.push(await engineCall(`cannot benchmark ${model}`, () => native.bench(model, { threads, nPrompt, nGen, reps, head: values.head, isa: values.isa })));
+    }
+    const report = merge(reports);
+    const several = prompts.length > 1;
+    const nPrompt = several ? prompts : prompts[0];
     const rows = summarize(report);
     const fileBytes = report.fileBytes || statSync(model).size;
     if (values.json) {
@@ -138,11 +172,11 @@ export const bench: Command = {
       return 0;
     }
     console.log(`${model}: ${report.arch} ${report.weightType}, head ${report.headType} (${bytes(report.headBytes)}), file ${bytes(fileBytes)}`);
-    console.log(`load ${report.loadSeconds.toFixed(1)} s; prompt ${nPrompt}, generate ${nGen}, ${reps} repetitions; median (min..max)`);
-    console.log('threads  path    prefill tok/s             decode tok/s              time to first token ms');
+    console.log(`load ${report.loadSeconds.toFixed(1)} s; prompt ${prompts.join(',')}, generate ${nGen}, ${reps} repetitions; median (min..max)`);
+    console.log(`${several ? ' prompt  ' : ''}threads  path    prefill tok/s             decode tok/s              time to first token ms`);
     for (const r of rows)
       console.log(
-        `${String(r.threads).padStart(7)}  ${r.isa.padEnd(6)}  ${fmt(r.prefillTokPerSec, 1).padEnd(24)}  ${fmt(r.decodeTokPerSec, 2).padEnd(24)}  ${fmt(r.timeToFirstTokenMs, 0)}`,
+        `${several ? `${String(r.nPrompt).padStart(7)}  ` : ''}${String(r.threads).padStart(7)}  ${r.isa.padEnd(6)}  ${fmt(r.prefillTokPerSec, 1).padEnd(24)}  ${fmt(r.decodeTokPerSec, 2).padEnd(24)}  ${fmt(r.timeToFirstTokenMs, 0)}`,
       );
     const m = report.memory;
     console.log(

@@ -8,8 +8,11 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { EngineError } from '../engine-errors';
 import type { GenerateResult, ModelDescription, TokenEvent } from '../native';
-import { type HostRequest, type ResultValues, isResultValue, parseWorkerMessage } from './protocol';
+import { type HostRequest, type ResultValues, isResultValue, parseHostRequest, parseWorkerMessage } from './protocol';
 import {
+  type BenchmarkRun,
+  type BenchmarkSample,
+  type BenchmarkSweep,
   EngineCrashedError,
   type EngineHost,
   type EngineHostStatus,
@@ -102,6 +105,7 @@ interface Call {
   reject: (error: Error) => void;
   onProgress?: (progress: number) => void;
   onToken?: (event: TokenEvent) => void;
+  onSample?: (sample: BenchmarkSample, done: number, total: number) => void;
   /** Token ids streamed so far (generate). */
   streamed: number[];
 }
@@ -112,6 +116,18 @@ interface Job {
   reject: (error: Error) => void;
   detach: () => void;
   callId: number | null;
+}
+
+/** A benchmark waiting for its turn or running. */
+interface BenchJob {
+  sweep: BenchmarkSweep;
+  run: BenchmarkRun;
+  resolve: (samples: BenchmarkSample[]) => void;
+  reject: (error: Error) => void;
+  detach: () => void;
+  callId: number | null;
+  /** The model was unloaded or changed while it ran: it rejects with this when the worker answers. */
+  stopped: Error | null;
 }
 
 /** A load in flight: its settings, its epoch, and its call id once sent (to cancel it). */
@@ -131,8 +147,9 @@ function cancelled(message: string): EngineError {
   return new EngineError(message, 'CANCELLED');
 }
 
+/** What makes a loaded model: a change of any of it reloads (threads do not: the pool resizes). */
 function keyOf(request: LoadRequest): string {
-  return JSON.stringify([request.modelKey, request.path, request.nCtx, request.threads ?? 0]);
+  return JSON.stringify([request.modelKey, request.path, request.nCtx, request.nBatch ?? null, request.head ?? 'q8_0']);
 }
 
 function sameStatus(a: EngineHostStatus, b: EngineHostStatus): boolean {
@@ -159,6 +176,10 @@ class Host implements EngineHost {
   private calls = new Map<number, Call>();
   private queue: Job[] = [];
   private running: Job | null = null;
+  /** Benchmarks waiting: each runs alone, before the queued generations. */
+  private benchQueue: BenchJob[] = [];
+  private benchRunning: BenchJob | null = null;
+  /** The running generation or benchmark has ended. */
   private runningDone: Promise<void> = Promise.resolve();
   private finishRunning: () => void = () => undefined;
 
@@ -171,6 +192,8 @@ class Host implements EngineHost {
   /** Bumped by every load, unload, crash and close: older operations see they were superseded. */
   private epoch = 0;
   private modelOps: Promise<unknown> = Promise.resolve();
+  /** The threads of the last load request (0: every core): a generation without its own runs with these. */
+  private loadThreads = 0;
 
   // idle unload, status
   private idleMs = 0;
@@ -207,8 +230,16 @@ class Host implements EngineHost {
     if (this.closed) return Promise.reject(this.closedError());
     this.touch();
     const key = keyOf(request);
-    if (!this.loading && this.model && this.modelKey === key) return Promise.resolve(this.model);
-    if (this.loading?.key === key) return this.loading.promise;
+    const threads = request.threads ?? 0;
+    if (!this.loading && this.model && this.modelKey === key) {
+      this.loadThreads = threads;
+      return Promise.resolve(this.model);
+    }
+    if (this.loading?.key === key) {
+      this.loadThreads = threads;
+      return this.loading.promise;
+    }
+    this.loadThreads = threads;
 
     const epoch = this.supersede(cancelled('the model was changed before this request started'));
     this.setStatus({ state: 'loading', modelKey: request.modelKey, progress: 0, error: null });
@@ -235,6 +266,12 @@ class Host implements EngineHost {
     return this.call('detokenize', { t: 'detokenize', id: 0, ids });
   }
 
+  /** The engine's thread count now (not part of EngineHost: see engineThreads). */
+  async threadCount(): Promise<number> {
+    await this.modelReady();
+    return this.call('threads', { t: 'threads', id: 0 });
+  }
+
   generate(request: GenerateRequest): Promise<GenerateResult> {
     if (this.closed) return Promise.reject(this.closedError());
     if (request.signal?.aborted) return Promise.reject(cancelled('the generation was cancelled before it started'));
@@ -250,6 +287,43 @@ class Host implements EngineHost {
       }
       this.queue.push(job);
       this.setStatus({});
+      this.pump();
+    });
+  }
+
+  /**
+   * Waits for the running generation only: a benchmark goes ahead of the generations queued
+   * (before or after it), which run when it ends, UI ones first. Aborted while it waits, it
+   * resolves with no samples; an unload or another load during it rejects it (CANCELLED), a
+   * dead engine process with EngineCrashedError.
+   */
+  benchmark(sweep: BenchmarkSweep, run: BenchmarkRun = {}): Promise<BenchmarkSample[]> {
+    if (this.closed) return Promise.reject(this.closedError());
+    const checked = parseHostRequest({ ...sweep, t: 'benchmark', id: 0 });
+    if (!checked.ok || checked.message.t !== 'benchmark') {
+      return Promise.reject(new EngineError(checked.ok ? 'malformed benchmark' : checked.error.replace('request', 'sweep'), 'INVALID_ARGUMENT'));
+    }
+    const { threads, promptLengths, genTokens, repetitions } = checked.message;
+    if (!this.model && !this.loading) return Promise.reject(new EngineError('no model is loaded; load one before running a benchmark', 'DISPOSED'));
+    if (run.signal?.aborted) return Promise.resolve([]);
+    this.touch();
+    return new Promise<BenchmarkSample[]>((resolve, reject) => {
+      const job: BenchJob = {
+        sweep: { threads, promptLengths, genTokens, repetitions },
+        run,
+        resolve,
+        reject,
+        detach: () => undefined,
+        callId: null,
+        stopped: null,
+      };
+      const signal = run.signal;
+      if (signal) {
+        const abort = (): void => this.abortBenchmark(job);
+        signal.addEventListener('abort', abort, { once: true });
+        job.detach = () => signal.removeEventListener('abort', abort);
+      }
+      this.benchQueue.push(job);
       this.pump();
     });
   }
@@ -306,7 +380,13 @@ class Host implements EngineHost {
     this.model = null;
     this.modelKey = null;
     for (const job of this.queue.splice(0)) this.settle(job, reason);
+    for (const job of this.benchQueue.splice(0)) this.settleBenchmark(job, reason);
     if (this.running?.callId != null) this.sendRaw({ t: 'cancel', id: this.running.callId });
+    const bench = this.benchRunning;
+    if (bench) {
+      bench.stopped = cancelled('the model was unloaded or changed during the benchmark');
+      if (bench.callId !== null) this.sendRaw({ t: 'cancel', id: bench.callId });
+    }
     this.setStatus({});
     return ++this.epoch;
   }
@@ -319,7 +399,15 @@ class Host implements EngineHost {
       if (!current()) throw cancelled('loading was cancelled');
       const info = await this.call(
         'load',
-        { t: 'load', id: 0, path: request.path, nCtx: request.nCtx, threads: request.threads ?? 0 },
+        {
+          t: 'load',
+          id: 0,
+          path: request.path,
+          nCtx: request.nCtx,
+          threads: request.threads ?? 0,
+          ...(request.nBatch === undefined ? {} : { nBatch: request.nBatch }),
+          ...(request.head === undefined ? {} : { head: request.head }),
+        },
         {
           onProgress: (progress) => {
             if (current()) this.setStatus({ progress });
@@ -342,13 +430,14 @@ class Host implements EngineHost {
       if (current()) {
         this.loading = null;
         for (const job of this.queue.splice(0)) this.settle(job, failure);
+        for (const job of this.benchQueue.splice(0)) this.settleBenchmark(job, failure);
         this.setStatus({ state: 'error', progress: null, error: `could not load the model: ${failure.message}` });
       }
       throw failure;
     }
   }
 
-  /** Waits for the running generation (already cancelled) and frees the model in the worker. */
+  /** Waits for the running generation or benchmark (already cancelled) and frees the model in the worker. */
   private async release(): Promise<void> {
     await this.runningDone;
     if (!this.resident) return;
@@ -372,7 +461,12 @@ class Host implements EngineHost {
   // ---- the generation queue ----
 
   private pump(): void {
-    if (this.running || !this.model || this.loading || this.closed) return;
+    if (this.running || this.benchRunning || !this.model || this.loading || this.closed) return;
+    const bench = this.benchQueue.shift();
+    if (bench) {
+      this.startBenchmark(bench);
+      return;
+    }
     const index = Math.max(0, this.queue.findIndex((job) => job.request.source === 'ui'));
     const job = this.queue.splice(index, 1)[0];
     if (!job) return;
@@ -380,7 +474,8 @@ class Host implements EngineHost {
     this.runningDone = new Promise<void>((resolve) => (this.finishRunning = resolve));
     this.setStatus({});
     const { ids, options, onToken } = job.request;
-    this.call('generate', { t: 'generate', id: 0, ids, options }, onToken ? { onToken } : {}, (id) => (job.callId = id)).then(
+    const threads = job.request.threads ?? this.loadThreads;
+    this.call('generate', { t: 'generate', id: 0, ids, options, threads }, onToken ? { onToken } : {}, (id) => (job.callId = id)).then(
       (result) => this.settle(job, null, result),
       (error: Error) => this.settle(job, error),
     );
@@ -410,6 +505,52 @@ class Host implements EngineHost {
     else job.resolve(result as GenerateResult);
   }
 
+  // ---- benchmarks ----
+
+  private startBenchmark(job: BenchJob): void {
+    this.benchRunning = job;
+    this.runningDone = new Promise<void>((resolve) => (this.finishRunning = resolve));
+    const onSample = job.run.onSample;
+    this.call(
+      'benchmark',
+      { t: 'benchmark', id: 0, ...job.sweep },
+      {
+        onSample: (sample, done, total) => {
+          try {
+            onSample?.(sample, done, total);
+          } catch (error) {
+            this.log(`engine: a benchmark listener failed: ${String(error)}`);
+          }
+        },
+      },
+      (id) => (job.callId = id),
+    ).then(
+      (samples) => this.settleBenchmark(job, null, samples),
+      (error: Error) => this.settleBenchmark(job, error),
+    );
+  }
+
+  /** A waiting benchmark resolves with no samples; a running one stops after its sample in progress. */
+  private abortBenchmark(job: BenchJob): void {
+    if (this.benchQueue.includes(job)) this.settleBenchmark(job, null, []);
+    else if (this.benchRunning === job && job.callId !== null) this.sendRaw({ t: 'cancel', id: job.callId });
+  }
+
+  private settleBenchmark(job: BenchJob, error: Error | null, samples: BenchmarkSample[] = []): void {
+    job.detach();
+    const index = this.benchQueue.indexOf(job);
+    if (index >= 0) this.benchQueue.splice(index, 1);
+    if (this.benchRunning === job) {
+      this.benchRunning = null;
+      this.finishRunning();
+      this.pump();
+      this.touch();
+    }
+    const failure = error ?? job.stopped;
+    if (failure) job.reject(failure);
+    else job.resolve(samples);
+  }
+
   // ---- idle unload ----
 
   private touch(): void {
@@ -423,7 +564,7 @@ class Host implements EngineHost {
   private idle(): void {
     this.idleTimer = null;
     // A generation that ends, or a load that finishes, sets the timer again.
-    if (!this.model || this.loading || this.running || this.queue.length > 0) return;
+    if (!this.model || this.loading || this.running || this.queue.length > 0 || this.benchRunning || this.benchQueue.length > 0) return;
     this.log('engine: unloading the model after the idle timeout');
     this.unload().catch((error: unknown) => this.log(`engine: idle unload failed: ${String(error)}`));
   }
@@ -433,7 +574,7 @@ class Host implements EngineHost {
   private call<K extends keyof ResultValues>(
     kind: K,
     request: HostRequest,
-    hooks: { onProgress?: (progress: number) => void; onToken?: (event: TokenEvent) => void } = {},
+    hooks: Pick<Call, 'onProgress' | 'onToken' | 'onSample'> = {},
     sent?: (id: number) => void,
   ): Promise<ResultValues[K]> {
     if (this.closed) return Promise.reject(this.closedError());
@@ -484,6 +625,9 @@ class Host implements EngineHost {
         }
         return;
       }
+      case 'sample':
+        this.calls.get(message.id)?.onSample?.(message.sample, message.done, message.total);
+        return;
       case 'result': {
         const call = this.calls.get(message.id);
         if (!call) return;
@@ -556,6 +700,7 @@ class Host implements EngineHost {
   /** Rejects the queue and every call in flight (the running generation's with the ids it streamed). */
   private failEverything(makeError: (streamed: number[]) => Error): void {
     for (const job of this.queue.splice(0)) this.settle(job, makeError([]));
+    for (const job of this.benchQueue.splice(0)) this.settleBenchmark(job, makeError([]));
     const calls = [...this.calls.values()];
     this.calls.clear();
     for (const call of calls) call.reject(makeError(call.streamed));
@@ -595,4 +740,13 @@ class Host implements EngineHost {
 
 export function createEngineHost(options: EngineHostOptions): EngineHost {
   return new Host(options.launch, options);
+}
+
+/**
+ * The loaded model's thread count in the engine now (the pool size, 0 resolved to the cores):
+ * for diagnostics and tests, outside the EngineHost interface the services use.
+ */
+export function engineThreads(host: EngineHost): Promise<number> {
+  if (!(host instanceof Host)) return Promise.reject(new Error('not an engine host made by createEngineHost'));
+  return host.threadCount();
 }

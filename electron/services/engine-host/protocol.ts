@@ -4,18 +4,28 @@
  * message is reported, never thrown. Plain types only (no Node imports), so both sides share it.
  */
 import type { GenerateOptions, GenerateResult, ModelDescription, TokenEvent, TokenizerInfo } from '../native';
+import type { BenchmarkSample } from './types';
 
 // ---- host -> worker ----
 
 export type HostRequest =
   /** header: the file may be only the start of a model (NativeAddon.inspect's InspectOptions). */
   | { t: 'inspect'; id: number; path: string; nCtx?: number; header?: boolean }
-  | { t: 'load'; id: number; path: string; nCtx: number; threads: number }
+  /** nBatch, head: as the addon's ModelLoadOptions (absent: the engine's defaults). */
+  | { t: 'load'; id: number; path: string; nCtx: number; threads: number; nBatch?: number; head?: string }
   | { t: 'unload'; id: number }
   | { t: 'tokenize'; id: number; text: string; special: boolean; addBos: boolean }
   | { t: 'detokenize'; id: number; ids: number[] }
-  | { t: 'generate'; id: number; ids: number[]; options: GenerateOptions }
-  /** Stops the running generate or load whose request id is `id` (no result is sent for it). */
+  /** threads: the pool size for this request (0: every core); absent: as loaded. */
+  | { t: 'generate'; id: number; ids: number[]; options: GenerateOptions; threads?: number }
+  /** A thread sweep on the loaded model (BenchmarkSweep); a 'sample' message follows each run. */
+  | { t: 'benchmark'; id: number; threads: number[]; promptLengths: number[]; genTokens: number; repetitions: number }
+  /** The loaded model's thread count now (the engine's pool size, 0 resolved to the cores). */
+  | { t: 'threads'; id: number }
+  /**
+   * Stops the running generate or load whose request id is `id` (no result is sent for it), or
+   * a benchmark after its sample in progress (its result then carries the samples so far).
+   */
   | { t: 'cancel'; id: number };
 
 export type HostRequestType = HostRequest['t'];
@@ -36,6 +46,8 @@ export interface ResultValues {
   tokenize: number[];
   detokenize: string;
   generate: GenerateResult;
+  benchmark: BenchmarkSample[];
+  threads: number;
 }
 
 // ---- worker -> host ----
@@ -54,6 +66,8 @@ export type WorkerMessage =
   | { t: 'result'; id: number; ok: false; error: WireError }
   | { t: 'progress'; id: number; progress: number }
   | { t: 'token'; id: number; event: TokenEvent }
+  /** A benchmark's run finished: the sample, and how many of how many are done. */
+  | { t: 'sample'; id: number; sample: BenchmarkSample; done: number; total: number }
   /** Something went wrong outside any request (a malformed message arrived, for one). */
   | { t: 'warning'; message: string };
 
@@ -89,6 +103,9 @@ export function isTokenEvent(value: unknown): value is TokenEvent {
     isFiniteNumber(value.elapsedMs)
   );
 }
+
+/** The LM head formats Model.load accepts (LoadRequest.head). */
+export const HEAD_TYPES: readonly string[] = ['q8_0', 'q6_k', 'f16'];
 
 const NUMBER_OPTIONS = [
   'maxTokens',
@@ -157,7 +174,20 @@ export function parseHostRequest(value: unknown): Parsed<HostRequest> {
       if (typeof value.path !== 'string' || value.path === '') return bad('path must be a non-empty string');
       if (!isInt(value.nCtx, 0)) return bad('nCtx must be a whole number >= 0');
       if (!isInt(value.threads, 0)) return bad('threads must be a whole number >= 0');
-      return { ok: true, message: { t: 'load', id, path: value.path, nCtx: value.nCtx, threads: value.threads } };
+      if (value.nBatch !== undefined && !isInt(value.nBatch, 1)) return bad('nBatch must be a whole number >= 1');
+      if (value.head !== undefined && !HEAD_TYPES.includes(value.head as string)) return bad(`head must be one of ${HEAD_TYPES.join(', ')}`);
+      return {
+        ok: true,
+        message: {
+          t: 'load',
+          id,
+          path: value.path,
+          nCtx: value.nCtx,
+          threads: value.threads,
+          ...(value.nBatch === undefined ? {} : { nBatch: value.nBatch }),
+          ...(value.head === undefined ? {} : { head: value.head as string }),
+        },
+      };
     case 'unload':
       return { ok: true, message: { t: 'unload', id } };
     case 'cancel':
@@ -173,8 +203,29 @@ export function parseHostRequest(value: unknown): Parsed<HostRequest> {
       if (!isIdArray(value.ids)) return bad('ids must be a list of whole numbers');
       const options = parseGenerateOptions(value.options);
       if (typeof options === 'string') return bad(options);
-      return { ok: true, message: { t: 'generate', id, ids: value.ids, options } };
+      if (value.threads !== undefined && !isInt(value.threads, 0)) return bad('threads must be a whole number >= 0');
+      return { ok: true, message: { t: 'generate', id, ids: value.ids, options, ...(value.threads === undefined ? {} : { threads: value.threads }) } };
     }
+    case 'benchmark': {
+      const intList = (v: unknown, min: number): v is number[] => Array.isArray(v) && v.length > 0 && v.length <= 1024 && v.every((n) => isInt(n, min));
+      if (!intList(value.threads, 0)) return bad('threads must be a non-empty list of whole numbers >= 0');
+      if (!intList(value.promptLengths, 1)) return bad('promptLengths must be a non-empty list of whole numbers >= 1');
+      if (!isInt(value.genTokens, 1)) return bad('genTokens must be a whole number >= 1');
+      if (!isInt(value.repetitions, 1)) return bad('repetitions must be a whole number >= 1');
+      return {
+        ok: true,
+        message: {
+          t: 'benchmark',
+          id,
+          threads: [...value.threads],
+          promptLengths: [...value.promptLengths],
+          genTokens: value.genTokens,
+          repetitions: value.repetitions,
+        },
+      };
+    }
+    case 'threads':
+      return { ok: true, message: { t: 'threads', id } };
     default:
       return bad('unknown request type');
   }
@@ -210,6 +261,11 @@ export function parseWorkerMessage(value: unknown): Parsed<WorkerMessage> {
       if (!isInt(value.id, 0)) return bad('no valid id');
       if (!isTokenEvent(value.event)) return bad('event is not a token event');
       return { ok: true, message: { t: 'token', id: value.id, event: value.event } };
+    case 'sample':
+      if (!isInt(value.id, 0)) return bad('no valid id');
+      if (!isBenchmarkSample(value.sample)) return bad('sample is not a benchmark sample');
+      if (!isInt(value.done, 1) || !isInt(value.total, 1) || value.done > value.total) return bad('done and total must be whole numbers, done <= total');
+      return { ok: true, message: { t: 'sample', id: value.id, sample: value.sample, done: value.done, total: value.total } };
     default:
       return bad('unknown message type');
   }
@@ -240,6 +296,18 @@ function isGenerateResult(value: unknown): value is GenerateResult {
   return isObject(value) && typeof value.stopReason === 'string' && isIdArray(value.ids) && typeof value.text === 'string' && isInt(value.generatedTokens, 0);
 }
 
+export function isBenchmarkSample(value: unknown): value is BenchmarkSample {
+  return (
+    isObject(value) &&
+    isInt(value.threads, 0) &&
+    isInt(value.repetition, 1) &&
+    isInt(value.promptTokens, 0) &&
+    isFiniteNumber(value.ttftMs) &&
+    isFiniteNumber(value.prefillTokensPerSecond) &&
+    isFiniteNumber(value.decodeTokensPerSecond)
+  );
+}
+
 const RESULT_CHECKS: { [K in keyof ResultValues]: (value: unknown) => boolean } = {
   inspect: isDescription,
   load: isLoadedInfo,
@@ -247,6 +315,8 @@ const RESULT_CHECKS: { [K in keyof ResultValues]: (value: unknown) => boolean } 
   tokenize: isIdArray,
   detokenize: (v) => typeof v === 'string',
   generate: isGenerateResult,
+  benchmark: (v) => Array.isArray(v) && v.every(isBenchmarkSample),
+  threads: (v) => isInt(v, 0),
 };
 
 /** Whether a result value has the shape the request type promises. */

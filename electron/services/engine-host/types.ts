@@ -40,10 +40,44 @@ export interface LoadRequest {
   nCtx: number;
   /** 0 or absent: every core. */
   threads?: number;
+  /** Prompt tokens per step (the micro-batch); absent: the engine's default. A change reloads. */
+  nBatch?: number;
+  /** The LM head's precision in memory (q8_0, q6_k, f16); absent: q8_0. A change reloads. */
+  head?: string;
+}
+
+/** A thread sweep on the loaded model (tuning's benchmark). */
+export interface BenchmarkSweep {
+  threads: number[];
+  /** Prompt lengths in tokens; each repetition runs each (random ids, nothing reused from the cache). */
+  promptLengths: number[];
+  /** Tokens generated after each prompt (greedy, end-of-text ignored). */
+  genTokens: number;
+  repetitions: number;
+}
+
+/** One run: a prompt of promptTokens, then genTokens generated. */
+export interface BenchmarkSample {
+  threads: number;
+  /** 1-based. */
+  repetition: number;
+  promptTokens: number;
+  ttftMs: number;
+  prefillTokensPerSecond: number;
+  decodeTokensPerSecond: number;
+}
+
+export interface BenchmarkRun {
+  /** After each sample: it, and how many are done of how many. */
+  onSample?: (sample: BenchmarkSample, done: number, total: number) => void;
+  /** Stops after the sample in progress; the promise resolves with the samples so far. */
+  signal?: AbortSignal;
 }
 
 export interface GenerateRequest {
   source: RequestSource;
+  /** CPU threads for this request (the pool resizes; no reload); absent: as loaded. */
+  threads?: number;
   /** The whole sequence (the conversation so far); the engine reuses its cached prefix. */
   ids: number[];
   options: GenerateOptions;
@@ -83,6 +117,11 @@ export interface EngineHost {
   detokenize(ids: number[]): Promise<string>;
   /** Queued behind other generations, UI requests ahead of API ones. */
   generate(request: GenerateRequest): Promise<GenerateResult>;
+  /**
+   * Runs a thread sweep on the loaded model, alone: it waits for the generation running, and
+   * generations asked for meanwhile wait for it. Rejects when no model is loaded.
+   */
+  benchmark(sweep: BenchmarkSweep, run?: BenchmarkRun): Promise<BenchmarkSample[]>;
   /** Unload by itself after this long without a request; 0: never. */
   setIdleUnload(ms: number): void;
   /** Status changes (state, load progress, pending count). */

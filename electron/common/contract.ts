@@ -14,6 +14,7 @@ import { downloadCalls, downloadEvents } from './areas/downloads';
 import { historyCalls, historyEvents } from './areas/history';
 import { modelCalls, modelEvents } from './areas/models';
 import { settingsCalls, settingsEvents } from './areas/settings';
+import { tuningCalls, tuningEvents } from './areas/tuning';
 
 export * from './areas/app';
 export * from './areas/chat';
@@ -22,6 +23,7 @@ export * from './areas/downloads';
 export * from './areas/history';
 export * from './areas/models';
 export * from './areas/settings';
+export * from './areas/tuning';
 export { Id } from './schema';
 
 // ---- Calls and events, assembled from the areas -------------------------------------------
@@ -34,6 +36,7 @@ export const calls = {
   ...modelCalls,
   ...downloadCalls,
   ...settingsCalls,
+  ...tuningCalls,
 } as const;
 
 export type Calls = typeof calls;
@@ -52,6 +55,7 @@ export const events = {
   ...modelEvents,
   ...downloadEvents,
   ...settingsEvents,
+  ...tuningEvents,
 } as const;
 
 export type Events = typeof events;

@@ -5,7 +5,7 @@
 import { arch, availableParallelism, platform, totalmem } from 'node:os';
 import packageJson from '../../package.json';
 import { type AppInfo, type CpuInfo, type DownloadSource, type Fit, TernError } from '../common/contract';
-import { type ChatService, contextFor } from './chat/service';
+import type { ChatService } from './chat/service';
 import type { EventBus, Handlers } from './dispatcher';
 import type { EngineHost } from './engine-host/types';
 import { exportAll, exportConversation } from './history/export';
@@ -21,6 +21,7 @@ import { loadAddon } from './native';
 import { engineStatus } from './services';
 import type { SettingsService } from './settings';
 import type { Store } from './store';
+import type { TuningService } from './tuning/service';
 
 /** What only the desktop app can do for the Models view. */
 export interface DesktopActions {
@@ -39,6 +40,7 @@ export interface HandlerDeps {
   downloads: DownloadService;
   engine: EngineHost;
   chat: ChatService;
+  tuning: TuningService;
   /** This machine's memory, for the fit check; the real one unless a test says otherwise. */
   machine?: () => Machine;
   /** The file manager and the file dialog; absent in the headless host. */
@@ -51,7 +53,7 @@ export interface HandlerDeps {
 }
 
 export function createHandlers(deps: HandlerDeps): Handlers {
-  const { store, events, settings, library, downloads, engine, chat } = deps;
+  const { store, events, settings, library, downloads, engine, chat, tuning } = deps;
   const cpuInfo = deps.cpuInfo ?? nativeCpuInfo;
 
   const fitDeps: FitDeps = { library, downloads, engine, settings, machine: deps.machine };
@@ -169,9 +171,11 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     getEngineStatus: () => engineStatus(engine.status(), engine),
     loadModel: async ({ modelId, override }) => {
       const model = library.requireRunnable(modelId);
+      // A model with its own tuning profile loads with it (before the fit check, which reads the context).
+      tuning.useModel(model);
       if (!override) refuseTooLarge(await checkModelFit(fitDeps, modelId), 'load it');
       try {
-        await engine.load({ modelKey: model.id, path: model.path, nCtx: contextFor(model, settings.get()) });
+        await tuning.load(model);
       } catch (error) {
         throw new TernError('UNAVAILABLE', `${model.fileName} could not be loaded: ${error instanceof Error ? error.message : String(error)}`);
       }
@@ -223,6 +227,19 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     getSettings: () => settings.get(),
     updateSettings: (changes) => settings.update(changes),
     resetSettings: () => settings.reset(),
+
+    getTuning: () => tuning.state(),
+    updateTuning: (changes) => tuning.update(changes),
+    applyScenario: ({ scenario }) => tuning.applyScenario(scenario),
+    saveProfile: ({ name }) => tuning.saveProfile(name),
+    applyProfile: ({ id }) => tuning.applyProfile(id),
+    deleteProfile: ({ id }) => tuning.deleteProfile(id),
+    setModelProfile: ({ modelId, profileId }) => tuning.setModelProfile(modelId, profileId),
+    runBenchmark: (request) => tuning.runBenchmark(request),
+    cancelBenchmark: () => ({ cancelled: tuning.cancelBenchmark() }),
+    listBenchmarks: () => tuning.listBenchmarks(),
+    applyBestThreads: ({ id }) => tuning.applyBestThreads(id),
+    exportBenchmark: ({ id, format }) => tuning.exportBenchmark(id, format),
   };
 }
 
@@ -239,7 +256,7 @@ function refuseTooLarge(fit: Fit | null, action: string): void {
 
 let cachedCpu: CpuInfo | undefined;
 
-function nativeCpuInfo(): CpuInfo {
+export function nativeCpuInfo(): CpuInfo {
   if (cachedCpu) return cachedCpu;
   try {
     cachedCpu = loadAddon().cpuInfo();

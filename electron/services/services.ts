@@ -12,13 +12,14 @@ import { type EngineProcess, createEngineHost, defaultWorkerPath, forkLauncher }
 import type { EngineHost, EngineHostStatus } from './engine-host/types';
 import { type SavedToken, hubConfig } from './downloads/hub-config';
 import { DownloadService, type DownloadServiceOptions } from './downloads/service';
-import { type DesktopActions, createHandlers } from './handlers';
+import { type DesktopActions, createHandlers, nativeCpuInfo } from './handlers';
 import { acquireLock } from './lock';
 import { type Machine, checkModelFit } from './models/fit';
 import { ModelLibrary } from './models/library';
 import { loadAddon } from './native';
 import { SettingsService } from './settings';
 import { type Store, openStore } from './store';
+import { TuningService } from './tuning/service';
 
 export const DATABASE_FILE = 'tern.db';
 export const MODELS_FOLDER = 'models';
@@ -56,6 +57,7 @@ export interface Services {
   readonly downloads: DownloadService;
   readonly settings: SettingsService;
   readonly engine: EngineHost;
+  readonly tuning: TuningService;
   /** Whether a reply is being written. */
   replying(): boolean;
   /** Stops replies (kept as interrupted), the engine process, then closes the store. */
@@ -101,6 +103,20 @@ export function openServices(options: ServicesOptions): Services {
     adopt: (path, sha256, inspection) => library.adopt(path, sha256, inspection),
     log,
   });
+  const tuning = new TuningService({
+    store,
+    settings,
+    engine,
+    library,
+    events,
+    cpuInfo: nativeCpuInfo,
+    // The benchmark loads the default model when none is loaded: not one too large for this machine.
+    beforeLoad: async (model) => {
+      const fit = await checkModelFit({ library, downloads, engine, settings, machine: options.machine }, model.id);
+      if (fit.verdict === 'too-large') throw new Error(`${fit.label}. To measure it anyway, load it in Models first (Load anyway)`);
+    },
+    log,
+  });
   const chat = new ChatService({
     store,
     events,
@@ -112,6 +128,7 @@ export function openServices(options: ServicesOptions): Services {
       const fit = await checkModelFit({ library, downloads, engine, settings, machine: options.machine }, model.id);
       if (fit.verdict === 'too-large') throw new Error(`${fit.label}. To try anyway, use Load in Models and confirm`);
     },
+    tuning,
     log,
   });
 
@@ -136,6 +153,7 @@ export function openServices(options: ServicesOptions): Services {
     downloads,
     engine,
     chat,
+    tuning,
     savedToken: options.savedToken,
     desktop: options.desktop,
     machine: options.machine,
@@ -151,12 +169,14 @@ export function openServices(options: ServicesOptions): Services {
     downloads,
     settings,
     engine,
+    tuning,
     replying: () => chat.busy(),
     close() {
       closing ??= (async () => {
         try {
           await downloads.close();
           await chat.close();
+          await tuning.close();
           await engine.close();
         } finally {
           try {

@@ -9,6 +9,11 @@ import type { JsonObject } from './store';
 import type { SettingsRepository } from './store';
 
 const KEY = 'app';
+
+/** What tuning changes in the settings: its own fields, the context, and the reply length. */
+export type TuningSettingsChanges = Partial<Pick<AppSettings, 'threads' | 'promptBatch' | 'headType' | 'scenario' | 'contextTokens'>> & {
+  maxTokens?: number;
+};
 const DEFAULT_MODEL_KEY = 'defaultModelId';
 const MODELS_FOLDER_KEY = 'modelsFolder';
 const LINKED_MODELS_KEY = 'linkedModels';
@@ -30,6 +35,21 @@ export class SettingsService {
 
   update(changes: SettingsChanges): AppSettings {
     const next = AppSettingsSchema.parse(mergeSettings(this.get(), changes));
+    this.repository.set(KEY, next as unknown as JsonObject);
+    this.changed(next);
+    return next;
+  }
+
+  /**
+   * Changes the tuning settings (which updateSettings does not take: threads, the prompt
+   * micro-batch, the head, the scenario) and the context and reply length, in one change.
+   */
+  updateTuning(changes: TuningSettingsChanges): AppSettings {
+    const current = this.get();
+    const { maxTokens, ...rest } = changes;
+    const defined = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined));
+    const sampling = maxTokens === undefined ? current.sampling : { ...current.sampling, maxTokens };
+    const next = AppSettingsSchema.parse({ ...current, ...defined, sampling });
     this.repository.set(KEY, next as unknown as JsonObject);
     this.changed(next);
     return next;

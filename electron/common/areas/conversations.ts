@@ -39,6 +39,8 @@ export const MessageStats = z.object({
   decodeTokensPerSec: z.number().nullable(),
   energyJoules: z.number().nullable(),
   energySource: EnergySource.nullable(),
+  /** The CPU threads the reply was generated with; null when not recorded. */
+  threads: z.number().int().nullable(),
 });
 export type MessageStats = z.infer<typeof MessageStats>;
 

@@ -36,6 +36,14 @@ export const AppSettings = z
     parallelDownloads: z.number().int().min(1).max(8),
     /** The Hugging Face hub's base URL; null: HF_ENDPOINT, else https://huggingface.co. */
     hubEndpoint: z.string().url().max(2048).nullable(),
+    /** CPU threads for the engine; null: the best measured here, else the physical cores. */
+    threads: z.number().int().min(1).max(1024).nullable(),
+    /** Prompt tokens per step (the prompt micro-batch). */
+    promptBatch: z.number().int().min(1).max(4096),
+    /** The LM head's precision in memory. */
+    headType: z.enum(['q8_0', 'q6_k', 'f16']),
+    /** The scenario the tuning values came from, while unchanged since; null: custom. */
+    scenario: z.enum(['battery', 'balanced', 'performance', 'maximum']).nullable(),
   })
   .strict();
 export type AppSettings = z.infer<typeof AppSettings>;
@@ -47,6 +55,10 @@ export const DEFAULT_SETTINGS: AppSettings = {
   idleUnloadMinutes: 15,
   parallelDownloads: 2,
   hubEndpoint: null,
+  threads: null,
+  promptBatch: 64,
+  headType: 'q8_0',
+  scenario: null,
 };
 
 export const SettingsChanges = z

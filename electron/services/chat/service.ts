@@ -43,7 +43,22 @@ export interface ChatServiceDeps {
    * reply with its message, and the model stays unloaded.
    */
   beforeLoad?: (model: ModelFile, nCtx: number) => Promise<void>;
+  /**
+   * Tuning (TuningService): a model's own default profile before it loads, the load with the
+   * micro-batch and head in force, and the CPU threads of each request. Absent: the engine's defaults.
+   */
+  tuning?: ChatTuning;
   log?: (message: string) => void;
+}
+
+/** What chat needs of tuning. */
+export interface ChatTuning {
+  /** Applies the model's own default profile when it is not the one loaded. */
+  useModel(model: ModelFile): void;
+  /** Loads the model with the values in force. */
+  load(model: ModelFile): Promise<LoadedModel>;
+  /** The CPU threads for the next request. */
+  threads(): number;
 }
 
 /** What the last generation of a conversation computed (tests check the KV reuse with it). */
@@ -330,6 +345,12 @@ export class ChatService {
       sendDelta();
       writer.dispose();
     };
+    const { tuning } = this.deps;
+    try {
+      tuning?.useModel(model);
+    } catch (error) {
+      this.log(`chat: ${model.fileName}'s own tuning profile was not applied: ${error instanceof Error ? error.message : String(error)}`);
+    }
     const settings = this.effectiveSettings(reply.conversationId);
     let loaded: LoadedModel | null = null;
     try {
@@ -339,11 +360,13 @@ export class ChatService {
         await untilAborted(this.deps.beforeLoad(model, nCtx), reply.controller.signal);
       }
       // Stop while the model loads ends the reply at once; the load goes on for the next one.
-      loaded = await untilAborted(engine.load({ modelKey: model.id, path: model.path, nCtx }), reply.controller.signal);
+      loaded = await untilAborted(tuning ? tuning.load(model) : engine.load({ modelKey: model.id, path: model.path, nCtx }), reply.controller.signal);
       const fitted = await this.prompt(reply, loaded, settings, continuing);
       const maxTokens = Math.max(1, Math.min(settings.sampling.maxTokens, loaded.nCtx - fitted.ids.length));
+      const threads = tuning ? tuning.threads() : null;
       const result = await engine.generate({
         source: 'ui',
+        ...(threads !== null ? { threads } : {}),
         ids: fitted.ids,
         options: samplerOptions(settings.sampling, maxTokens),
         signal: reply.controller.signal,
@@ -371,6 +394,7 @@ export class ChatService {
           ttftMs: result.ttftMs,
           prefillTokensPerSec: result.prefillTokensPerSecond || null,
           decodeTokensPerSec: result.decodeTokensPerSecond || null,
+          threads,
         },
       });
     } catch (error) {

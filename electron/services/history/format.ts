@@ -36,6 +36,8 @@ export const FileStats = z
     decodeTokensPerSec: Measure,
     energyJoules: Measure,
     energySource: EnergySource.nullable(),
+    /** Files written before threads were recorded have none. */
+    threads: z.number().int().min(1).max(1024).nullable().optional(),
   })
   .strict();
 

@@ -183,7 +183,8 @@ function checkSame(conversationId: string, message: FileMessage, stored: { conve
   if (stored.content !== message.content) throw clash('with other content');
 }
 
-function imported(message: FileMessage): ImportedMessage {
+function imported(file: FileMessage): ImportedMessage {
+  const message = { ...file, stats: { ...file.stats, threads: file.stats.threads ?? null } };
   if (message.status !== 'streaming') return message;
   return { ...message, status: 'interrupted', note: message.note ?? NOTE_IMPORTED_STREAMING };
 }

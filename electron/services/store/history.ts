@@ -111,9 +111,9 @@ export class HistoryRepository {
     this.db
       .prepare(
         `INSERT INTO messages (id, conversation_id, parent_id, role, content, status, created_at, model_id,
-           prompt_tokens, generated_tokens, ttft_ms, prefill_tps, decode_tps, energy_joules, energy_source,
+           prompt_tokens, generated_tokens, ttft_ms, prefill_tps, decode_tps, energy_joules, energy_source, threads,
            model_name, note)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         message.id,
@@ -131,6 +131,7 @@ export class HistoryRepository {
         stats.decodeTokensPerSec,
         stats.energyJoules,
         stats.energySource,
+        stats.threads ?? null,
         message.modelName,
         message.note,
       );

@@ -6,6 +6,7 @@ export { MessageRepository, type MessageChanges, type NewMessage } from './messa
 export { SettingsRepository } from './settings';
 export { ModelFileRepository, type ModelFileRow } from './model-files';
 export { DownloadRepository, type DownloadChanges, type DownloadRow, type NewDownload } from './downloads';
+export { BenchmarkRepository, TuningProfileRepository, type BenchmarkMachine, type BenchmarkRecord } from './tuning';
 export { migrate, migrations, latestVersion, schemaVersion, type Migration, type MigrationResult } from './migrations';
 export { toFtsQuery } from './fts-query';
 export type { JsonObject, JsonValue } from './json';

@@ -61,9 +61,9 @@ export class MessageRepository {
       this.db
         .prepare(
           `INSERT INTO messages (id, conversation_id, parent_id, role, content, status, created_at, model_id,
-             prompt_tokens, generated_tokens, ttft_ms, prefill_tps, decode_tps, energy_joules, energy_source,
+             prompt_tokens, generated_tokens, ttft_ms, prefill_tps, decode_tps, energy_joules, energy_source, threads,
              model_name, note, request_id)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           id,
@@ -81,6 +81,7 @@ export class MessageRepository {
           stats.decodeTokensPerSec ?? null,
           stats.energyJoules ?? null,
           stats.energySource ?? null,
+          stats.threads ?? null,
           input.modelName ?? null,
           input.note ?? null,
           input.requestId ?? null,

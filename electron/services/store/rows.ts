@@ -38,6 +38,7 @@ export interface MessageRow {
   decode_tps: number | null;
   energy_joules: number | null;
   energy_source: MessageStats['energySource'];
+  threads: number | null;
   model_name: string | null;
   note: string | null;
 }
@@ -49,7 +50,7 @@ export const CONVERSATION_COLUMNS = `
 
 export const MESSAGE_COLUMNS = `
   id, conversation_id, parent_id, role, content, status, created_at, model_id,
-  prompt_tokens, generated_tokens, ttft_ms, prefill_tps, decode_tps, energy_joules, energy_source,
+  prompt_tokens, generated_tokens, ttft_ms, prefill_tps, decode_tps, energy_joules, energy_source, threads,
   model_name, note`;
 
 export function toConversation(row: ConversationRow): Conversation {
@@ -85,6 +86,7 @@ export function toMessage(row: MessageRow): Message {
       decodeTokensPerSec: row.decode_tps,
       energyJoules: row.energy_joules,
       energySource: row.energy_source,
+      threads: row.threads,
     },
   };
 }
@@ -98,4 +100,5 @@ export const STATS_COLUMNS: { readonly [K in keyof MessageStats]: string } = {
   decodeTokensPerSec: 'decode_tps',
   energyJoules: 'energy_joules',
   energySource: 'energy_source',
+  threads: 'threads',
 };

@@ -13,6 +13,7 @@ import { ModelFileRepository } from './model-files';
 import { type MigrationResult, migrate } from './migrations';
 import { searchMessages } from './search';
 import { SettingsRepository } from './settings';
+import { BenchmarkRepository, TuningProfileRepository } from './tuning';
 
 export interface StoreOptions {
   log?: (message: string) => void;
@@ -32,6 +33,10 @@ export interface Store {
   readonly settings: SettingsRepository;
   readonly modelFiles: ModelFileRepository;
   readonly downloads: DownloadRepository;
+  /** Saved tuning profiles and each model's default profile. */
+  readonly tuningProfiles: TuningProfileRepository;
+  /** The benchmarks run here. */
+  readonly benchmarks: BenchmarkRepository;
   /** The schema versions before and after opening. */
   readonly migration: MigrationResult;
   /** How many replies were found 'streaming' at open and marked 'interrupted'. */
@@ -62,6 +67,8 @@ export function openStore(path: string, options: StoreOptions = {}): Store {
       settings: new SettingsRepository(db),
       modelFiles: new ModelFileRepository(db, now),
       downloads: new DownloadRepository(db, now),
+      tuningProfiles: new TuningProfileRepository(db, now),
+      benchmarks: new BenchmarkRepository(db, now),
       migration,
       interruptedAtOpen,
       search: (query, limit) => searchMessages(db, query, limit),

@@ -39,6 +39,7 @@ describe('store: messages and branches', () => {
       decodeTokensPerSec: null,
       energyJoules: null,
       energySource: null,
+      threads: null,
     });
     const conversation = temp.store.conversations.require(c.id);
     expect(conversation.activeLeafId).toBe(m3.id);
@@ -112,7 +113,7 @@ describe('store: messages and branches', () => {
     const done = messages.update(r.id, {
       content: 'one, two, three',
       status: 'complete',
-      stats: { generatedTokens: 7, prefillTokensPerSec: 140.2, decodeTokensPerSec: 31.7, energyJoules: 1.25, energySource: 'modelled' },
+      stats: { generatedTokens: 7, prefillTokensPerSec: 140.2, decodeTokensPerSec: 31.7, energyJoules: 1.25, energySource: 'modelled', threads: 4 },
     });
     expect(done).toMatchObject({ content: 'one, two, three', status: 'complete', modelId: 'bitnet-2b4t' });
     expect(done.stats).toEqual({
@@ -123,6 +124,7 @@ describe('store: messages and branches', () => {
       decodeTokensPerSec: 31.7,
       energyJoules: 1.25,
       energySource: 'modelled',
+      threads: 4,
     });
     expect(messages.get(r.id)).toEqual(done);
   });

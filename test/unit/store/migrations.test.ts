@@ -89,6 +89,41 @@ const cases: MigrationCase[] = [
       ).toThrow(/CHECK/);
     },
   },
+  {
+    version: 4,
+    seed(db) {
+      db.prepare(
+        `INSERT INTO downloads (id, kind, repo, revision, repo_file, file_name, state, created_at, updated_at)
+         VALUES ('d4', 'hub', 'o/r', 'main', 'm.gguf', 'm.gguf', 'done', 1, 1)`,
+      ).run();
+      db.prepare("INSERT INTO settings (key, value) VALUES ('app', '{\"contextTokens\":2048}')").run();
+      db.prepare("INSERT INTO conversations (id, title, created_at, updated_at) VALUES ('c4', 't', 1, 1)").run();
+      db.prepare(
+        "INSERT INTO messages (id, conversation_id, parent_id, role, content, status, created_at) VALUES ('a4', 'c4', NULL, 'assistant', 'old reply', 'complete', 1)",
+      ).run();
+    },
+    verify(db) {
+      expect(db.prepare("SELECT state FROM downloads WHERE id = 'd4'").get()).toEqual({ state: 'done' });
+      expect(db.prepare("SELECT value FROM settings WHERE key = 'app'").get()).toEqual({ value: '{"contextTokens":2048}' });
+      const values = JSON.stringify({ threads: 4, contextTokens: 4096, promptBatch: 64, headType: 'q8_0', maxTokens: 512 });
+      db.prepare("INSERT INTO tuning_profiles (id, name, tuning_values, created_at) VALUES ('p1', 'Quiet', ?, 1)").run(values);
+      // Names are unique whatever their case; values are JSON.
+      expect(() => db.prepare("INSERT INTO tuning_profiles (id, name, tuning_values, created_at) VALUES ('p2', 'QUIET', ?, 1)").run(values)).toThrow(/UNIQUE/);
+      expect(() => db.prepare("INSERT INTO tuning_profiles (id, name, tuning_values, created_at) VALUES ('p3', 'Other', 'nope', 1)").run()).toThrow(/CHECK/);
+      // A model's default profile goes with the profile.
+      db.prepare("INSERT INTO model_profiles (model_id, profile_id) VALUES ('m1', 'p1')").run();
+      expect(() => db.prepare("INSERT INTO model_profiles (model_id, profile_id) VALUES ('m2', 'missing')").run()).toThrow(/FOREIGN KEY/);
+      db.prepare("DELETE FROM tuning_profiles WHERE id = 'p1'").run();
+      expect(db.prepare('SELECT count(*) AS n FROM model_profiles').get()).toEqual({ n: 0 });
+      db.prepare("INSERT INTO benchmarks (id, created_at, state, model_id, best_threads, data) VALUES ('b1', 1, 'done', 'm1', 4, '{}')").run();
+      expect(() => db.prepare("INSERT INTO benchmarks (id, created_at, state, model_id, data) VALUES ('b2', 1, 'lost', 'm1', '{}')").run()).toThrow(/CHECK/);
+      expect(() => db.prepare("INSERT INTO benchmarks (id, created_at, state, model_id, data) VALUES ('b3', 1, 'done', 'm1', 'x')").run()).toThrow(/CHECK/);
+      // Old replies have no thread count; new ones a positive one.
+      expect(db.prepare("SELECT content, threads FROM messages WHERE id = 'a4'").get()).toEqual({ content: 'old reply', threads: null });
+      db.prepare("UPDATE messages SET threads = 4 WHERE id = 'a4'").run();
+      expect(() => db.prepare("UPDATE messages SET threads = 0 WHERE id = 'a4'").run()).toThrow(/CHECK/);
+    },
+  },
 ];
 
 const dirs: string[] = [];

@@ -4,6 +4,7 @@ import { ConnectionBanner } from '../features/connection';
 import { ConversationSidebar } from '../features/conversations';
 import { ModelsPanel } from '../features/models';
 import { SettingsPanel } from '../features/settings';
+import { TuningPanel } from '../features/tuning';
 import { showView, useView, type View } from '../state';
 import { Layout } from './Layout';
 import { SidebarFooter } from './SidebarFooter';
@@ -13,6 +14,8 @@ function MainView({ view }: { view: View }) {
   switch (view) {
     case 'models':
       return <ModelsPanel onClose={close} />;
+    case 'tuning':
+      return <TuningPanel onClose={close} />;
     case 'about':
       return <AboutPanel onClose={close} />;
     case 'settings':

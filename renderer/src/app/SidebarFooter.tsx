@@ -20,6 +20,7 @@ export function SidebarFooter() {
   return (
     <div className="sidebar-footer">
       <NavButton view="models" icon="box" label="Models" />
+      <NavButton view="tuning" icon="gauge" label="Tuning" />
       <NavButton view="settings" icon="sliders" label="Settings" />
       <NavButton view="about" icon="info" label="About" />
     </div>

@@ -21,6 +21,7 @@ const paths = {
   box: 'M12 3l8 4.5v9L12 21l-8-4.5v-9L12 3zM4 7.5l8 4.5 8-4.5M12 12v9',
   pause: 'M9 5v14M15 5v14',
   folder: 'M3 6h6l2 2h10v11H3z',
+  gauge: 'M4 18a8 8 0 1 1 16 0M12 18l4-6M7 13.5l1 .6M12 10v1.2M17 13.5l-1 .6',
 } as const;
 
 export type IconName = keyof typeof paths;

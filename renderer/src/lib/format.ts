@@ -32,11 +32,12 @@ export function modelOptionLabel(model: ModelFile): string {
 
 /** "42 tokens · 180 ms to first token · 31.2 tok/s · bitnet-2b.gguf"; what is not known is left out. */
 export function formatReplyStats(message: Message): string {
-  const { generatedTokens, ttftMs, decodeTokensPerSec } = message.stats;
+  const { generatedTokens, ttftMs, decodeTokensPerSec, threads } = message.stats;
   const parts: string[] = [];
   if (generatedTokens !== null) parts.push(plural(generatedTokens, 'token', 'tokens'));
   if (ttftMs !== null) parts.push(`${formatDuration(ttftMs)} to first token`);
   if (decodeTokensPerSec !== null) parts.push(`${decodeTokensPerSec.toFixed(1)} tok/s`);
+  if (threads !== null && threads !== undefined) parts.push(plural(threads, 'thread', 'threads'));
   if (message.modelName) parts.push(message.modelName);
   return parts.join(' · ');
 }

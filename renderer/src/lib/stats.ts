@@ -9,4 +9,5 @@ export const NO_STATS: MessageStats = {
   decodeTokensPerSec: null,
   energyJoules: null,
   energySource: null,
+  threads: null,
 };

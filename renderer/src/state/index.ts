@@ -85,6 +85,26 @@ export {
 } from './actions/catalog';
 export { loadHubInfo, saveHubToken, type HubTokenOutcome } from './actions/hub';
 export { loadSettings, saveSettings, resetSettings, type SettingsOutcome } from './actions/settings';
+export {
+  loadTuning,
+  loadBenchmarks,
+  followTuning,
+  updateTuning,
+  applyScenario,
+  saveTuningProfile,
+  applyTuningProfile,
+  deleteTuningProfile,
+  setModelProfile,
+  dismissTuningError,
+  runBenchmark,
+  cancelBenchmark,
+  applyBestThreads,
+  exportBenchmark,
+  showBenchmark,
+  dismissBenchmarkError,
+  type TuningOutcome,
+  type BenchmarkExportOutcome,
+} from './actions/tuning';
 export { MAX_ATTEMPTS, RETRY_DELAY_MS } from './actions/retry';
 export {
   showVersion,

@@ -207,3 +207,23 @@ export function useCatalogState() {
 /** A fit check's state by key (modelFitKey / downloadFitKey); null: not asked yet. */
 export const useFit = (key: string): FitState | null => useTernStore((s) => s.fits[key] ?? null);
 export const useDefaultModelId = () => useTernStore((s) => s.modelList?.defaultModelId ?? null);
+
+export function useTuningState() {
+  return useTernStore(
+    useShallow((s) => ({ tuning: s.tuning, status: s.tuningStatus, error: s.tuningError, actionError: s.tuningActionError })),
+  );
+}
+
+/** The benchmark runs (newest first), the run under way and what failed last. */
+export function useBenchmarkState() {
+  return useTernStore(
+    useShallow((s) => ({
+      benchmarks: s.benchmarks,
+      listError: s.benchmarksError,
+      starting: s.benchmarkStarting,
+      progress: s.benchmarkProgress,
+      error: s.benchmarkError,
+      shownId: s.shownBenchmarkId,
+    })),
+  );
+}

@@ -10,6 +10,7 @@ import { initialLayoutSlice, type LayoutSlice } from './slices/layout';
 import { initialModelsSlice, type ModelsSlice } from './slices/models';
 import { initialSearchSlice, type SearchSlice } from './slices/search';
 import { initialSettingsSlice, type SettingsSlice } from './slices/settings';
+import { initialTuningSlice, type TuningSlice } from './slices/tuning';
 
 /**
  * The renderer's one store: plain state in slices. Actions live at module level in ./actions
@@ -22,6 +23,7 @@ export type TernState = ConversationsSlice &
   DownloadsSlice &
   CatalogSlice &
   SettingsSlice &
+  TuningSlice &
   HubSlice &
   AboutSlice &
   ConnectionSlice &
@@ -36,6 +38,7 @@ function initialState(): TernState {
     ...initialDownloadsSlice(),
     ...initialCatalogSlice(),
     ...initialSettingsSlice(),
+    ...initialTuningSlice(),
     ...initialHubSlice(),
     ...initialAboutSlice(),
     ...initialConnectionSlice(),

@@ -4,6 +4,7 @@ import { ChatPage } from './chat';
 import { ModelsPage } from './models';
 import { SettingsPage } from './settings';
 import { SidebarPage } from './sidebar';
+import { TuningPage } from './tuning';
 
 /** The whole window: one page object per area, and the connection banner. */
 export class TernApp {
@@ -12,6 +13,7 @@ export class TernApp {
   readonly about: AboutPage;
   readonly settings: SettingsPage;
   readonly models: ModelsPage;
+  readonly tuning: TuningPage;
 
   constructor(readonly page: Page) {
     this.sidebar = new SidebarPage(page);
@@ -19,6 +21,7 @@ export class TernApp {
     this.about = new AboutPage(page);
     this.settings = new SettingsPage(page);
     this.models = new ModelsPage(page);
+    this.tuning = new TuningPage(page);
   }
 
   /** Opens the URL the host printed and waits until the conversation list has loaded. */

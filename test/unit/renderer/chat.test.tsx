@@ -155,6 +155,7 @@ describe('conversation area', () => {
         decodeTokensPerSec: 31.24,
         energyJoules: null,
         energySource: null,
+        threads: 4,
       },
     });
     await openChat(conversation);
@@ -166,7 +167,7 @@ describe('conversation area', () => {
     expect(reply?.getAttribute('data-role')).toBe('assistant');
     expect(reply?.getAttribute('data-status')).toBe('complete');
     expect(reply?.querySelector('.message-stats')?.textContent).toBe(
-      '42 tokens · 180 ms to first token · 31.2 tok/s · bitnet-2b.gguf',
+      '42 tokens · 180 ms to first token · 31.2 tok/s · 4 threads · bitnet-2b.gguf',
     );
   });
 

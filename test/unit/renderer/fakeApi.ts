@@ -5,12 +5,17 @@
  * test streams step by step (sendMessage, regenerateReply and editMessage start a reply; delta()
  * and finish() move it on), downloads that only change state when called (no bytes move), the hub's
  * endpoint and token as the host would report them, moving the models folder, the catalog, fit
- * checks (set per source or model; 'fits' otherwise), importing, deleting and the default model. Events are
+ * checks (set per source or model; 'fits' otherwise), importing, deleting and the default model, the tuning
+ * state (scenarios, profiles, a model's own profile) and benchmarks a test runs step by step (runBenchmark
+ * answers when the test calls finishBenchmark(); benchmarkStep() emits progress). Events are
  * emitted like the host does, and any call can be made to fail.
  */
 import type {
   AppInfo,
   AppSettings,
+  Benchmark,
+  BenchmarkRequest,
+  BenchmarkRow,
   BranchMessage,
   CallName,
   CatalogEntry,
@@ -32,8 +37,11 @@ import type {
   ModelList,
   RepoFile,
   SearchHit,
+  Scenario,
   SendResult,
   TernApi,
+  TuningState,
+  TuningValues,
   Unsubscribe,
 } from '../../../electron/common/contract';
 import { DEFAULT_SETTINGS, TernError } from '../../../electron/common/contract';
@@ -113,6 +121,98 @@ export function makeFit(verdict: Fit['verdict'] = 'fits', fields: Partial<Fit> =
   };
 }
 
+
+const MiB = 1024 ** 2;
+
+/** The four scenarios as a host on an 8-thread, 4-core machine would offer them. */
+export const SAMPLE_SCENARIOS: Scenario[] = [
+  {
+    id: 'battery',
+    name: 'Battery saver',
+    briefScenario: 'mobile',
+    briefMemoryBytes: 512 * MiB,
+    briefMaxThreads: 2,
+    description: 'Light on power and memory, for a laptop on battery.',
+    values: { threads: 2, contextTokens: 2048, promptBatch: 32, headType: 'q6_k', maxTokens: 256 },
+  },
+  {
+    id: 'balanced',
+    name: 'Balanced',
+    briefScenario: 'edge',
+    briefMemoryBytes: 2048 * MiB,
+    briefMaxThreads: 4,
+    description: 'The physical cores and a common context.',
+    values: { threads: 4, contextTokens: 4096, promptBatch: 64, headType: 'q8_0', maxTokens: 1024 },
+  },
+  {
+    id: 'performance',
+    name: 'Performance',
+    briefScenario: 'server',
+    briefMemoryBytes: 8192 * MiB,
+    briefMaxThreads: 16,
+    description: 'Faster replies and a longer context.',
+    values: { threads: 6, contextTokens: 8192, promptBatch: 128, headType: 'q8_0', maxTokens: 2048 },
+  },
+  {
+    id: 'maximum',
+    name: 'Maximum',
+    briefScenario: 'cloud',
+    briefMemoryBytes: 32768 * MiB,
+    briefMaxThreads: 64,
+    description: 'Every thread, the longest context, the most precise head.',
+    values: { threads: 8, contextTokens: 16384, promptBatch: 256, headType: 'f16', maxTokens: 4096 },
+  },
+];
+
+/** The tuning state of a fresh host: the Balanced values, threads from the physical cores. */
+export function sampleTuning(): TuningState {
+  return {
+    values: { threads: 4, contextTokens: 4096, promptBatch: 64, headType: 'q8_0', maxTokens: 1024 },
+    scenario: 'balanced',
+    threadsFrom: 'physical-cores',
+    logicalCores: 8,
+    physicalCores: 4,
+    scenarios: structuredClone(SAMPLE_SCENARIOS),
+    profiles: [],
+    modelProfiles: {},
+    loadedModelBytes: null,
+    pendingReload: [],
+  };
+}
+
+/** The fake's measured rates: decode best at 4 threads, prefill still rising at 8. */
+export function sampleRates(threads: number): { decode: number; prefill: number } {
+  const round = (x: number) => Math.round(x * 10) / 10;
+  return { decode: round((10 * threads) / (1 + (threads / 4) ** 2)), prefill: round((60 * threads) / (1 + (threads / 8) ** 2)) };
+}
+
+function spread(median: number): { median: number; min: number; max: number } {
+  const round = (x: number) => Math.round(x * 10) / 10;
+  return { median, min: round(median * 0.95), max: round(median * 1.05) };
+}
+
+/** One thread count's results as the fake measures them. */
+export function sampleRow(threads: number, promptLengths: number[]): BenchmarkRow {
+  const { decode, prefill } = sampleRates(threads);
+  return {
+    threads,
+    prefillTokensPerSecond: spread(prefill),
+    decodeTokensPerSecond: spread(decode),
+    ttftMs: promptLengths.map((length) => spread(Math.round((length / prefill) * 1000))),
+  };
+}
+
+/** The thread count with the best median decode rate (ties: the fewer threads). */
+function bestOf(rows: BenchmarkRow[]): number | null {
+  let best: BenchmarkRow | null = null;
+  for (const row of rows) {
+    if (!best || row.decodeTokensPerSecond.median > best.decodeTokensPerSecond.median) best = row;
+  }
+  return best?.threads ?? null;
+}
+
+const RELOAD_KEYS = ['contextTokens', 'promptBatch', 'headType'] as const;
+
 const IDLE_ENGINE: EngineStatus = { state: 'idle', modelId: null, progress: null, error: null, contextTokens: null, busy: false };
 
 interface Failure {
@@ -156,6 +256,14 @@ export class FakeTern {
   /** What the desktop's file dialog answers chooseModelFile with (null: cancelled). */
   chosenModelFile: string | null = null;
   calls: { name: CallName; request: unknown }[] = [];
+  /** The tuning state the host keeps (values, scenarios, profiles, models' own profiles). */
+  tuning: TuningState = sampleTuning();
+  /** What the loaded model was loaded with; null: none loaded (nothing waits for a reload). */
+  loadedWith: Pick<TuningValues, 'contextTokens' | 'promptBatch' | 'headType'> | null = null;
+  /** The benchmark runs the host keeps. */
+  benchmarks: Benchmark[] = [];
+  /** The run under way and how its runBenchmark call answers. */
+  private benchmarkRun: { id: string; done: number; total: number; resolve: (benchmark: Benchmark) => void } | null = null;
   private failures = new Map<CallName, Failure>();
   private listeners = new Map<EventName, Set<AnyListener>>();
   /** Each sendMessage's and editMessage's answer, by requestId: a repeated id answers the same. */
@@ -407,6 +515,142 @@ export class FakeTern {
   setEngine(fields: Partial<EngineStatus>): void {
     this.engine = { ...this.engine, ...fields };
     this.emitEvent('engineStatus', this.engine);
+  }
+
+  /** Changes the tuning state as the host would, and emits tuningChanged (and settingsChanged). */
+  setTuningState(fields: Partial<TuningState>): TuningState {
+    const next = { ...this.tuning, ...fields };
+    const loaded = this.loadedWith;
+    next.pendingReload = loaded ? RELOAD_KEYS.filter((key) => next.values[key] !== loaded[key]) : [];
+    this.tuning = next;
+    const { values } = next;
+    this.settings = {
+      ...this.settings,
+      threads: next.threadsFrom === 'chosen' ? values.threads : null,
+      contextTokens: values.contextTokens,
+      promptBatch: values.promptBatch,
+      headType: values.headType,
+      scenario: next.scenario,
+      sampling: { ...this.settings.sampling, maxTokens: values.maxTokens },
+    };
+    this.emitEvent('settingsChanged', this.settings);
+    this.emitEvent('tuningChanged', this.tuning);
+    return this.tuning;
+  }
+
+  /** The scenario whose values these are, or null (custom). */
+  private scenarioOf(values: TuningValues): TuningState['scenario'] {
+    const same = this.tuning.scenarios.find((s) => JSON.stringify(s.values) === JSON.stringify(values));
+    return same?.id ?? null;
+  }
+
+  /** A finished run (done unless fields say otherwise), without an event. */
+  makeBenchmark(fields: Partial<Benchmark> = {}): Benchmark {
+    const threads = fields.threads ?? [1, 2, 4, 8];
+    const promptLengths = fields.promptLengths ?? [128, 512, 1024];
+    const rows = fields.rows ?? threads.map((t) => sampleRow(t, promptLengths));
+    const model = this.models[0];
+    return {
+      id: `b${this.nextId++}`,
+      createdAt: this.tick(),
+      state: 'done',
+      error: null,
+      modelId: model?.id ?? 'sha-bitnet-2b.gguf',
+      modelName: model ? (model.name ?? model.fileName) : 'bitnet-2b.gguf',
+      modelFile: model?.path ?? `${this.folder}/bitnet-2b.gguf`,
+      cpu: this.appInfo.cpu.name,
+      kernels: model?.kernels ?? this.appInfo.cpu.kernels,
+      engineVersion: 'tern-engine 0.1.0',
+      settings: { contextTokens: this.tuning.values.contextTokens, promptBatch: this.tuning.values.promptBatch, headType: this.tuning.values.headType },
+      threads,
+      promptLengths,
+      genTokens: 64,
+      repetitions: 3,
+      rows,
+      bestThreads: bestOf(rows),
+      ...fields,
+    };
+  }
+
+  /** The running benchmark's next repetition: a benchmarkProgress event. */
+  benchmarkStep(step?: string): void {
+    const run = this.benchmarkRun;
+    if (!run) throw new Error('no benchmark is running');
+    run.done = Math.min(run.total, run.done + 1);
+    const benchmark = this.benchmarkById(run.id);
+    const perThread = benchmark.repetitions;
+    const index = Math.min(benchmark.threads.length - 1, Math.floor((run.done - 1) / perThread));
+    const threads = benchmark.threads[index] ?? 0;
+    const text = step ?? `${threads} ${threads === 1 ? 'thread' : 'threads'}, repetition ${((run.done - 1) % perThread) + 1} of ${perThread}`;
+    this.emitEvent('benchmarkProgress', { id: run.id, done: run.done, total: run.total, step: text });
+  }
+
+  /**
+   * Ends the running benchmark: done (every thread count measured), cancelled (the thread counts
+   * finished so far) or failed. Emits benchmarkChanged and answers its runBenchmark call.
+   */
+  finishBenchmark(state: 'done' | 'cancelled' | 'failed' = 'done', error: string | null = null): Benchmark {
+    const run = this.benchmarkRun;
+    if (!run) throw new Error('no benchmark is running');
+    this.benchmarkRun = null;
+    const running = this.benchmarkById(run.id);
+    const measured = state === 'done' ? running.threads.length : Math.floor(run.done / running.repetitions);
+    const rows = running.threads.slice(0, measured).map((t) => sampleRow(t, running.promptLengths));
+    const finished: Benchmark = { ...running, state, error: state === 'failed' ? (error ?? 'the engine stopped') : null, rows, bestThreads: bestOf(rows) };
+    this.benchmarks = this.benchmarks.map((b) => (b.id === finished.id ? finished : b));
+    this.emitEvent('benchmarkChanged', finished);
+    run.resolve(finished);
+    return finished;
+  }
+
+  private benchmarkById(id: string): Benchmark {
+    const benchmark = this.benchmarks.find((b) => b.id === id);
+    if (!benchmark) throw new TernError('NOT_FOUND', `no benchmark ${id}`);
+    return benchmark;
+  }
+
+  /** Starts a run like the host: on the loaded model, else the default one, else the first runnable. */
+  private startBenchmark(request: BenchmarkRequest): Promise<Benchmark> {
+    if (this.benchmarkRun) throw new TernError('CONFLICT', 'a benchmark is already running');
+    if (this.messages.some((m) => m.status === 'streaming')) throw new TernError('CONFLICT', 'a reply is being written: wait for it or stop it');
+    const runnable = this.models.filter((m) => !m.problem);
+    const model =
+      runnable.find((m) => m.id === this.engine.modelId) ?? runnable.find((m) => m.id === this.defaultModelId) ?? runnable[0];
+    if (!model) throw new TernError('UNAVAILABLE', 'there is no model to run the benchmark on: download or import one first');
+    const { logicalCores, physicalCores } = this.tuning;
+    const defaults = [...new Set([1, 2, 4, 8, 16, 32, physicalCores, logicalCores].filter((t) => t <= logicalCores))].sort((a, b) => a - b);
+    const running = this.makeBenchmark({
+      state: 'running',
+      modelId: model.id,
+      modelName: model.name ?? model.fileName,
+      modelFile: model.path,
+      kernels: model.kernels ?? this.appInfo.cpu.kernels,
+      threads: request.threads ?? defaults,
+      promptLengths: request.promptLengths ?? [128, 512, 1024],
+      genTokens: request.genTokens ?? 64,
+      repetitions: request.repetitions ?? 3,
+      rows: [],
+    });
+    this.benchmarks.push(running);
+    this.emitEvent('benchmarkChanged', running);
+    return new Promise((resolve) => {
+      this.benchmarkRun = { id: running.id, done: 0, total: running.threads.length * running.repetitions, resolve };
+    });
+  }
+
+  private benchmarkMarkdown(benchmark: Benchmark): string {
+    const lines = [
+      `# Tern benchmark: ${benchmark.modelName}`,
+      '',
+      `CPU: ${benchmark.cpu}; engine ${benchmark.engineVersion}; kernels decode ${benchmark.kernels.decode}, prefill ${benchmark.kernels.prefill}`,
+      '',
+      '| Threads | Prefill tok/s | Decode tok/s |',
+      '| --- | --- | --- |',
+      ...benchmark.rows.map((r) => `| ${r.threads} | ${r.prefillTokensPerSecond.median} | ${r.decodeTokensPerSecond.median} |`),
+      '',
+      `Reproduce: \`tern bench --model ${benchmark.modelFile} --threads ${benchmark.threads.join(',')} --repetitions ${benchmark.repetitions}\``,
+    ];
+    return lines.join('\n');
   }
 
   private store(message: Message): void {
@@ -942,6 +1186,83 @@ export class FakeTern {
       return this.settings;
     },
 
+    getTuning: async (request) => {
+      await this.enter('getTuning', request);
+      return this.tuning;
+    },
+    updateTuning: async (request) => {
+      await this.enter('updateTuning', request);
+      const values = { ...this.tuning.values, ...request };
+      if (values.threads > this.tuning.logicalCores) {
+        throw new TernError('BAD_REQUEST', `threads: at most the ${this.tuning.logicalCores} logical cores`);
+      }
+      const threadsFrom = request.threads !== undefined ? 'chosen' : this.tuning.threadsFrom;
+      return this.setTuningState({ values, scenario: this.scenarioOf(values), threadsFrom });
+    },
+    applyScenario: async (request) => {
+      await this.enter('applyScenario', request);
+      const scenario = this.tuning.scenarios.find((s) => s.id === request.scenario);
+      if (!scenario) throw new TernError('NOT_FOUND', `no scenario ${request.scenario}`);
+      return this.setTuningState({ values: { ...scenario.values }, scenario: scenario.id, threadsFrom: 'chosen' });
+    },
+    saveProfile: async (request) => {
+      await this.enter('saveProfile', request);
+      const profile = { id: `p${this.nextId++}`, name: request.name.trim(), values: { ...this.tuning.values }, createdAt: this.tick() };
+      return this.setTuningState({ profiles: [...this.tuning.profiles, profile] });
+    },
+    applyProfile: async (request) => {
+      await this.enter('applyProfile', request);
+      const profile = this.tuning.profiles.find((p) => p.id === request.id);
+      if (!profile) throw new TernError('NOT_FOUND', `no profile ${request.id}`);
+      return this.setTuningState({ values: { ...profile.values }, scenario: this.scenarioOf(profile.values), threadsFrom: 'chosen' });
+    },
+    deleteProfile: async (request) => {
+      await this.enter('deleteProfile', request);
+      if (!this.tuning.profiles.some((p) => p.id === request.id)) throw new TernError('NOT_FOUND', `no profile ${request.id}`);
+      const modelProfiles = Object.fromEntries(Object.entries(this.tuning.modelProfiles).filter(([, id]) => id !== request.id));
+      return this.setTuningState({ profiles: this.tuning.profiles.filter((p) => p.id !== request.id), modelProfiles });
+    },
+    setModelProfile: async (request) => {
+      await this.enter('setModelProfile', request);
+      if (!this.models.some((m) => m.id === request.modelId)) throw new TernError('NOT_FOUND', `no model ${request.modelId}`);
+      const modelProfiles = { ...this.tuning.modelProfiles };
+      if (request.profileId === null) {
+        delete modelProfiles[request.modelId];
+      } else {
+        if (!this.tuning.profiles.some((p) => p.id === request.profileId)) throw new TernError('NOT_FOUND', `no profile ${request.profileId}`);
+        modelProfiles[request.modelId] = request.profileId;
+      }
+      return this.setTuningState({ modelProfiles });
+    },
+    runBenchmark: async (request) => {
+      await this.enter('runBenchmark', request);
+      return this.startBenchmark(request);
+    },
+    cancelBenchmark: async (request) => {
+      await this.enter('cancelBenchmark', request);
+      if (!this.benchmarkRun) return { cancelled: false };
+      this.finishBenchmark('cancelled');
+      return { cancelled: true };
+    },
+    listBenchmarks: async (request) => {
+      await this.enter('listBenchmarks', request);
+      return [...this.benchmarks].sort((a, b) => b.createdAt - a.createdAt);
+    },
+    applyBestThreads: async (request) => {
+      await this.enter('applyBestThreads', request);
+      const benchmark = this.benchmarkById(request.id);
+      if (benchmark.bestThreads === null) throw new TernError('BAD_REQUEST', 'the benchmark has no results');
+      const values = { ...this.tuning.values, threads: Math.min(benchmark.bestThreads, this.tuning.logicalCores) };
+      return this.setTuningState({ values, scenario: this.scenarioOf(values), threadsFrom: 'benchmark' });
+    },
+    exportBenchmark: async (request) => {
+      await this.enter('exportBenchmark', request);
+      const benchmark = this.benchmarkById(request.id);
+      return request.format === 'json'
+        ? { fileName: `tern-benchmark-${benchmark.id}.json`, content: JSON.stringify(benchmark, null, 2) }
+        : { fileName: `tern-benchmark-${benchmark.id}.md`, content: this.benchmarkMarkdown(benchmark) };
+    },
+
     on: {
       conversationsChanged: this.on('conversationsChanged'),
       chatStream: this.on('chatStream'),
@@ -950,6 +1271,9 @@ export class FakeTern {
       engineStatus: this.on('engineStatus'),
       settingsChanged: this.on('settingsChanged'),
       downloadsChanged: this.on('downloadsChanged'),
+      tuningChanged: this.on('tuningChanged'),
+      benchmarkProgress: this.on('benchmarkProgress'),
+      benchmarkChanged: this.on('benchmarkChanged'),
     },
   };
 }

@@ -12,6 +12,7 @@ import { loadEngineStatus, loadModels, setEngineStatus, setModelList } from './m
 import { resumeWaitingRequests } from './retry';
 import { refreshSearch } from './search';
 import { loadSettings, setSettings } from './settings';
+import { refreshTuning } from './tuning';
 
 const { setState, getState } = useTernStore;
 
@@ -55,6 +56,7 @@ export function setConnection(connection: ConnectionState): void {
     void loadSettings();
     refreshHubInfo();
     refreshDownloads();
+    refreshTuning();
     if (getState().catalogStatus === 'error') ensureCatalog();
     // The open conversation, and any whose reply was streaming, may have moved on meanwhile;
     // the others are reloaded when opened.

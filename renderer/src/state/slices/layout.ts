@@ -1,5 +1,5 @@
 /** Which panel the main area shows. */
-export type View = 'conversation' | 'models' | 'about' | 'settings';
+export type View = 'conversation' | 'models' | 'tuning' | 'about' | 'settings';
 
 export interface LayoutSlice {
   view: View;

@@ -1,0 +1,1 @@
+export { TuningPanel } from './components/TuningPanel';

@@ -3,6 +3,7 @@ import { describeError } from '../../lib/errors';
 import { getStoreApi } from '../api';
 import { useTernStore } from '../store';
 import { checkDownloadFit } from './catalog';
+import { following } from './following';
 
 const { setState } = useTernStore;
 
@@ -21,8 +22,11 @@ export function setDownloadList(downloadList: DownloadList): void {
   setState({ downloadList, downloadsStatus: 'ready', downloadsError: null });
 }
 
-let followers = 0;
-let stopFollowing: Unsubscribe | null = null;
+const downloads = following(() => {
+  const stop = getStoreApi().on.downloadsChanged(setDownloadList);
+  void loadDownloads();
+  return stop;
+});
 
 /**
  * Keeps the downloads current while something shows them (the Models view, the first-start
@@ -30,26 +34,12 @@ let stopFollowing: Unsubscribe | null = null;
  * few times a second), the last one to stop ends the listening. Returns the stop.
  */
 export function followDownloads(): Unsubscribe {
-  followers += 1;
-  if (followers === 1) {
-    stopFollowing = getStoreApi().on.downloadsChanged(setDownloadList);
-    void loadDownloads();
-  }
-  let stopped = false;
-  return () => {
-    if (stopped) return;
-    stopped = true;
-    followers -= 1;
-    if (followers === 0) {
-      stopFollowing?.();
-      stopFollowing = null;
-    }
-  };
+  return downloads.follow();
 }
 
 /** Loads the downloads again if something follows them (after a reconnect). */
 export function refreshDownloads(): void {
-  if (followers > 0) void loadDownloads();
+  if (downloads.active()) void loadDownloads();
 }
 
 /** A download a call answered with, put in the list in its place (or added at the end). */

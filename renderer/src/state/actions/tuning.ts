@@ -11,6 +11,7 @@ import type {
 import { describeError } from '../../lib/errors';
 import { getStoreApi } from '../api';
 import { useTernStore } from '../store';
+import { following } from './following';
 
 const { setState, getState } = useTernStore;
 
@@ -59,8 +60,15 @@ export function setBenchmarkProgress(progress: BenchmarkProgress): void {
   setState({ benchmarkProgress: progress });
 }
 
-let followers = 0;
-let stopFollowing: Unsubscribe | null = null;
+const tuning = following(() => {
+  const on = getStoreApi().on;
+  const stops = [on.tuningChanged(setTuning), on.benchmarkProgress(setBenchmarkProgress), on.benchmarkChanged(setBenchmark)];
+  void loadTuning();
+  void loadBenchmarks();
+  return () => {
+    for (const stop of stops) stop();
+  };
+});
 
 /**
  * Keeps the tuning state and the benchmarks current while the Tuning view shows them: the first
@@ -68,31 +76,12 @@ let stopFollowing: Unsubscribe | null = null;
  * last one to stop ends the listening. Returns the stop.
  */
 export function followTuning(): Unsubscribe {
-  followers += 1;
-  if (followers === 1) {
-    const on = getStoreApi().on;
-    const stops = [on.tuningChanged(setTuning), on.benchmarkProgress(setBenchmarkProgress), on.benchmarkChanged(setBenchmark)];
-    stopFollowing = () => {
-      for (const stop of stops) stop();
-    };
-    void loadTuning();
-    void loadBenchmarks();
-  }
-  let stopped = false;
-  return () => {
-    if (stopped) return;
-    stopped = true;
-    followers -= 1;
-    if (followers === 0) {
-      stopFollowing?.();
-      stopFollowing = null;
-    }
-  };
+  return tuning.follow();
 }
 
 /** Loads the tuning state and the benchmarks again if the view follows them (after a reconnect). */
 export function refreshTuning(): void {
-  if (followers === 0) return;
+  if (!tuning.active()) return;
   void loadTuning();
   void loadBenchmarks();
 }

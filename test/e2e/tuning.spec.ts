@@ -22,14 +22,18 @@ test('scenarios set the threads; a sweep fills the table and the chart; Apply be
   test.setTimeout(240_000);
   await app.tuning.open();
 
+  // The radios show what the host answered: a click asks, the answer checks it (not check(),
+  // which wants the state changed at once).
   await app.tuning.threads.fill('1');
   await app.tuning.threads.press('Enter');
-  await app.tuning.scenario('Maximum').check();
-  await expect(app.tuning.threads).toHaveValue(String(Math.min(16, logical)));
+  await expect(app.tuning.threads).toHaveValue('1');
+  await app.tuning.scenario('Maximum').click();
   await expect(app.tuning.scenario('Maximum')).toBeChecked();
-  await app.tuning.scenario('Battery saver').check();
+  await expect(app.tuning.threads).toHaveValue(String(Math.min(16, logical)));
+  await app.tuning.scenario('Battery saver').click();
+  await expect(app.tuning.scenario('Battery saver')).toBeChecked();
   await expect(app.tuning.threads).toHaveValue(/^[12]$/);
-  await app.tuning.scenario('Balanced').check();
+  await app.tuning.scenario('Balanced').click();
   await expect(app.tuning.scenario('Balanced')).toBeChecked();
 
   const counts = [...new Set([1, Math.min(2, logical)])];

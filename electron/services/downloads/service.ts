@@ -107,6 +107,11 @@ export class DownloadService {
     this.pump();
   }
 
+  /** Free bytes on the disk that holds a folder (the models folder); null when it cannot be told. */
+  freeBytes(folder: string): Promise<number | null> {
+    return (this.options.freeBytes ?? freeBytesOnDisk)(folder).catch(() => null);
+  }
+
   /** The settings changed (more downloads at once, perhaps): start what may start. */
   refresh(): void {
     this.pump();
@@ -437,7 +442,7 @@ export class DownloadService {
     const folder = this.options.folder();
     const needed = row.totalBytes - partSize(this.partPath(row));
     if (needed <= 0) return;
-    const free = await (this.options.freeBytes ?? freeBytesOn)(folder).catch(() => Number.POSITIVE_INFINITY);
+    const free = (await this.freeBytes(folder)) ?? Number.POSITIVE_INFINITY;
     if (free < needed + DISK_MARGIN) {
       throw new DownloadError(
         `not enough free disk: ${row.fileName} needs ${gigabytes(needed + DISK_MARGIN)} more on the disk of ${folder}, which has ${gigabytes(free)} free; free some space or move the models folder, then resume`,
@@ -636,7 +641,7 @@ function fileSize(path: string): number | null {
   }
 }
 
-async function freeBytesOn(folder: string): Promise<number> {
+async function freeBytesOnDisk(folder: string): Promise<number> {
   const stats = await statfs(folder);
   return stats.bavail * stats.bsize;
 }

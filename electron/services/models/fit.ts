@@ -6,7 +6,6 @@
  * before a load, from the file.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { statfs } from 'node:fs/promises';
 import { freemem, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { type AppSettings, type DownloadSource, type Fit, type KernelPaths, TernError } from '../../common/contract';
@@ -116,10 +115,7 @@ export async function checkDownloadFit(deps: FitDeps, source: DownloadSource): P
   if (!inspection.ok) throw new TernError('UNAVAILABLE', `Tern cannot run this file: ${inspection.problem}`);
   const settings = deps.settings.get();
   const nCtx = loadContext(description.hparams.nCtxTrain, settings);
-  const free = await statfs(deps.library.folder).then(
-    (stats) => stats.bavail * stats.bsize,
-    () => null,
-  );
+  const free = await deps.downloads.freeBytes(deps.library.folder);
   return assessFit(
     { memoryBytes: description.memory.total, contextTokens: nCtx, kernels: description.kernels ?? null, fileBytes: description.fileBytes, freeDiskBytes: free },
     (deps.machine ?? thisMachine)(),

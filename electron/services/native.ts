@@ -228,6 +228,16 @@ export interface SynthOptions {
   vocabFrom?: string;
 }
 
+/**
+ * A cumulative energy counter the OS gives this process, in J (only differences mean anything):
+ * 'package' is the CPU package's meter (Windows' Energy Meter Interface), 'process' the OS's own
+ * estimate for this process (macOS ri_energy_nj).
+ */
+export interface EnergyReading {
+  scope: 'package' | 'process';
+  joules: number;
+}
+
 /** The addon's surface, as the C++ side exports it. */
 export interface NativeAddon {
   /** kernels: the default kernel paths (as kernelPaths()). */
@@ -242,6 +252,8 @@ export interface NativeAddon {
   CancelToken: new () => NativeCancelToken;
   setErrorClass(cls: new (message: string, code: string) => Error): void;
   synth(path: string, options: SynthOptions): Promise<void>;
+  /** The energy counter now; null where the OS gives none (Linux). Absent in builds before it. */
+  energyCounter?(): EnergyReading | null;
 }
 
 const ADDON_RELATIVE = join('build', 'native', 'Release', 'tern.node');

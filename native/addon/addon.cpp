@@ -5,6 +5,7 @@
 
 void TernRegisterEngine(Napi::Env env, Napi::Object exports);  // engine.cpp
 void TernRegisterBench(Napi::Env env, Napi::Object exports);   // bench.cpp
+void TernRegisterEnergy(Napi::Env env, Napi::Object exports);  // energy.cpp
 
 namespace {
 
@@ -44,6 +45,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
     exports.Set("cpuInfo", Napi::Function::New(env, CpuInfo, "cpuInfo"));
     TernRegisterEngine(env, exports);
     TernRegisterBench(env, exports);
+    TernRegisterEnergy(env, exports);
     return exports;
 }
 

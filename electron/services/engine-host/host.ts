@@ -16,6 +16,7 @@ import {
   EngineCrashedError,
   type EngineHost,
   type EngineHostStatus,
+  type EngineUsage,
   type GenerateRequest,
   type LoadRequest,
   type LoadedModel,
@@ -328,6 +329,16 @@ class Host implements EngineHost {
     });
   }
 
+  /**
+   * Straight to the process, past the queue and any load: the worker answers it beside a running
+   * generation. It does not touch the idle timer (sampling must not keep a model loaded).
+   */
+  usage(): Promise<EngineUsage> {
+    if (this.closed) return Promise.reject(this.closedError());
+    if (!this.proc) return Promise.reject(new EngineCrashedError('the engine process is not running (it is being restarted)'));
+    return this.call('usage', { t: 'usage', id: 0 });
+  }
+
   setIdleUnload(ms: number): void {
     this.idleMs = Number.isFinite(ms) && ms > 0 ? ms : 0;
     this.touch();
@@ -473,12 +484,28 @@ class Host implements EngineHost {
     this.running = job;
     this.runningDone = new Promise<void>((resolve) => (this.finishRunning = resolve));
     this.setStatus({});
+    const epoch = this.epoch;
+    this.notifyStart(job.request.onStart);
+    // The hook may have aborted the request or changed the model: then it never starts.
+    if (this.epoch !== epoch || job.request.signal?.aborted) {
+      this.settle(job, cancelled('the generation was cancelled before it started'));
+      return;
+    }
     const { ids, options, onToken } = job.request;
     const threads = job.request.threads ?? this.loadThreads;
     this.call('generate', { t: 'generate', id: 0, ids, options, threads }, onToken ? { onToken } : {}, (id) => (job.callId = id)).then(
       (result) => this.settle(job, null, result),
       (error: Error) => this.settle(job, error),
     );
+  }
+
+  /** Runs a request's onStart hook (before its message is sent); one that throws is logged and ignored. */
+  private notifyStart(onStart: (() => void) | undefined): void {
+    try {
+      onStart?.();
+    } catch (error) {
+      this.log(`engine: a start listener failed: ${String(error)}`);
+    }
   }
 
   private abort(job: Job): void {
@@ -510,6 +537,12 @@ class Host implements EngineHost {
   private startBenchmark(job: BenchJob): void {
     this.benchRunning = job;
     this.runningDone = new Promise<void>((resolve) => (this.finishRunning = resolve));
+    this.notifyStart(job.run.onStart);
+    // The hook may have aborted the sweep (no samples) or changed the model (job.stopped).
+    if (job.stopped || job.run.signal?.aborted) {
+      this.settleBenchmark(job, null, []);
+      return;
+    }
     const onSample = job.run.onSample;
     this.call(
       'benchmark',

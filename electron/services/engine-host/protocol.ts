@@ -4,7 +4,7 @@
  * message is reported, never thrown. Plain types only (no Node imports), so both sides share it.
  */
 import type { GenerateOptions, GenerateResult, ModelDescription, TokenEvent, TokenizerInfo } from '../native';
-import type { BenchmarkSample } from './types';
+import type { BenchmarkSample, EngineUsage } from './types';
 
 // ---- host -> worker ----
 
@@ -22,6 +22,8 @@ export type HostRequest =
   | { t: 'benchmark'; id: number; threads: number[]; promptLengths: number[]; genTokens: number; repetitions: number }
   /** The loaded model's thread count now (the engine's pool size, 0 resolved to the cores). */
   | { t: 'threads'; id: number }
+  /** The process's CPU time, memory and energy counter now: answered at once, even mid-generation. */
+  | { t: 'usage'; id: number }
   /**
    * Stops the running generate or load whose request id is `id` (no result is sent for it), or
    * a benchmark after its sample in progress (its result then carries the samples so far).
@@ -48,6 +50,7 @@ export interface ResultValues {
   generate: GenerateResult;
   benchmark: BenchmarkSample[];
   threads: number;
+  usage: EngineUsage;
 }
 
 // ---- worker -> host ----
@@ -226,6 +229,8 @@ export function parseHostRequest(value: unknown): Parsed<HostRequest> {
     }
     case 'threads':
       return { ok: true, message: { t: 'threads', id } };
+    case 'usage':
+      return { ok: true, message: { t: 'usage', id } };
     default:
       return bad('unknown request type');
   }
@@ -308,6 +313,21 @@ export function isBenchmarkSample(value: unknown): value is BenchmarkSample {
   );
 }
 
+function isEnergy(value: unknown): value is EngineUsage['energy'] {
+  return value === null || (isObject(value) && (value.scope === 'package' || value.scope === 'process') && isFiniteNumber(value.joules));
+}
+
+function isUsage(value: unknown): value is EngineUsage {
+  return (
+    isObject(value) &&
+    isInt(value.pid, 0) &&
+    isFiniteNumber(value.cpuMs) &&
+    isFiniteNumber(value.rssBytes) &&
+    isFiniteNumber(value.baseRssBytes) &&
+    isEnergy(value.energy)
+  );
+}
+
 const RESULT_CHECKS: { [K in keyof ResultValues]: (value: unknown) => boolean } = {
   inspect: isDescription,
   load: isLoadedInfo,
@@ -317,6 +337,7 @@ const RESULT_CHECKS: { [K in keyof ResultValues]: (value: unknown) => boolean } 
   generate: isGenerateResult,
   benchmark: (v) => Array.isArray(v) && v.every(isBenchmarkSample),
   threads: (v) => isInt(v, 0),
+  usage: isUsage,
 };
 
 /** Whether a result value has the shape the request type promises. */

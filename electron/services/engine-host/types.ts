@@ -68,6 +68,8 @@ export interface BenchmarkSample {
 }
 
 export interface BenchmarkRun {
+  /** Called once, just before the sweep is sent to the engine process (after any wait for its turn). */
+  onStart?: () => void;
   /** After each sample: it, and how many are done of how many. */
   onSample?: (sample: BenchmarkSample, done: number, total: number) => void;
   /** Stops after the sample in progress; the promise resolves with the samples so far. */
@@ -81,6 +83,8 @@ export interface GenerateRequest {
   /** The whole sequence (the conversation so far); the engine reuses its cached prefix. */
   ids: number[];
   options: GenerateOptions;
+  /** Called once, just before the request is sent to the engine process (after any wait in the queue). */
+  onStart?: () => void;
   /** Every generated token, in order. */
   onToken?: (event: TokenEvent) => void;
   /** Aborting removes a queued request, or stops a running one (it resolves 'cancelled'). */
@@ -97,6 +101,24 @@ export class EngineCrashedError extends Error {
     super(message);
     this.name = 'EngineCrashedError';
   }
+}
+
+/** What the engine process uses, as the OS counts it (the telemetry's sampler reads this). */
+export interface EngineUsage {
+  /** The process; a restarted engine has a new one, and its counters start again. */
+  pid: number;
+  /** CPU time the process has used since it started (user and system), in ms. */
+  cpuMs: number;
+  /** Its resident memory now, in bytes. */
+  rssBytes: number;
+  /** Its resident memory when it became ready, before any model (the runtime's own share), in bytes. */
+  baseRssBytes: number;
+  /**
+   * An energy counter the OS gives the engine process, cumulative, in J: 'package' is the CPU
+   * package's meter (Windows' Energy Meter Interface: measured), 'process' the OS's own estimate
+   * for this process (macOS ri_energy_nj). Null where there is none (Linux reads powercap itself).
+   */
+  energy: { scope: 'package' | 'process'; joules: number } | null;
 }
 
 export interface EngineHost {
@@ -122,6 +144,11 @@ export interface EngineHost {
    * generations asked for meanwhile wait for it. Rejects when no model is loaded.
    */
   benchmark(sweep: BenchmarkSweep, run?: BenchmarkRun): Promise<BenchmarkSample[]>;
+  /**
+   * The engine process's CPU time, memory and OS energy counter now. Answered at once, even while
+   * a generation runs; rejects when there is no engine process (it died, or the host is closed).
+   */
+  usage(): Promise<EngineUsage>;
   /** Unload by itself after this long without a request; 0: never. */
   setIdleUnload(ms: number): void;
   /** Status changes (state, load progress, pending count). */

@@ -6,7 +6,7 @@
 import type { GenerateOptions, GenerateResult, NativeAddon, NativeCancelToken, NativeModel } from '../native';
 import { loadAddon } from '../native';
 import { type HostRequest, type WireError, type WorkerMessage, parseHostRequest } from './protocol';
-import type { BenchmarkSample } from './types';
+import type { BenchmarkSample, EngineUsage } from './types';
 
 /** The part of Electron's utilityProcess parentPort this file uses. */
 interface ParentPort {
@@ -118,6 +118,8 @@ class Worker {
     private readonly channel: Channel,
     private readonly addon: NativeAddon | null,
     private readonly addonError: string | null,
+    /** The resident memory when the process became ready, before any model. */
+    private readonly baseRssBytes: number,
   ) {}
 
   handle(raw: unknown): void {
@@ -174,7 +176,21 @@ class Worker {
         return this.benchmark(request);
       case 'threads':
         return this.current().threads;
+      case 'usage':
+        return this.usage();
     }
+  }
+
+  /** Reads only counters (no model, no queue): it answers while a generate runs off this thread. */
+  private usage(): EngineUsage {
+    const cpu = process.cpuUsage();
+    return {
+      pid: process.pid,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      rssBytes: process.memoryUsage.rss(),
+      baseRssBytes: this.baseRssBytes,
+      energy: this.addon?.energyCounter?.() ?? null,
+    };
   }
 
   private exclusive<T>(op: () => Promise<T>): Promise<T> {
@@ -329,7 +345,7 @@ function main(): void {
   } catch (error) {
     addonError = error instanceof Error ? error.message : String(error);
   }
-  const worker = new Worker(channel, addon, addonError);
+  const worker = new Worker(channel, addon, addonError, process.memoryUsage.rss());
   channel.listen((message) => {
     try {
       worker.handle(message);

@@ -26,6 +26,7 @@ describe('parseHostRequest', () => {
     expect(parseHostRequest({ t: 'cancel', id: 7 })).toEqual({ ok: true, message: { t: 'cancel', id: 7 } });
     expect(parseHostRequest({ t: 'load', id: 3, path: '/m.gguf', nCtx: 512, threads: 0 }).ok).toBe(true);
     expect(parseHostRequest({ t: 'inspect', id: 4, path: '/m.gguf' }).ok).toBe(true);
+    expect(parseHostRequest({ t: 'usage', id: 5, extra: 1 })).toEqual({ ok: true, message: { t: 'usage', id: 5 } });
   });
 
   it('rejects malformed requests with a reason, and the id when there is one', () => {
@@ -76,6 +77,19 @@ describe('parseWorkerMessage', () => {
     expect(isResultValue('generate', { stopReason: 'eog', ids: [], text: '', generatedTokens: 0 })).toBe(true);
     expect(isResultValue('load', { description: {} })).toBe(false);
   });
+
+  it('checks usage values: numbers, and an energy counter or null', () => {
+    const usage = { pid: 7, cpuMs: 12.5, rssBytes: 1e8, baseRssBytes: 5e7, energy: null };
+    expect(isResultValue('usage', usage)).toBe(true);
+    expect(isResultValue('usage', { ...usage, energy: { scope: 'package', joules: 3.25 } })).toBe(true);
+    expect(isResultValue('usage', { ...usage, energy: { scope: 'process', joules: 0.5 } })).toBe(true);
+    expect(isResultValue('usage', { ...usage, energy: { scope: 'system', joules: 1 } })).toBe(false);
+    expect(isResultValue('usage', { ...usage, energy: { scope: 'package', joules: Number.NaN } })).toBe(false);
+    expect(isResultValue('usage', { ...usage, energy: undefined })).toBe(false);
+    expect(isResultValue('usage', { ...usage, cpuMs: '12' })).toBe(false);
+    expect(isResultValue('usage', { ...usage, pid: -1 })).toBe(false);
+    expect(isResultValue('usage', null)).toBe(false);
+  });
 });
 
 /** An engine process in memory: the test plays the worker. */
@@ -104,6 +118,37 @@ class FakeProcess implements EngineProcess {
     const listeners = this.exitListeners.splice(0);
     for (const l of listeners) l(code, signal);
   }
+}
+
+/** A result the host accepts for a load (the fields isLoadedInfo checks). */
+const LOADED = {
+  description: { arch: 'fake', hparams: {}, tensors: [] },
+  tokenizer: { present: true, bos: 1, eos: 2, eot: 2, addBos: true },
+  nCtx: 64,
+  specialTokens: [],
+};
+const USAGE = { pid: 1, cpuMs: 5, rssBytes: 2e7, baseRssBytes: 1e7, energy: null };
+
+function fakeHost(logs: string[] = []): { host: ReturnType<typeof createEngineHost>; procs: FakeProcess[] } {
+  const procs: FakeProcess[] = [];
+  const host = createEngineHost({
+    launch: () => {
+      const p = new FakeProcess();
+      procs.push(p);
+      return p;
+    },
+    log: (m) => logs.push(m),
+  });
+  return { host, procs };
+}
+
+/** Makes the process ready and answers the host's load. */
+async function loadModel(host: ReturnType<typeof createEngineHost>, proc: FakeProcess): Promise<void> {
+  proc.emit({ t: 'ready', pid: proc.pid });
+  const loading = host.load({ modelKey: 'm', path: '/m.gguf', nCtx: 64 });
+  await vi.waitFor(() => expect(proc.sent.at(-1)).toMatchObject({ t: 'load' }));
+  proc.emit({ t: 'result', id: proc.sent.at(-1)!.id, ok: true, value: LOADED });
+  await loading;
 }
 
 describe('host against a fake process', () => {
@@ -187,5 +232,90 @@ describe('host against a fake process', () => {
     await host.close();
     await vi.advanceTimersByTimeAsync(60_000);
     expect(procs).toHaveLength(8);
+  });
+
+  it('usage waits for ready only: not for a load in flight; a dead process or close rejects it', async () => {
+    const { host, procs } = fakeHost();
+    const proc = procs[0]!;
+    const early = host.usage();
+    expect(proc.sent).toEqual([]);
+    proc.emit({ t: 'ready', pid: proc.pid });
+    expect(proc.sent).toEqual([{ t: 'usage', id: 1 }]);
+    proc.emit({ t: 'result', id: 1, ok: true, value: USAGE });
+    expect(await early).toEqual(USAGE);
+
+    void host.load({ modelKey: 'm', path: '/m.gguf', nCtx: 64 }).catch(() => undefined);
+    await vi.waitFor(() => expect(proc.sent.at(-1)).toMatchObject({ t: 'load' }));
+    const during = host.usage();
+    expect(proc.sent.at(-1)).toEqual({ t: 'usage', id: 3 });
+    proc.emit({ t: 'result', id: 3, ok: true, value: { ...USAGE, energy: { scope: 'package', joules: 2 } } });
+    expect((await during).energy).toEqual({ scope: 'package', joules: 2 });
+
+    const malformed = host.usage();
+    proc.emit({ t: 'result', id: 4, ok: true, value: { pid: 1 } });
+    await expect(malformed).rejects.toMatchObject({ code: 'INTERNAL' });
+
+    const dying = host.usage();
+    proc.exit(null, 'SIGKILL');
+    await expect(dying).rejects.toBeInstanceOf(EngineCrashedError);
+    // Until the new process is started, there is nothing to ask.
+    await expect(host.usage()).rejects.toBeInstanceOf(EngineCrashedError);
+
+    await host.close();
+    await expect(host.usage()).rejects.toMatchObject({ code: 'DISPOSED' });
+  });
+
+  it('onStart runs just before the generate is sent: a usage asked there goes first; a throwing hook is ignored', async () => {
+    const logs: string[] = [];
+    const { host, procs } = fakeHost(logs);
+    const proc = procs[0]!;
+    await loadModel(host, proc);
+
+    const order: string[] = [];
+    let sampled: Promise<unknown> | null = null;
+    const first = host.generate({
+      source: 'ui',
+      ids: [1],
+      options: {},
+      onStart: () => {
+        order.push(`start, sent: ${proc.sent.map((m) => m.t).join(' ')}`);
+        sampled = host.usage();
+      },
+    });
+    const second = host.generate({
+      source: 'ui',
+      ids: [1],
+      options: {},
+      onStart: () => {
+        throw new Error('a broken hook');
+      },
+    });
+    expect(order).toEqual(['start, sent: load']);
+    expect(proc.sent.map((m) => m.t)).toEqual(['load', 'usage', 'generate']);
+    proc.emit({ t: 'result', id: 2, ok: true, value: USAGE });
+    expect(await sampled).toEqual(USAGE);
+    const result = { stopReason: 'max_tokens', ids: [5], text: 'x', generatedTokens: 1 };
+    proc.emit({ t: 'result', id: 3, ok: true, value: result });
+    expect(await first).toEqual(result);
+    await vi.waitFor(() => expect(proc.sent.map((m) => m.t)).toEqual(['load', 'usage', 'generate', 'generate']));
+    proc.emit({ t: 'result', id: 4, ok: true, value: result });
+    expect(await second).toEqual(result);
+    expect(logs.some((l) => /a start listener failed: Error: a broken hook/.test(l))).toBe(true);
+    await host.close();
+  });
+
+  it('a request aborted from its own onStart is never sent', async () => {
+    const { host, procs } = fakeHost();
+    const proc = procs[0]!;
+    await loadModel(host, proc);
+    const controller = new AbortController();
+    const generation = host.generate({ source: 'ui', ids: [1], options: {}, signal: controller.signal, onStart: () => controller.abort() });
+    await expect(generation).rejects.toMatchObject({ code: 'CANCELLED' });
+    const bench = new AbortController();
+    const sweep = { threads: [1], promptLengths: [4], genTokens: 2, repetitions: 1 };
+    expect(await host.benchmark(sweep, { signal: bench.signal, onStart: () => bench.abort() })).toEqual([]);
+    expect(proc.sent.map((m) => m.t)).toEqual(['load']);
+    expect(host.status().pending).toBe(0);
+    await host.close();
   });
 });

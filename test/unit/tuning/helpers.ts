@@ -6,6 +6,7 @@ import type {
   BenchmarkSweep,
   EngineHost,
   EngineHostStatus,
+  EngineUsage,
   GenerateRequest,
   LoadRequest,
   LoadedModel,
@@ -58,6 +59,8 @@ export class FakeEngine implements EngineHost {
   /** Called before each sample; a test can pause the sweep here. */
   beforeSample: (index: number) => Promise<void> = async () => {};
   failAt: number | null = null;
+  /** What usage() answers; a test may change it (between samples, say). */
+  usageNow: EngineUsage = { pid: 1, cpuMs: 0, rssBytes: 100_000_000, baseRssBytes: 50_000_000, energy: null };
   private readonly statusListeners = new Set<(status: EngineHostStatus) => void>();
 
   status(): EngineHostStatus {
@@ -104,6 +107,7 @@ export class FakeEngine implements EngineHost {
   async benchmark(sweep: BenchmarkSweep, run: BenchmarkRun = {}): Promise<BenchmarkSample[]> {
     if (!this.current) throw new Error('no model loaded');
     this.sweeps.push(sweep);
+    run.onStart?.();
     const samples: BenchmarkSample[] = [];
     const total = sweep.threads.length * sweep.repetitions * sweep.promptLengths.length;
     for (const threads of sweep.threads) {
@@ -127,6 +131,9 @@ export class FakeEngine implements EngineHost {
       }
     }
     return samples;
+  }
+  async usage(): Promise<EngineUsage> {
+    return { ...this.usageNow };
   }
   setIdleUnload(): void {}
   onStatus(listener: (status: EngineHostStatus) => void): () => void {

@@ -13,6 +13,7 @@ import { conversationCalls, conversationEvents } from './areas/conversations';
 import { downloadCalls, downloadEvents } from './areas/downloads';
 import { historyCalls, historyEvents } from './areas/history';
 import { modelCalls, modelEvents } from './areas/models';
+import { monitoringCalls, monitoringEvents } from './areas/monitoring';
 import { settingsCalls, settingsEvents } from './areas/settings';
 import { tuningCalls, tuningEvents } from './areas/tuning';
 
@@ -22,6 +23,7 @@ export * from './areas/conversations';
 export * from './areas/downloads';
 export * from './areas/history';
 export * from './areas/models';
+export * from './areas/monitoring';
 export * from './areas/settings';
 export * from './areas/tuning';
 export { Id } from './schema';
@@ -37,6 +39,7 @@ export const calls = {
   ...downloadCalls,
   ...settingsCalls,
   ...tuningCalls,
+  ...monitoringCalls,
 } as const;
 
 export type Calls = typeof calls;
@@ -56,6 +59,7 @@ export const events = {
   ...downloadEvents,
   ...settingsEvents,
   ...tuningEvents,
+  ...monitoringEvents,
 } as const;
 
 export type Events = typeof events;

@@ -21,6 +21,7 @@ import { loadAddon } from './native';
 import { engineStatus } from './services';
 import type { SettingsService } from './settings';
 import type { Store } from './store';
+import type { TelemetryService } from './telemetry/service';
 import type { TuningService } from './tuning/service';
 
 /** What only the desktop app can do for the Models view. */
@@ -41,6 +42,7 @@ export interface HandlerDeps {
   engine: EngineHost;
   chat: ChatService;
   tuning: TuningService;
+  telemetry: TelemetryService;
   /** This machine's memory, for the fit check; the real one unless a test says otherwise. */
   machine?: () => Machine;
   /** The file manager and the file dialog; absent in the headless host. */
@@ -53,7 +55,7 @@ export interface HandlerDeps {
 }
 
 export function createHandlers(deps: HandlerDeps): Handlers {
-  const { store, events, settings, library, downloads, engine, chat, tuning } = deps;
+  const { store, events, settings, library, downloads, engine, chat, tuning, telemetry } = deps;
   const cpuInfo = deps.cpuInfo ?? nativeCpuInfo;
 
   const fitDeps: FitDeps = { library, downloads, engine, settings, machine: deps.machine };
@@ -240,6 +242,13 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     listBenchmarks: () => tuning.listBenchmarks(),
     applyBestThreads: ({ id }) => tuning.applyBestThreads(id),
     exportBenchmark: ({ id, format }) => tuning.exportBenchmark(id, format),
+
+    getMonitoring: () => telemetry.state(),
+    updateMonitoring: (changes) => telemetry.update(changes),
+    resetAlertRules: () => telemetry.resetRules(),
+    dismissAlerts: () => telemetry.dismissAlerts(),
+    listReplyMetrics: ({ limit }) => telemetry.listMetrics(limit),
+    exportMetrics: ({ format }) => telemetry.export(format),
   };
 }
 

@@ -4,6 +4,7 @@
  * library, the engine process, chat, settings, the call handlers and the event bus.
  */
 import { mkdirSync } from 'node:fs';
+import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
 import type { EngineStatus, KernelPaths } from '../common/contract';
 import { ChatService } from './chat/service';
@@ -19,6 +20,8 @@ import { ModelLibrary } from './models/library';
 import { loadAddon } from './native';
 import { SettingsService } from './settings';
 import { type Store, openStore } from './store';
+import { EnergyTiers, type EnergyTiersOptions } from './telemetry/energy/tiers';
+import { TelemetryService } from './telemetry/service';
 import { TuningService } from './tuning/service';
 
 export const DATABASE_FILE = 'tern.db';
@@ -45,6 +48,8 @@ export interface ServicesOptions {
   machine?: () => Machine;
   /** Download tuning for tests: retries, progress interval, free disk, the file opener. */
   downloadOptions?: Partial<Pick<DownloadServiceOptions, 'retry' | 'progressIntervalMs' | 'freeBytes' | 'openFile'>>;
+  /** Telemetry for tests: where powercap is, the CPU's name, the sampler's interval. */
+  telemetryOptions?: Partial<Pick<EnergyTiersOptions, 'powercapRoot' | 'powercapFiles' | 'cpuName' | 'platform'>> & { sampleIntervalMs?: number };
   log?: (message: string) => void;
 }
 
@@ -58,6 +63,7 @@ export interface Services {
   readonly settings: SettingsService;
   readonly engine: EngineHost;
   readonly tuning: TuningService;
+  readonly telemetry: TelemetryService;
   /** Whether a reply is being written. */
   replying(): boolean;
   /** Stops replies (kept as interrupted), the engine process, then closes the store. */
@@ -103,6 +109,24 @@ export function openServices(options: ServicesOptions): Services {
     adopt: (path, sha256, inspection) => library.adopt(path, sha256, inspection),
     log,
   });
+  const hardwareThreads = availableParallelism();
+  const { sampleIntervalMs, ...energyOptions } = options.telemetryOptions ?? {};
+  const telemetry = new TelemetryService({
+    store,
+    events,
+    engine,
+    energy: new EnergyTiers({
+      platform: process.platform,
+      cpuName: cpus()[0]?.model.trim() || nativeCpuInfo().name,
+      hardwareThreads,
+      userWatts: null,
+      ...energyOptions,
+    }),
+    hardwareThreads,
+    sampleIntervalMs,
+    log,
+  });
+  void telemetry.init().catch((error: unknown) => log(`telemetry: ${String(error)}`));
   const tuning = new TuningService({
     store,
     settings,
@@ -110,6 +134,7 @@ export function openServices(options: ServicesOptions): Services {
     library,
     events,
     cpuInfo: nativeCpuInfo,
+    energy: () => telemetry.benchmarkEnergy(),
     // The benchmark loads the default model when none is loaded: not one too large for this machine.
     beforeLoad: async (model) => {
       const fit = await checkModelFit({ library, downloads, engine, settings, machine: options.machine }, model.id);
@@ -129,6 +154,7 @@ export function openServices(options: ServicesOptions): Services {
       if (fit.verdict === 'too-large') throw new Error(`${fit.label}. To try anyway, use Load in Models and confirm`);
     },
     tuning,
+    telemetry,
     log,
   });
 
@@ -154,6 +180,7 @@ export function openServices(options: ServicesOptions): Services {
     engine,
     chat,
     tuning,
+    telemetry,
     savedToken: options.savedToken,
     desktop: options.desktop,
     machine: options.machine,
@@ -170,6 +197,7 @@ export function openServices(options: ServicesOptions): Services {
     settings,
     engine,
     tuning,
+    telemetry,
     replying: () => chat.busy(),
     close() {
       closing ??= (async () => {
@@ -177,6 +205,7 @@ export function openServices(options: ServicesOptions): Services {
           await downloads.close();
           await chat.close();
           await tuning.close();
+          telemetry.close();
           await engine.close();
         } finally {
           try {

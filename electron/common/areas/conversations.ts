@@ -30,6 +30,7 @@ export type Conversation = z.infer<typeof Conversation>;
 export const MessageRole = z.enum(['system', 'user', 'assistant']);
 export const MessageStatus = z.enum(['streaming', 'complete', 'interrupted', 'error']);
 export const EnergySource = z.enum(['measured', 'os-estimate', 'modelled']);
+export type EnergySource = z.infer<typeof EnergySource>;
 
 export const MessageStats = z.object({
   promptTokens: z.number().int().nullable(),

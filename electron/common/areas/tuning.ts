@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { Empty, Id, call } from '../schema';
+import { EnergySource } from './conversations';
 
 export const ScenarioId = z.enum(['battery', 'balanced', 'performance', 'maximum']);
 export type ScenarioId = z.infer<typeof ScenarioId>;
@@ -88,6 +89,11 @@ export const BenchmarkRow = z.object({
   decodeTokensPerSecond: Spread,
   /** Time to first token at each prompt length, in ms (the same order as promptLengths). */
   ttftMs: z.array(Spread),
+  /**
+   * Energy per generated token, in J: each run's energy (its prompt and its reply) over the tokens
+   * it generated; null when not measured (benchmarks run before Tern measured energy).
+   */
+  joulesPerToken: Spread.nullable(),
 });
 export type BenchmarkRow = z.infer<typeof BenchmarkRow>;
 
@@ -122,6 +128,8 @@ export const Benchmark = z.object({
   genTokens: z.number().int(),
   repetitions: z.number().int(),
   rows: z.array(BenchmarkRow),
+  /** Where the energy figures come from; null when none was measured. */
+  energySource: EnergySource.nullable(),
   /** The thread count with the best decode rate (ties: the fewer threads); null until there are rows. */
   bestThreads: z.number().int().nullable(),
 });

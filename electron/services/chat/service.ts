@@ -26,6 +26,7 @@ import type { GenerateResult, TokenEvent } from '../native';
 import type { ModelLibrary } from '../models/library';
 import type { SettingsService } from '../settings';
 import type { Store } from '../store';
+import type { RequestTracker, TelemetryService } from '../telemetry/service';
 import { ContextOverflowError, fitToContext } from './context';
 import { NOTE_CLOSED, NOTE_STOPPED, crashNote, endNote } from './notes';
 import type { PromptMessage, PromptTokenizer } from './prompt';
@@ -48,6 +49,8 @@ export interface ChatServiceDeps {
    * micro-batch and head in force, and the CPU threads of each request. Absent: the engine's defaults.
    */
   tuning?: ChatTuning;
+  /** Measures each reply (readouts, energy, metrics, alerts); absent: replies carry no energy. */
+  telemetry?: Pick<TelemetryService, 'track'>;
   log?: (message: string) => void;
 }
 
@@ -352,6 +355,13 @@ export class ChatService {
       this.log(`chat: ${model.fileName}'s own tuning profile was not applied: ${error instanceof Error ? error.message : String(error)}`);
     }
     const settings = this.effectiveSettings(reply.conversationId);
+    const tracker = this.deps.telemetry?.track({
+      conversationId: reply.conversationId,
+      messageId: reply.messageId,
+      source: 'ui',
+      modelId: model.id,
+      modelName: displayName(model),
+    });
     let loaded: LoadedModel | null = null;
     try {
       const nCtx = contextFor(model, settings.app);
@@ -370,7 +380,9 @@ export class ChatService {
         ids: fitted.ids,
         options: samplerOptions(settings.sampling, maxTokens),
         signal: reply.controller.signal,
+        onStart: () => tracker?.onStart(threads),
         onToken: (event: TokenEvent) => {
+          tracker?.onToken(event);
           if (event.id >= 0) ids.push(event.id);
           if (!event.text) return;
           text += event.text;
@@ -384,11 +396,14 @@ export class ChatService {
       settle();
       this.record(reply.conversationId, result);
       this.updateContextUse(reply.conversationId, fitted, loaded, result.generatedTokens);
+      const ending = this.ending(reply, result, settings.sampling.maxTokens);
+      const energy = await measured(tracker, result, ending.status === 'complete' ? 'complete' : 'interrupted', continuing ? before.stats : null);
       this.finish(reply, {
         content: prefixText + text,
         tokens: { ids: [...prefixIds, ...withoutEndOfTurn(ids, loaded)], modelId: model.id },
-        ...this.ending(reply, result, settings.sampling.maxTokens),
+        ...ending,
         stats: {
+          ...energy,
           promptTokens: result.promptTokens,
           generatedTokens: result.generatedTokens + (continuing ? (before.stats.generatedTokens ?? 0) : 0),
           ttftMs: result.ttftMs,
@@ -401,6 +416,8 @@ export class ChatService {
       settle();
       if (error instanceof EngineCrashedError) ids = error.ids;
       const failure = this.failure(reply, error, model);
+      const failed = failure.status === 'error' || error instanceof EngineCrashedError;
+      await measured(tracker, null, failed ? 'error' : 'interrupted', null);
       this.finish(reply, {
         content: prefixText + text,
         tokens: ids.length > 0 || prefixIds.length > 0 ? { ids: [...prefixIds, ...ids], modelId: model.id } : undefined,
@@ -529,6 +546,27 @@ interface Finish {
 }
 
 class AbortedBeforeStart extends Error {}
+
+/**
+ * Ends the reply's measurement and answers its energy for the stored stats: a continued reply
+ * adds to the energy stored before, when that came from the same source (else the sum would
+ * mix sources, or leave out a part, so there is none).
+ */
+async function measured(
+  tracker: RequestTracker | undefined,
+  result: GenerateResult | null,
+  status: 'complete' | 'interrupted' | 'error',
+  before: Message['stats'] | null,
+): Promise<Pick<Message['stats'], 'energyJoules' | 'energySource'>> {
+  const metrics = tracker ? await tracker.end(result, status).catch(() => null) : null;
+  const joules = metrics?.energyJoules ?? null;
+  const source = metrics?.energySource ?? null;
+  if (joules === null || source === null) return { energyJoules: null, energySource: null };
+  if (!before || (before.generatedTokens ?? 0) === 0) return { energyJoules: joules, energySource: source };
+  return before.energyJoules !== null && before.energySource === source
+    ? { energyJoules: before.energyJoules + joules, energySource: source }
+    : { energyJoules: null, energySource: null };
+}
 
 /** Stops a reply, saying why; resolves when it is let go. */
 function abort(reply: Reply, reason: NonNullable<Reply['abortReason']>): Promise<void> {

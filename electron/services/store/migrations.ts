@@ -12,6 +12,7 @@ import { migration001 } from './migration-001';
 import { migration002 } from './migration-002';
 import { migration003 } from './migration-003';
 import { migration004 } from './migration-004';
+import { migration005 } from './migration-005';
 
 export interface Migration {
   version: number;
@@ -19,7 +20,7 @@ export interface Migration {
   up: string | ((db: Database.Database) => void);
 }
 
-export const migrations: readonly Migration[] = [migration001, migration002, migration003, migration004];
+export const migrations: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005];
 
 export const latestVersion: number = migrations.length;
 

@@ -10,6 +10,7 @@ import { DownloadRepository } from './downloads';
 import { HistoryRepository } from './history';
 import { MessageRepository } from './messages';
 import { ModelFileRepository } from './model-files';
+import { MetricsRepository } from './metrics';
 import { type MigrationResult, migrate } from './migrations';
 import { searchMessages } from './search';
 import { SettingsRepository } from './settings';
@@ -37,6 +38,8 @@ export interface Store {
   readonly tuningProfiles: TuningProfileRepository;
   /** The benchmarks run here. */
   readonly benchmarks: BenchmarkRepository;
+  /** Each reply's metrics and the alerts they raised. */
+  readonly metrics: MetricsRepository;
   /** The schema versions before and after opening. */
   readonly migration: MigrationResult;
   /** How many replies were found 'streaming' at open and marked 'interrupted'. */
@@ -69,6 +72,7 @@ export function openStore(path: string, options: StoreOptions = {}): Store {
       downloads: new DownloadRepository(db, now),
       tuningProfiles: new TuningProfileRepository(db, now),
       benchmarks: new BenchmarkRepository(db, now),
+      metrics: new MetricsRepository(db),
       migration,
       interruptedAtOpen,
       search: (query, limit) => searchMessages(db, query, limit),

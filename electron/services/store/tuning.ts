@@ -154,7 +154,17 @@ export class BenchmarkRepository {
 function recordFrom(row: BenchmarkRow): BenchmarkRecord {
   const { machine, ...rest } = JSON.parse(row.data) as Benchmark & { machine?: BenchmarkMachine | null };
   return {
-    benchmark: { ...rest, id: row.id, createdAt: row.created_at, state: row.state, modelId: row.model_id, bestThreads: row.best_threads },
+    benchmark: {
+      ...rest,
+      // Benchmarks from before Tern measured energy have none.
+      energySource: rest.energySource ?? null,
+      rows: rest.rows.map((r) => ({ ...r, joulesPerToken: r.joulesPerToken ?? null })),
+      id: row.id,
+      createdAt: row.created_at,
+      state: row.state,
+      modelId: row.model_id,
+      bestThreads: row.best_threads,
+    },
     machine: machine ?? null,
   };
 }

@@ -59,7 +59,10 @@ function jsonExport(benchmark: Benchmark, machine: BenchmarkMachine | null) {
       decode: 'tokens per second over every prompt length and repetition',
       ttftMs: 'time to first token in milliseconds, per prompt length',
       spread: 'median, min and max over the repetitions',
+      joulesPerToken: 'energy per generated token in J: each run (prompt and reply) over the tokens it generated; null when not measured',
+      energySource: 'measured (a package meter less the idle power), os-estimate or modelled (CPU time × a share of the rated power)',
     },
+    energySource: benchmark.energySource,
     rows: benchmark.rows,
     bestThreads: benchmark.bestThreads,
   };
@@ -86,14 +89,14 @@ function markdownExport(benchmark: Benchmark, machine: BenchmarkMachine | null):
   );
   lines.push('', '## Results', '');
   lines.push('Median (min..max) over the repetitions. Prefill at the longest prompt; decode over every prompt.', '');
-  const ttftHeads = benchmark.promptLengths.map((p) => `TTFT ms @${p}`);
-  lines.push(`| threads | prefill tok/s | decode tok/s | ${ttftHeads.join(' | ')} |`);
-  lines.push(`|---:|---:|---:|${ttftHeads.map(() => '---:').join('|')}|`);
+  const energy = benchmark.energySource;
+  const heads = [...benchmark.promptLengths.map((p) => `TTFT ms @${p}`), ...(energy ? [`J/token (${energy})`] : [])];
+  lines.push(`| threads | prefill tok/s | decode tok/s | ${heads.join(' | ')} |`);
+  lines.push(`|---:|---:|---:|${heads.map(() => '---:').join('|')}|`);
   for (const row of benchmark.rows) {
     const best = row.threads === benchmark.bestThreads ? ' **best**' : '';
-    lines.push(
-      `| ${row.threads}${best} | ${fmt(row.prefillTokensPerSecond, 1)} | ${fmt(row.decodeTokensPerSecond, 2)} | ${row.ttftMs.map((s) => fmt(s, 0)).join(' | ')} |`,
-    );
+    const cells = [...row.ttftMs.map((s) => fmt(s, 0)), ...(energy ? [row.joulesPerToken ? fmtSignificant(row.joulesPerToken) : '—'] : [])];
+    lines.push(`| ${row.threads}${best} | ${fmt(row.prefillTokensPerSecond, 1)} | ${fmt(row.decodeTokensPerSecond, 2)} | ${cells.join(' | ')} |`);
   }
   if (benchmark.rows.length === 0) lines.push('', 'No thread count finished a repetition.');
   lines.push('');
@@ -116,6 +119,12 @@ function stateWords(benchmark: Benchmark): string {
 
 function fmt(s: Spread, digits: number): string {
   return `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}..${s.max.toFixed(digits)})`;
+}
+
+/** Energy figures span orders of magnitude: three significant digits. */
+function fmtSignificant(s: Spread): string {
+  const f = (v: number): string => v.toPrecision(3);
+  return `${f(s.median)} (${f(s.min)}..${f(s.max)})`;
 }
 
 function slug(text: string): string {

@@ -34,6 +34,7 @@ import type { BenchmarkMachine, Store } from '../store';
 import { type Cores, machineCores } from './cores';
 import { exportBenchmark } from './export';
 import { sameValues, scenarioValues, scenarios } from './presets';
+import type { BenchmarkEnergy } from '../telemetry/service';
 import { DEFAULT_GEN_TOKENS, DEFAULT_PROMPT_LENGTHS, DEFAULT_REPETITIONS, aggregate, bestThreads, defaultThreads, fitPromptLengths } from './sweep';
 
 /** What the engine uses when a load does not say (LoadRequest: absent nBatch, absent head). */
@@ -56,6 +57,8 @@ export interface TuningServiceDeps {
   beforeLoad?: (model: ModelFile, nCtx: number) => Promise<void>;
   /** benchmarkProgress at most this often (the last one always goes out). */
   progressIntervalMs?: number;
+  /** A meter of each sample's energy (the telemetry's); absent: benchmarks record no energy. */
+  energy?: () => BenchmarkEnergy;
   log?: (message: string) => void;
 }
 
@@ -303,11 +306,17 @@ export class TuningService {
       genTokens,
       repetitions,
       rows: [],
+      energySource: null,
       bestThreads: null,
     };
-    const finish = (state: Benchmark['state'], samples: BenchmarkSample[], error: string | null): Benchmark => {
-      const rows = aggregate(samples, threads, promptLengths);
-      benchmark = { ...benchmark, state, error, rows, bestThreads: bestThreads(rows) };
+    const energy = this.deps.energy?.();
+    const finish = async (state: Benchmark['state'], samples: BenchmarkSample[], error: string | null): Promise<Benchmark> => {
+      const measured = await energy?.end().catch(() => null);
+      const joules = measured?.joules ?? [];
+      const withEnergy = samples.map((sample, i) => ({ ...sample, joulesPerToken: joules[i] != null ? joules[i]! / genTokens : null }));
+      const rows = aggregate(withEnergy, threads, promptLengths);
+      const energySource = rows.some((row) => row.joulesPerToken !== null) ? (measured?.source ?? null) : null;
+      benchmark = { ...benchmark, state, error, rows, energySource, bestThreads: bestThreads(rows) };
       store.benchmarks.save(benchmark, machine);
       this.deps.events?.emit('benchmarkChanged', benchmark);
       if (state === 'done') this.changed();
@@ -328,7 +337,9 @@ export class TuningService {
         { threads, promptLengths, genTokens, repetitions },
         {
           signal,
+          onStart: () => energy?.onStart(),
           onSample: (sample, done) => {
+            energy?.onSample();
             samples.push(sample);
             progress.send(done, done >= total);
           },

@@ -36,6 +36,13 @@ export function spread(values: number[]): Spread {
   return { median, min: v[0]!, max: v[n - 1]! };
 }
 
+/** A sample with its energy per generated token (absent or null: not measured). */
+export type MeasuredSample = BenchmarkSample & { joulesPerToken?: number | null };
+
+function spreadOrNull(values: number[]): Spread | null {
+  return values.length > 0 ? spread(values) : null;
+}
+
 /**
  * One row per thread count that has at least one sample at every prompt length (a cancelled
  * sweep keeps the thread counts it got through one repetition of), in the order of `threads`.
@@ -43,7 +50,7 @@ export function spread(values: number[]): Spread {
  * which the time to first token shows); decode over every sample; the time to first token per
  * prompt length.
  */
-export function aggregate(samples: readonly BenchmarkSample[], threads: readonly number[], promptLengths: readonly number[]): BenchmarkRow[] {
+export function aggregate(samples: readonly MeasuredSample[], threads: readonly number[], promptLengths: readonly number[]): BenchmarkRow[] {
   const longest = Math.max(...promptLengths);
   const rows: BenchmarkRow[] = [];
   for (const t of threads) {
@@ -55,6 +62,7 @@ export function aggregate(samples: readonly BenchmarkSample[], threads: readonly
       prefillTokensPerSecond: spread(mine.filter((s) => s.promptTokens === longest).map((s) => s.prefillTokensPerSecond)),
       decodeTokensPerSecond: spread(mine.map((s) => s.decodeTokensPerSecond)),
       ttftMs: byLength.map((list) => spread(list.map((s) => s.ttftMs))),
+      joulesPerToken: spreadOrNull(mine.flatMap((s) => (typeof s.joulesPerToken === 'number' ? [s.joulesPerToken] : []))),
     });
   }
   return rows;

@@ -124,6 +124,37 @@ const cases: MigrationCase[] = [
       expect(() => db.prepare("UPDATE messages SET threads = 0 WHERE id = 'a4'").run()).toThrow(/CHECK/);
     },
   },
+  {
+    version: 5,
+    seed(db) {
+      db.prepare("INSERT INTO conversations (id, title, created_at, updated_at) VALUES ('c5', 't', 1, 1)").run();
+      db.prepare(
+        "INSERT INTO messages (id, conversation_id, parent_id, role, content, status, created_at, threads) VALUES ('a5', 'c5', NULL, 'assistant', 'old', 'complete', 1, 2)",
+      ).run();
+      db.prepare("INSERT INTO benchmarks (id, created_at, state, model_id, best_threads, data) VALUES ('b5', 1, 'done', 'm1', 2, '{}')").run();
+    },
+    verify(db) {
+      expect(db.prepare("SELECT content, threads FROM messages WHERE id = 'a5'").get()).toEqual({ content: 'old', threads: 2 });
+      expect(db.prepare("SELECT best_threads FROM benchmarks WHERE id = 'b5'").get()).toEqual({ best_threads: 2 });
+      const insertMetrics = db.prepare(
+        `INSERT INTO reply_metrics (id, started_at, duration_ms, conversation_id, message_id, source, status, energy_source)
+         VALUES (?, 1, 10, 'c5', 'a5', ?, ?, ?)`,
+      );
+      insertMetrics.run('r1', 'ui', 'complete', 'modelled');
+      expect(() => insertMetrics.run('r2', 'web', 'complete', null)).toThrow(/CHECK/);
+      expect(() => insertMetrics.run('r3', 'ui', 'streaming', null)).toThrow(/CHECK/);
+      expect(() => insertMetrics.run('r4', 'ui', 'complete', 'guessed')).toThrow(/CHECK/);
+      const insertAlert = db.prepare(
+        "INSERT INTO alerts (id, at, metric, severity, value, threshold, text, conversation_id, message_id) VALUES (?, 1, 'memory', ?, 2, 1, 'x', 'c5', 'a5')",
+      );
+      insertAlert.run('al1', 'warning');
+      expect(() => insertAlert.run('al2', 'loud')).toThrow(/CHECK/);
+      // Metrics and alerts outlive the message and the conversation they describe.
+      db.prepare("DELETE FROM conversations WHERE id = 'c5'").run();
+      expect(db.prepare("SELECT conversation_id, message_id FROM reply_metrics WHERE id = 'r1'").get()).toEqual({ conversation_id: null, message_id: null });
+      expect(db.prepare("SELECT conversation_id, message_id FROM alerts WHERE id = 'al1'").get()).toEqual({ conversation_id: null, message_id: null });
+    },
+  },
 ];
 
 const dirs: string[] = [];

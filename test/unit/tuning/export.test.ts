@@ -78,6 +78,7 @@ function benchmark(over: Partial<Benchmark> = {}): Benchmark {
     genTokens: 64,
     repetitions: 3,
     rows,
+    energySource: null,
     bestThreads: bestThreads(rows),
     ...over,
   };

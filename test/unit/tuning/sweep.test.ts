@@ -48,7 +48,20 @@ describe('rows', () => {
         { median: 50, min: 40, max: 60 },
         { median: 80, min: 70, max: 90 },
       ],
+      joulesPerToken: null,
     });
+  });
+
+  it("energy per token: the spread of the samples' figures, leaving out those not measured", () => {
+    const samples = [
+      { ...sample(1, 1, 32, 10), joulesPerToken: 0.04 },
+      { ...sample(1, 2, 32, 10), joulesPerToken: null },
+      { ...sample(1, 3, 32, 10), joulesPerToken: 0.06 },
+      sample(2, 1, 32, 18),
+    ];
+    const [one, two] = aggregate(samples, [1, 2], [32]);
+    expect(one!.joulesPerToken).toEqual({ median: 0.05, min: 0.04, max: 0.06 });
+    expect(two!.joulesPerToken).toBeNull();
   });
 
   it('a thread count without one whole repetition has no row (a cancelled sweep keeps the others)', () => {

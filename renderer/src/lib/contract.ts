@@ -3,6 +3,9 @@
  * (zod schemas) is bundled into the renderer through this file.
  */
 export type {
+  Alert,
+  AlertMetric,
+  AlertRule,
   AppInfo,
   AddDownload,
   AppSettings,
@@ -22,6 +25,7 @@ export type {
   DownloadList,
   DownloadSource,
   DownloadState,
+  EnergyStatus,
   EngineStatus,
   ErrorCode,
   EventPayload,
@@ -36,8 +40,12 @@ export type {
   MessageStats,
   ModelFile,
   ModelList,
+  MonitoringChanges,
+  MonitoringState,
   PromptFormat,
+  Readouts,
   RepoFile,
+  ReplyMetrics,
   Sampling,
   SamplingOverrides,
   Scenario,
@@ -53,3 +61,8 @@ export type {
   TuningValues,
   Unsubscribe,
 } from '../../../electron/common/contract';
+
+import type { MessageStats } from '../../../electron/common/contract';
+
+/** Where an energy figure comes from (the contract declares only the schema). */
+export type EnergySource = NonNullable<MessageStats['energySource']>;

@@ -1,5 +1,5 @@
 /** Numbers and names as the UI writes them. */
-import type { ImportResult, Message, ModelFile } from './contract';
+import type { EnergySource, ImportResult, Message, ModelFile } from './contract';
 
 /** Decimal units, as file managers show model files: "1.2 GB", "640 MB". */
 export function formatBytes(bytes: number): string {
@@ -30,16 +30,43 @@ export function modelOptionLabel(model: ModelFile): string {
   return model.problem ? `${label} — cannot run: ${model.problem}` : label;
 }
 
-/** "42 tokens · 180 ms to first token · 31.2 tok/s · bitnet-2b.gguf"; what is not known is left out. */
+/**
+ * "42 tokens · 180 ms to first token · 31.2 tok/s · 4 threads · bitnet-2b.gguf · 1.23 J · 0.041 J/token";
+ * what is not known is left out. The energy's source is said beside it (ReplyStats).
+ */
 export function formatReplyStats(message: Message): string {
-  const { generatedTokens, ttftMs, decodeTokensPerSec, threads } = message.stats;
+  const { generatedTokens, ttftMs, decodeTokensPerSec, threads, energyJoules } = message.stats;
   const parts: string[] = [];
   if (generatedTokens !== null) parts.push(plural(generatedTokens, 'token', 'tokens'));
   if (ttftMs !== null) parts.push(`${formatDuration(ttftMs)} to first token`);
   if (decodeTokensPerSec !== null) parts.push(`${decodeTokensPerSec.toFixed(1)} tok/s`);
   if (threads !== null && threads !== undefined) parts.push(plural(threads, 'thread', 'threads'));
   if (message.modelName) parts.push(message.modelName);
+  if (energyJoules !== null && energyJoules !== undefined) {
+    parts.push(`${formatJoules(energyJoules)} J`);
+    if (generatedTokens) parts.push(`${formatJoules(energyJoules / generatedTokens)} J/token`);
+  }
   return parts.join(' · ');
+}
+
+/** The words for where an energy figure comes from, as the UI shows them beside it. */
+export const ENERGY_SOURCE_WORDS: Record<EnergySource, string> = {
+  measured: 'measured',
+  'os-estimate': 'OS estimate',
+  modelled: 'modelled',
+};
+
+const SIGNIFICANT = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 3 });
+
+/** Joules without the unit, to 3 significant digits ("1.23", "0.041", "12.5"); whole from 100 ("1,234"). */
+export function formatJoules(joules: number): string {
+  if (joules >= 100) return Math.round(joules).toLocaleString('en-US');
+  return SIGNIFICANT.format(joules);
+}
+
+/** "12.3 W". */
+export function formatWatts(watts: number): string {
+  return `${watts.toFixed(1)} W`;
 }
 
 /** "Imported 2 conversations: 14 messages added, 3 already here." (what an import did). */

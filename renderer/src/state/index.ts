@@ -126,5 +126,23 @@ export {
 } from './actions/history';
 export { setFilter, searchMessages, cancelPendingSearch, SEARCH_DELAY_MS } from './actions/search';
 export { loadAppInfo } from './actions/about';
-export { showView } from './actions/layout';
+export { showView, setReadoutsShown } from './actions/layout';
+export {
+  setReadouts,
+  receiveAlert,
+  dismissAlertNotice,
+  openMonitoring,
+  clearMonitoringFocus,
+  loadMonitoring,
+  loadReplyMetrics,
+  followMonitoring,
+  updateMonitoring,
+  resetAlertRules,
+  dismissAlerts,
+  dismissMonitoringError,
+  exportMetrics,
+  REPLY_METRICS_SHOWN,
+  type MonitoringOutcome,
+  type MetricsExportOutcome,
+} from './actions/monitoring';
 export { startSync, setConnection, setHostTokenMissing } from './actions/sync';

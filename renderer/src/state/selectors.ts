@@ -1,5 +1,5 @@
 import { useShallow } from 'zustand/react/shallow';
-import type { BranchMessage, ContextUse, Conversation, Download, ModelFile } from '../lib/contract';
+import type { BranchMessage, ContextUse, Conversation, Download, ModelFile, Readouts } from '../lib/contract';
 import type { FitState } from './slices/catalog';
 import type { ConversationMessages, EditState, SendState } from './slices/chat';
 import { useTernStore, type TernState } from './store';
@@ -226,4 +226,40 @@ export function useBenchmarkState() {
       shownId: s.shownBenchmarkId,
     })),
   );
+}
+
+// ---- Monitoring -----------------------------------------------------------------------------
+
+/** The conversation's latest readouts (its reply streaming, or the last one); null: none since the page loaded. */
+export const useReadouts = (conversationId: string): Readouts | null => useTernStore((s) => s.readouts[conversationId] ?? null);
+export const useReadoutsShown = () => useTernStore((s) => s.readoutsShown);
+export const useAlertNotice = () => useTernStore((s) => s.alertNotice);
+export const useMonitoringFocus = () => useTernStore((s) => s.monitoringFocus);
+
+/**
+ * The readouts are of a reply being written: not 'done', and the reply (when the list has it) is
+ * still streaming — a reply that ended without its last readouts is not shown as writing.
+ */
+export function selectReadoutsWriting(state: TernState, conversationId: string): boolean {
+  const readouts = state.readouts[conversationId];
+  if (!readouts || readouts.phase === 'done') return false;
+  const reply = selectMessagesOf(state, conversationId).items.find((m) => m.id === readouts.messageId);
+  return !reply || reply.status === 'streaming';
+}
+
+export const useReadoutsWriting = (conversationId: string) => useTernStore((s) => selectReadoutsWriting(s, conversationId));
+
+export function useMonitoringState() {
+  return useTernStore(
+    useShallow((s) => ({
+      monitoring: s.monitoring,
+      status: s.monitoringStatus,
+      error: s.monitoringError,
+      actionError: s.monitoringActionError,
+    })),
+  );
+}
+
+export function useReplyMetrics() {
+  return useTernStore(useShallow((s) => ({ metrics: s.replyMetrics, error: s.replyMetricsError })));
 }

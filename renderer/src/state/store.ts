@@ -8,6 +8,7 @@ import { initialDownloadsSlice, type DownloadsSlice } from './slices/downloads';
 import { initialHubSlice, type HubSlice } from './slices/hub';
 import { initialLayoutSlice, type LayoutSlice } from './slices/layout';
 import { initialModelsSlice, type ModelsSlice } from './slices/models';
+import { initialMonitoringSlice, type MonitoringSlice } from './slices/monitoring';
 import { initialSearchSlice, type SearchSlice } from './slices/search';
 import { initialSettingsSlice, type SettingsSlice } from './slices/settings';
 import { initialTuningSlice, type TuningSlice } from './slices/tuning';
@@ -24,6 +25,7 @@ export type TernState = ConversationsSlice &
   CatalogSlice &
   SettingsSlice &
   TuningSlice &
+  MonitoringSlice &
   HubSlice &
   AboutSlice &
   ConnectionSlice &
@@ -39,6 +41,7 @@ function initialState(): TernState {
     ...initialCatalogSlice(),
     ...initialSettingsSlice(),
     ...initialTuningSlice(),
+    ...initialMonitoringSlice(),
     ...initialHubSlice(),
     ...initialAboutSlice(),
     ...initialConnectionSlice(),

@@ -7,10 +7,13 @@
  * endpoint and token as the host would report them, moving the models folder, the catalog, fit
  * checks (set per source or model; 'fits' otherwise), importing, deleting and the default model, the tuning
  * state (scenarios, profiles, a model's own profile) and benchmarks a test runs step by step (runBenchmark
- * answers when the test calls finishBenchmark(); benchmarkStep() emits progress). Events are
+ * answers when the test calls finishBenchmark(); benchmarkStep() emits progress), the monitoring state
+ * (rules, alerts a test raises, the energy status) and replies' metrics a test adds. Events are
  * emitted like the host does, and any call can be made to fail.
  */
 import type {
+  Alert,
+  AlertRule,
   AppInfo,
   AppSettings,
   Benchmark,
@@ -35,7 +38,10 @@ import type {
   Message,
   ModelFile,
   ModelList,
+  MonitoringState,
+  Readouts,
   RepoFile,
+  ReplyMetrics,
   SearchHit,
   Scenario,
   SendResult,
@@ -199,6 +205,7 @@ export function sampleRow(threads: number, promptLengths: number[]): BenchmarkRo
     prefillTokensPerSecond: spread(prefill),
     decodeTokensPerSecond: spread(decode),
     ttftMs: promptLengths.map((length) => spread(Math.round((length / prefill) * 1000))),
+    joulesPerToken: null,
   };
 }
 
@@ -212,6 +219,68 @@ function bestOf(rows: BenchmarkRow[]): number | null {
 }
 
 const RELOAD_KEYS = ['contextTokens', 'promptBatch', 'headType'] as const;
+
+/** The alert rules of a fresh host. */
+export function sampleRules(): AlertRule[] {
+  return [
+    { metric: 'memory', enabled: true, threshold: 150, severity: 'warning' },
+    { metric: 'cpu', enabled: false, threshold: 50, severity: 'warning' },
+    { metric: 'decodeSpeed', enabled: true, threshold: 5, severity: 'warning' },
+    { metric: 'tokenLatency', enabled: true, threshold: 500, severity: 'warning' },
+    { metric: 'firstToken', enabled: true, threshold: 10_000, severity: 'warning' },
+    { metric: 'errorRate', enabled: true, threshold: 20, severity: 'critical' },
+  ];
+}
+
+/** The monitoring state of a fresh host on a machine without readable energy counters: modelled. */
+export function sampleMonitoring(): MonitoringState {
+  return {
+    rules: sampleRules(),
+    errorWindow: 20,
+    retentionDays: 30,
+    alerts: [],
+    energy: {
+      source: 'modelled',
+      detail: "the engine's CPU time times a share of the CPU's rated power (65 W)",
+      unavailable: 'the RAPL energy counter is readable only by root',
+      howTo: 'sudo chmod a+r /sys/class/powercap/intel-rapl:0/energy_uj',
+      cpuWatts: 65,
+      cpuWattsFrom: 'table',
+      cpuName: 'Test CPU 3000',
+      idleWatts: null,
+    },
+    metricsCount: 0,
+    sampler: { active: false, samples: 0, intervalMs: 500 },
+  };
+}
+
+/** Readouts of a reply being written (decode), with every figure known unless fields say otherwise. */
+export function sampleReadouts(fields: Partial<Readouts> = {}): Readouts {
+  return {
+    conversationId: 'c1',
+    messageId: 'm2',
+    source: 'ui',
+    phase: 'decode',
+    elapsedMs: 2300,
+    tokens: 42,
+    ttftMs: 180,
+    decodeTokensPerSecNow: 21.4,
+    decodeTokensPerSecAvg: 20.1,
+    prefillTokensPerSec: 192,
+    tokenP50Ms: 46.5,
+    tokenP95Ms: 71.2,
+    recentTokenMs: [44, 47, 52, 46, 71, 45],
+    cpuPercent: 87,
+    threads: 4,
+    memoryBytes: 1_400_000_000,
+    memoryExpectedBytes: 1_500_000_000,
+    powerWatts: 12.34,
+    energyJoules: 4.567,
+    joulesPerToken: 0.1087,
+    energySource: 'modelled',
+    ...fields,
+  };
+}
 
 const IDLE_ENGINE: EngineStatus = { state: 'idle', modelId: null, progress: null, error: null, contextTokens: null, busy: false };
 
@@ -262,6 +331,10 @@ export class FakeTern {
   loadedWith: Pick<TuningValues, 'contextTokens' | 'promptBatch' | 'headType'> | null = null;
   /** The benchmark runs the host keeps. */
   benchmarks: Benchmark[] = [];
+  /** The monitoring state the host keeps (rules, alerts not dismissed, energy, sampler). */
+  monitoring: MonitoringState = sampleMonitoring();
+  /** Every reply's metrics kept, in the order recorded. */
+  replyMetrics: ReplyMetrics[] = [];
   /** The run under way and how its runBenchmark call answers. */
   private benchmarkRun: { id: string; done: number; total: number; resolve: (benchmark: Benchmark) => void } | null = null;
   private failures = new Map<CallName, Failure>();
@@ -544,6 +617,67 @@ export class FakeTern {
     return same?.id ?? null;
   }
 
+  /** A reply's metrics, kept like the host does, without an event. */
+  addReplyMetrics(fields: Partial<ReplyMetrics> = {}): ReplyMetrics {
+    const row: ReplyMetrics = {
+      id: `r${this.nextId++}`,
+      startedAt: this.tick(),
+      durationMs: 2300,
+      conversationId: null,
+      messageId: null,
+      source: 'ui',
+      modelId: 'sha-bitnet-2b.gguf',
+      modelName: 'bitnet-2b.gguf',
+      status: 'complete',
+      threads: 4,
+      promptTokens: 12,
+      generatedTokens: 42,
+      ttftMs: 180,
+      prefillTokensPerSec: 192,
+      decodeTokensPerSec: 20.1,
+      tokenP50Ms: 46.5,
+      tokenP95Ms: 71.2,
+      cpuPercent: 87,
+      peakMemoryBytes: 1_400_000_000,
+      memoryExpectedBytes: 1_500_000_000,
+      energyJoules: 4.57,
+      joulesPerToken: 0.109,
+      powerWatts: 12.3,
+      energySource: 'modelled',
+      ...fields,
+    };
+    this.replyMetrics.push(row);
+    this.monitoring = { ...this.monitoring, metricsCount: this.replyMetrics.length };
+    return row;
+  }
+
+  /** An alert a reply raised: kept, and emitted as an alert event then monitoringChanged. */
+  raiseAlert(fields: Partial<Alert> = {}): Alert {
+    const alert: Alert = {
+      id: `a${this.nextId++}`,
+      at: this.tick(),
+      metric: 'decodeSpeed',
+      severity: 'warning',
+      value: 3.1,
+      threshold: 5,
+      text: 'Decode 3.1 tok/s, below 5 tok/s',
+      conversationId: null,
+      messageId: null,
+      ...fields,
+    };
+    this.monitoring = { ...this.monitoring, alerts: [alert, ...this.monitoring.alerts] };
+    this.emitEvent('alert', alert);
+    this.emitEvent('monitoringChanged', this.monitoring);
+    return alert;
+  }
+
+  /** Changes the monitoring state as the host would, and emits monitoringChanged. */
+  setMonitoringState(fields: Partial<MonitoringState>): MonitoringState {
+    this.monitoring = { ...this.monitoring, ...fields };
+    this.emitEvent('monitoringChanged', this.monitoring);
+    return this.monitoring;
+  }
+
   /** A finished run (done unless fields say otherwise), without an event. */
   makeBenchmark(fields: Partial<Benchmark> = {}): Benchmark {
     const threads = fields.threads ?? [1, 2, 4, 8];
@@ -567,6 +701,7 @@ export class FakeTern {
       genTokens: 64,
       repetitions: 3,
       rows,
+      energySource: null,
       bestThreads: bestOf(rows),
       ...fields,
     };
@@ -1263,6 +1398,48 @@ export class FakeTern {
         : { fileName: `tern-benchmark-${benchmark.id}.md`, content: this.benchmarkMarkdown(benchmark) };
     },
 
+    getMonitoring: async (request) => {
+      await this.enter('getMonitoring', request);
+      return this.monitoring;
+    },
+    updateMonitoring: async (request) => {
+      await this.enter('updateMonitoring', request);
+      const rules = this.monitoring.rules.map((rule) => {
+        const change = request.rules?.find((r) => r.metric === rule.metric);
+        return change ? { ...rule, ...(change.enabled !== undefined ? { enabled: change.enabled } : {}), ...(change.threshold !== undefined ? { threshold: change.threshold } : {}) } : rule;
+      });
+      const energy =
+        request.cpuWatts === undefined
+          ? this.monitoring.energy
+          : request.cpuWatts === null
+            ? { ...this.monitoring.energy, cpuWatts: 65, cpuWattsFrom: 'table' as const }
+            : { ...this.monitoring.energy, cpuWatts: request.cpuWatts, cpuWattsFrom: 'user' as const };
+      return this.setMonitoringState({
+        rules,
+        energy,
+        errorWindow: request.errorWindow ?? this.monitoring.errorWindow,
+        retentionDays: request.retentionDays ?? this.monitoring.retentionDays,
+      });
+    },
+    resetAlertRules: async (request) => {
+      await this.enter('resetAlertRules', request);
+      return this.setMonitoringState({ rules: sampleRules() });
+    },
+    dismissAlerts: async (request) => {
+      await this.enter('dismissAlerts', request);
+      return this.setMonitoringState({ alerts: [] });
+    },
+    listReplyMetrics: async (request) => {
+      await this.enter('listReplyMetrics', request);
+      return [...this.replyMetrics].sort((a, b) => b.startedAt - a.startedAt).slice(0, request.limit);
+    },
+    exportMetrics: async (request) => {
+      await this.enter('exportMetrics', request);
+      return request.format === 'json'
+        ? { fileName: 'tern-metrics.json', content: JSON.stringify({ replies: this.replyMetrics, alerts: this.monitoring.alerts }, null, 2) }
+        : { fileName: 'tern-metrics.csv', content: ['id,startedAt,energyJoules', ...this.replyMetrics.map((r) => `${r.id},${r.startedAt},${r.energyJoules ?? ''}`)].join('\n') };
+    },
+
     on: {
       conversationsChanged: this.on('conversationsChanged'),
       chatStream: this.on('chatStream'),
@@ -1274,6 +1451,9 @@ export class FakeTern {
       tuningChanged: this.on('tuningChanged'),
       benchmarkProgress: this.on('benchmarkProgress'),
       benchmarkChanged: this.on('benchmarkChanged'),
+      readouts: this.on('readouts'),
+      alert: this.on('alert'),
+      monitoringChanged: this.on('monitoringChanged'),
     },
   };
 }

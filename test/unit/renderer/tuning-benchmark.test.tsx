@@ -3,7 +3,7 @@ import { act, fireEvent, render, screen, waitFor, within } from '@testing-librar
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { TuningPanel } from '../../../renderer/src/features/tuning';
 import { loadModels } from '../../../renderer/src/state';
-import { sampleRates } from './fakeApi';
+import { sampleRates, sampleRow } from './fakeApi';
 import { useFakeTern } from './setup';
 
 // jsdom has no canvas: uPlot is replaced by a recorder of the charts made, their data and options.
@@ -96,7 +96,7 @@ describe('Tuning benchmark', () => {
     const rows = bodyRows();
     expect(rows.map((r) => within(r).getByRole('rowheader').textContent)).toEqual(['1', '2', '4best', '8']);
     const headers = within(results()).getAllByRole('columnheader').map((h) => h.textContent);
-    expect(headers).toEqual(['Threads', 'Prefill tok/s', 'Decode tok/s', 'TTFT at 128 tokens', 'TTFT at 512 tokens', 'TTFT at 1,024 tokens']);
+    expect(headers).toEqual(['Threads', 'Prefill tok/s', 'Decode tok/s', 'TTFT at 128 tokens', 'TTFT at 512 tokens', 'TTFT at 1,024 tokens', 'J/token']);
     const four = rows[2]!;
     expect(four.className).toContain('bench-best');
     const { decode, prefill } = sampleRates(4);
@@ -224,5 +224,16 @@ describe('Tuning benchmark', () => {
     expect(screen.getByText(/^Older model ·/)).toBeTruthy();
     // The chart follows the run shown.
     await waitFor(() => expect(plots.made.filter((p) => !p.destroyed).map((p) => p.data[0])).toEqual([[1, 2]]));
+  });
+
+  it('J/token: the median and range per thread count, "—" when not measured, and the energy source said', async () => {
+    const rows = [1, 2].map((t) => sampleRow(t, [128]));
+    rows[1] = { ...rows[1]!, joulesPerToken: { median: 0.0412, min: 0.039, max: 0.0437 } };
+    fake().benchmarks = [fake().makeBenchmark({ threads: [1, 2], promptLengths: [128], rows, energySource: 'os-estimate' })];
+    await renderTuning();
+    await screen.findByRole('table', { name: 'Benchmark results' });
+    const cells = bodyRows().map((r) => within(r).getAllByRole('cell').at(-1)?.textContent);
+    expect(cells).toEqual(['—', '0.0412 0.039–0.0437']);
+    expect(screen.getByText('OS estimate').className).toContain('energy-source');
   });
 });

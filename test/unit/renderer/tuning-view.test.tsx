@@ -48,15 +48,17 @@ describe('Tuning view', () => {
 
   it('follows the host only while shown (startSync does not listen to tuning events)', async () => {
     const stop = startSync();
-    await waitFor(() => expect(fake().listenerCount).toBe(6));
+    await waitFor(() => expect(fake().listenerCount).toBe(8));
     const view = render(<TuningPanel onClose={() => {}} />);
     await screen.findByRole('spinbutton', { name: 'CPU threads' });
-    // tuningChanged, benchmarkProgress, benchmarkChanged
-    expect(fake().listenerCount).toBe(9);
+    // tuningChanged, benchmarkProgress, benchmarkChanged; monitoringChanged, alert, chatStream (Monitoring)
+    expect(fake().listenerCount).toBe(14);
     expect(fake().callsOf('getTuning')).toHaveLength(1);
     expect(fake().callsOf('listBenchmarks')).toHaveLength(1);
+    expect(fake().callsOf('getMonitoring')).toHaveLength(1);
+    expect(fake().callsOf('listReplyMetrics')).toEqual([{ limit: 20 }]);
     view.unmount();
-    expect(fake().listenerCount).toBe(6);
+    expect(fake().listenerCount).toBe(8);
     stop();
   });
 

@@ -169,12 +169,14 @@ export function forgetConversation(conversationId: string): void {
     const replyActionErrors = { ...s.replyActionErrors };
     const edits = { ...s.edits };
     const branchBusy = { ...s.branchBusy };
+    const readouts = { ...s.readouts };
     delete contextUse[conversationId];
     delete drafts[conversationId];
     delete sends[conversationId];
     delete replyActionErrors[conversationId];
     delete edits[conversationId];
     delete branchBusy[conversationId];
-    return { contextUse, drafts, sends, replyActionErrors, edits, branchBusy };
+    delete readouts[conversationId];
+    return { contextUse, drafts, sends, replyActionErrors, edits, branchBusy, readouts };
   });
 }

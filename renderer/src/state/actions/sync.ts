@@ -9,6 +9,7 @@ import { loadConversations } from './conversations';
 import { refreshDownloads } from './downloads';
 import { refreshHubInfo } from './hub';
 import { loadEngineStatus, loadModels, setEngineStatus, setModelList } from './models';
+import { receiveAlert, refreshMonitoring, setReadouts } from './monitoring';
 import { resumeWaitingRequests } from './retry';
 import { refreshSearch } from './search';
 import { loadSettings, setSettings } from './settings';
@@ -37,6 +38,9 @@ export function startSync(): Unsubscribe {
     on.engineStatus(setEngineStatus),
     on.modelsChanged(setModelList),
     on.settingsChanged(setSettings),
+    // Sent only while the engine works: nothing arrives (or is asked) while it is idle.
+    on.readouts(setReadouts),
+    on.alert(receiveAlert),
   ];
   return () => {
     for (const stop of stops) stop();
@@ -57,6 +61,7 @@ export function setConnection(connection: ConnectionState): void {
     refreshHubInfo();
     refreshDownloads();
     refreshTuning();
+    refreshMonitoring();
     if (getState().catalogStatus === 'error') ensureCatalog();
     // The open conversation, and any whose reply was streaming, may have moved on meanwhile;
     // the others are reloaded when opened.

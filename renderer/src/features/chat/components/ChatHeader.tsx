@@ -3,10 +3,11 @@ import { DismissibleError } from '../../../components/DismissibleError';
 import { Icon } from '../../../components/Icon';
 import type { Conversation } from '../../../lib/contract';
 import { plural } from '../../../lib/format';
-import { useModels } from '../../../state';
+import { setReadoutsShown, useModels, useReadouts, useReadoutsShown } from '../../../state';
 import { ContextMeter } from './ContextMeter';
 import { EngineState } from './EngineState';
 import { ExportConversationMenu } from './ExportConversationMenu';
+import { READOUTS_ID } from './LiveReadouts';
 import { ModelPicker } from './ModelPicker';
 
 interface ChatHeaderProps {
@@ -21,6 +22,8 @@ export function ChatHeader({ conversation, titleId, settingsOpen, onToggleSettin
   const count = conversation.messageCount;
   const hasModels = useModels().length > 0;
   const [exportError, setExportError] = useState<string | null>(null);
+  const readoutsShown = useReadoutsShown();
+  const hasReadouts = useReadouts(conversation.id) !== null;
   return (
     <header className="pane-header chat-header">
       <div className="chat-header-top">
@@ -46,6 +49,17 @@ export function ChatHeader({ conversation, titleId, settingsOpen, onToggleSettin
           >
             <Icon name="sliders" />
             Conversation settings
+          </button>
+          <button
+            type="button"
+            className={readoutsShown ? 'button button-quiet active' : 'button button-quiet'}
+            aria-pressed={readoutsShown}
+            aria-controls={readoutsShown && hasReadouts ? READOUTS_ID : undefined}
+            title={readoutsShown ? 'Hide the live readouts' : 'Show the live readouts'}
+            onClick={() => setReadoutsShown(!readoutsShown)}
+          >
+            <Icon name="gauge" />
+            Readouts
           </button>
           <ExportConversationMenu conversationId={conversation.id} onError={setExportError} />
         </div>

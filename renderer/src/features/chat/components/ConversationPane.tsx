@@ -1,12 +1,15 @@
 import { useState } from 'react';
 import type { Conversation } from '../../../lib/contract';
 import { useModelList, useSelectedConversation } from '../../../state';
+import { AlertNotice } from './AlertNotice';
 import { ChatHeader } from './ChatHeader';
 import { Composer } from './Composer';
 import { ConversationBody } from './ConversationBody';
 import { ConversationSettingsPanel } from './ConversationSettingsPanel';
 import { ModelActionError } from './ModelActionError';
 import { NoConversation } from './NoConversation';
+import { ReadoutsColumn } from './LiveReadouts';
+import '../../../styles/monitoring.css';
 
 /** The main area for the open conversation. */
 export function ConversationPane() {
@@ -30,8 +33,15 @@ function OpenConversation({ conversation }: { conversation: Conversation }) {
       />
       {settingsOpen && <ConversationSettingsPanel conversation={conversation} onClose={() => setSettingsOpen(false)} />}
       <ModelActionError />
-      <ConversationBody conversationId={conversation.id} />
-      {hasModels && <Composer conversation={conversation} />}
+      <AlertNotice />
+      {/* Wide: the readouts beside the messages; narrow: above them, under the header. */}
+      <div className="chat-columns">
+        <div className="chat-main">
+          <ConversationBody conversationId={conversation.id} />
+          {hasModels && <Composer conversation={conversation} />}
+        </div>
+        <ReadoutsColumn conversationId={conversation.id} />
+      </div>
     </section>
   );
 }

@@ -1,9 +1,10 @@
 import { lazy, Suspense } from 'react';
+import { EnergySourceBadge } from '../../../components/EnergySourceBadge';
 import { Icon } from '../../../components/Icon';
 import { MenuButton } from '../../../components/MenuButton';
 import type { Benchmark } from '../../../lib/contract';
 import { downloadFile } from '../../../lib/download';
-import { formatKernels, formatRelativeTime } from '../../../lib/format';
+import { formatJoules, formatKernels, formatRelativeTime } from '../../../lib/format';
 import { formatMs, formatRange, formatRate } from '../../../lib/tuning-words';
 import { applyBestThreads, exportBenchmark, useCanChange } from '../../../state';
 
@@ -89,6 +90,7 @@ export function BenchmarkResults({ benchmark, currentThreads }: { benchmark: Ben
                       TTFT at {length.toLocaleString('en-US')} tokens
                     </th>
                   ))}
+                  <th scope="col">J/token</th>
                 </tr>
               </thead>
               <tbody>
@@ -110,13 +112,29 @@ export function BenchmarkResults({ benchmark, currentThreads }: { benchmark: Ben
                         const ttft = row.ttftMs[i];
                         return <td key={length}>{ttft ? <Figure median={formatMs(ttft.median)} range={formatRange(ttft, formatMs)} /> : '—'}</td>;
                       })}
+                      <td>
+                        {row.joulesPerToken ? (
+                          <Figure median={formatJoules(row.joulesPerToken.median)} range={formatRange(row.joulesPerToken, formatJoules)} />
+                        ) : (
+                          '—'
+                        )}
+                      </td>
                     </tr>
                   );
                 })}
               </tbody>
             </table>
           </div>
-          <p className="field-hint">Best: the highest median decode rate (on a tie, the fewer threads).</p>
+          <p className="field-hint">
+            Best: the highest median decode rate (on a tie, the fewer threads).
+            {benchmark.energySource && (
+              <>
+                {' '}
+                J/token: each run's energy over the tokens it generated, energy{' '}
+                <EnergySourceBadge source={benchmark.energySource} />.
+              </>
+            )}
+          </p>
           <Suspense fallback={<div className="bench-chart" aria-busy="true" />}>
             <BenchmarkChart rows={benchmark.rows} bestThreads={best} />
           </Suspense>

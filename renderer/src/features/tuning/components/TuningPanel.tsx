@@ -2,13 +2,15 @@ import { useEffect, useId, useRef } from 'react';
 import { DismissibleError } from '../../../components/DismissibleError';
 import { Icon } from '../../../components/Icon';
 import { RELOAD_NOTE } from '../../../lib/tuning-words';
-import { dismissTuningError, followTuning, loadTuning, useTuningState } from '../../../state';
+import { dismissTuningError, followMonitoring, followTuning, loadTuning, useTuningState } from '../../../state';
 import { BenchmarkSection } from './BenchmarkSection';
+import { MonitoringSection } from './MonitoringSection';
 import { ProfilesSection } from './ProfilesSection';
 import { ScenarioPicker } from './ScenarioPicker';
 import { ThreadsField } from './ThreadsField';
 import { ValuesFields } from './ValuesFields';
 import '../../../styles/tuning.css';
+import '../../../styles/monitoring.css';
 
 const RELOAD_NAMES = { contextTokens: 'context', promptBatch: 'prompt micro-batch', headType: 'head precision' } as const;
 
@@ -20,7 +22,12 @@ export function TuningPanel({ onClose }: { onClose: () => void }) {
 
   useEffect(() => {
     headingRef.current?.focus();
-    return followTuning();
+    const stopTuning = followTuning();
+    const stopMonitoring = followMonitoring();
+    return () => {
+      stopTuning();
+      stopMonitoring();
+    };
   }, []);
 
   const pending = tuning?.pendingReload ?? [];
@@ -37,7 +44,7 @@ export function TuningPanel({ onClose }: { onClose: () => void }) {
           <h2 id="tuning-title" className="pane-title" tabIndex={-1} ref={headingRef}>
             Tuning
           </h2>
-          <p className="pane-subtitle">How the engine runs here: threads, scenarios, saved profiles, and a benchmark that says what is best.</p>
+          <p className="pane-subtitle">How the engine runs here: threads, scenarios, saved profiles, a benchmark that says what is best, and monitoring.</p>
         </div>
         <button type="button" className="icon-button" aria-label="Close Tuning" onClick={onClose}>
           <Icon name="close" />
@@ -91,6 +98,7 @@ export function TuningPanel({ onClose }: { onClose: () => void }) {
               </h3>
               <BenchmarkSection tuning={tuning} />
             </section>
+            <MonitoringSection />
           </div>
         )}
       </div>

@@ -70,7 +70,7 @@ function judge(rule: AlertRule, m: ReplyMetrics, lastStatuses: readonly ReplyMet
         : null;
     }
     case 'cpu': {
-      if (m.cpuPercent === null || m.durationMs < MIN_MS_FOR_CPU || m.status !== 'complete') return null;
+      if (m.cpuPercent === null || m.durationMs < MIN_MS_FOR_CPU || m.status === 'error') return null;
       return m.cpuPercent < threshold
         ? crossing(
             m.cpuPercent,

@@ -63,6 +63,18 @@ export class ChatPage {
   /** "The connection dropped. Your message will be sent when it is back." */
   readonly waitingToSend: Locator;
 
+  // ---- Live readouts
+  /** Beside the conversation while a reply streams, then with the last reply's figures. */
+  readonly readouts: Locator;
+  /** Its title: "Writing…" while the reply streams, "Last reply" after. */
+  readonly readoutsTitle: Locator;
+  /** "42 tokens · 1.2 s": what the readouts have counted so far. */
+  readonly readoutsProgress: Locator;
+  /** Hides or shows the readouts (aria-pressed). */
+  readonly readoutsButton: Locator;
+  /** The notice of an alert raised by a reply (role status). */
+  readonly alertNotice: Locator;
+
   // ---- Conversation settings
   readonly settingsButton: Locator;
   readonly settingsPanel: Locator;
@@ -74,6 +86,12 @@ export class ChatPage {
     this.noConversation = this.root.getByRole('heading', { name: 'No conversation open' });
     this.noModelNotice = this.root.getByRole('note', { name: 'No model files' });
     this.checkAgainButton = this.root.getByRole('button', { name: 'Check again', exact: true });
+
+    this.readouts = this.root.getByRole('region', { name: 'Live readouts', exact: true });
+    this.readoutsTitle = this.readouts.locator('.readouts-title');
+    this.readoutsProgress = this.readouts.locator('.readouts-sub');
+    this.readoutsButton = this.root.getByRole('button', { name: 'Readouts', exact: true });
+    this.alertNotice = this.root.getByRole('status').filter({ hasText: /^(Warning|Critical)/ });
 
     this.modelPicker = this.root.getByRole('combobox', { name: 'Model', exact: true });
     this.chooseModelHint = this.root.getByText('Choose a model', { exact: true });
@@ -123,6 +141,11 @@ export class ChatPage {
   /** A message's text exactly as shown (whitespace kept). */
   text(article: Locator): Locator {
     return article.locator('.message-content');
+  }
+
+  /** The energy source word in a reply's stats line: "measured", "OS estimate" or "modelled". */
+  energySource(article: Locator): Locator {
+    return article.locator('.message-stats .energy-source');
   }
 
   /** The reply's note (why it was interrupted or failed). */

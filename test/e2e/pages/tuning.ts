@@ -15,6 +15,12 @@ export class TuningPage {
   readonly exportButton: Locator;
   readonly results: Locator;
   readonly chart: Locator;
+  readonly monitoring: Locator;
+  /** "Sampled only while the engine works — idle, 12 samples so far". */
+  readonly samplerLine: Locator;
+  readonly alerts: Locator;
+  readonly exportMetricsButton: Locator;
+  readonly exportFormat: Locator;
 
   constructor(readonly page: Page) {
     this.openButton = page.getByRole('button', { name: 'Tuning', exact: true });
@@ -28,6 +34,24 @@ export class TuningPage {
     this.exportButton = this.root.getByRole('button', { name: 'Export benchmark', exact: true });
     this.results = this.root.getByRole('table', { name: 'Benchmark results' });
     this.chart = this.root.getByRole('img', { name: /^Benchmark chart/ });
+    this.monitoring = this.root.getByRole('region', { name: 'Monitoring', exact: true });
+    this.samplerLine = this.monitoring.locator('.sampler-line');
+    this.alerts = this.monitoring.getByRole('region', { name: 'Alerts', exact: true });
+    this.exportMetricsButton = this.monitoring.getByRole('button', { name: 'Export metrics', exact: true });
+    this.exportFormat = this.monitoring.getByRole('combobox', { name: 'Export format', exact: true });
+  }
+
+  /** The monitoring's sample count as the sampler line says it. */
+  async samples(): Promise<number> {
+    const text = await this.samplerLine.innerText();
+    const match = /([\d,]+) samples? so far/.exec(text);
+    if (!match) throw new Error(`no sample count in "${text}"`);
+    return Number(match[1]!.replace(/,/g, ''));
+  }
+
+  /** A rule's threshold field, by its name ("Decode speed threshold (tok/s)"). */
+  ruleThreshold(name: string): Locator {
+    return this.monitoring.getByRole('spinbutton', { name, exact: true });
   }
 
   async open(): Promise<void> {

@@ -6,7 +6,7 @@
  * Edit (new versions beside the old, idempotent, refused while a reply streams), and deleting a
  * message with a reply streaming below it.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -16,7 +16,7 @@ import { type EngineProcess, forkLauncher } from '../../../electron/services/eng
 import { loadAddon } from '../../../electron/services/native';
 import type { Machine } from '../../../electron/services/models/fit';
 import { type Services, openServices } from '../../../electron/services/services';
-import { built, root as root_, workerPath } from '../engine-host/helpers';
+import { built, synthChatModel, workerPath } from '../engine-host/helpers';
 
 /**
  * The model: made here by synth (2B4T architecture, random weights, the Llama 3 vocabulary of the
@@ -29,22 +29,7 @@ beforeAll(async () => {
   if (!built) return;
   modelDir = mkdtempSync(join(tmpdir(), 'tern-chat-model-'));
   MODEL = join(modelDir, 'chat.gguf');
-  const tokenizerDir = join(root_, 'test/fixtures/tokenizer');
-  const vocabFrom = join(tokenizerDir, readdirSync(tokenizerDir).find((f) => f.endsWith('.gguf'))!);
-  await loadAddon().synth(MODEL, {
-    arch: 'bitnet-b1.58',
-    format: 'I2_S',
-    nEmbd: 128,
-    nLayer: 2,
-    nHead: 2,
-    nHeadKv: 1,
-    nFf: 256,
-    nVocab: (await loadAddon().inspect(vocabFrom)).hparams.nVocab,
-    nCtx: 4096,
-    ropeTheta: 500000,
-    seed: 5,
-    vocabFrom,
-  });
+  await synthChatModel(MODEL);
 });
 afterAll(() => {
   if (modelDir) rmSync(modelDir, { recursive: true, force: true });

@@ -6,6 +6,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type EngineProcess, createEngineHost, forkLauncher } from '../../../electron/services/engine-host/host';
 import type { EngineHost } from '../../../electron/services/engine-host/types';
+import { loadAddon } from '../../../electron/services/native';
 
 export const root = resolve(__dirname, '../../..');
 export const workerPath = join(root, 'out/main/engine-worker.js');
@@ -65,4 +66,34 @@ export async function waitFor(check: () => boolean, limitMs = 10_000, what = 'co
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/**
+ * Makes the chat tests' model with synth: the 2B4T architecture with random weights and the Llama 3
+ * vocabulary of the tokenizer fixture. With its ~128k tokens an early end of turn is all but
+ * impossible, so a reply runs long enough to be stopped or to have its engine killed under it.
+ * `shape` overrides the (tiny) default sizes.
+ */
+export async function synthChatModel(
+  path: string,
+  shape: Partial<{ nEmbd: number; nLayer: number; nHead: number; nHeadKv: number; nFf: number; seed: number }> = {},
+): Promise<void> {
+  const tokenizerDir = join(root, 'test/fixtures/tokenizer');
+  const vocabFrom = join(tokenizerDir, readdirSync(tokenizerDir).find((f) => f.endsWith('.gguf'))!);
+  const addon = loadAddon();
+  await addon.synth(path, {
+    arch: 'bitnet-b1.58',
+    format: 'I2_S',
+    nEmbd: 128,
+    nLayer: 2,
+    nHead: 2,
+    nHeadKv: 1,
+    nFf: 256,
+    nVocab: (await addon.inspect(vocabFrom)).hparams.nVocab,
+    nCtx: 4096,
+    ropeTheta: 500000,
+    seed: 5,
+    vocabFrom,
+    ...shape,
+  });
 }

@@ -4,7 +4,7 @@
  * benchmark records energy per token; the export; and nothing is sampled while the engine is idle.
  * No test assumes which energy source this machine gives.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -24,9 +24,8 @@ import type {
 } from '../../../electron/common/contract';
 import { type Dispatch, createDispatcher } from '../../../electron/services/dispatcher';
 import { forkLauncher } from '../../../electron/services/engine-host/host';
-import { loadAddon } from '../../../electron/services/native';
 import { type Services, openServices } from '../../../electron/services/services';
-import { built, root as repoRoot, workerPath } from '../engine-host/helpers';
+import { built, synthChatModel, workerPath } from '../engine-host/helpers';
 
 const SOURCES = ['measured', 'os-estimate', 'modelled'];
 
@@ -36,22 +35,7 @@ beforeAll(async () => {
   if (!built) return;
   modelDir = mkdtempSync(join(tmpdir(), 'tern-telemetry-model-'));
   MODEL = join(modelDir, 'chat.gguf');
-  const tokenizerDir = join(repoRoot, 'test/fixtures/tokenizer');
-  const vocabFrom = join(tokenizerDir, readdirSync(tokenizerDir).find((f) => f.endsWith('.gguf'))!);
-  await loadAddon().synth(MODEL, {
-    arch: 'bitnet-b1.58',
-    format: 'I2_S',
-    nEmbd: 128,
-    nLayer: 2,
-    nHead: 2,
-    nHeadKv: 1,
-    nFf: 256,
-    nVocab: (await loadAddon().inspect(vocabFrom)).hparams.nVocab,
-    nCtx: 4096,
-    ropeTheta: 500000,
-    seed: 5,
-    vocabFrom,
-  });
+  await synthChatModel(MODEL);
 });
 afterAll(() => {
   if (modelDir) rmSync(modelDir, { recursive: true, force: true });

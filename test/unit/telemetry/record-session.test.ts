@@ -8,16 +8,15 @@
  * of the tokenizer fixture), so its speed and memory are those of the real model on this machine;
  * the session asks the product brief's benchmark prompts and a few follow-ups in one conversation.
  */
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ChatStreamEvent, Conversation, ReplyMetrics, SendResult, WireResult } from '../../../electron/common/contract';
 import { createDispatcher } from '../../../electron/services/dispatcher';
 import { forkLauncher } from '../../../electron/services/engine-host/host';
-import { loadAddon } from '../../../electron/services/native';
 import { openServices } from '../../../electron/services/services';
-import { root, workerPath } from '../engine-host/helpers';
+import { root, synthChatModel, workerPath } from '../engine-host/helpers';
 
 const PROMPTS = [
   'What are the benefits of renewable energy?',
@@ -35,23 +34,7 @@ describe.runIf(process.env.TERN_RECORD_SESSION)('record a normal session', () =>
     const dir = mkdtempSync(join(tmpdir(), 'tern-record-'));
     try {
       mkdirSync(join(dir, 'data', 'models'), { recursive: true });
-      const tokenizerDir = join(root, 'test/fixtures/tokenizer');
-      const vocabFrom = join(tokenizerDir, readdirSync(tokenizerDir).find((f) => f.endsWith('.gguf'))!);
-      const addon = loadAddon();
-      await addon.synth(join(dir, 'data', 'models', 'bitnet-2b4t-shaped.gguf'), {
-        arch: 'bitnet-b1.58',
-        format: 'I2_S',
-        nEmbd: 2560,
-        nLayer: 30,
-        nHead: 20,
-        nHeadKv: 5,
-        nFf: 6912,
-        nVocab: (await addon.inspect(vocabFrom)).hparams.nVocab,
-        nCtx: 4096,
-        ropeTheta: 500000,
-        seed: 11,
-        vocabFrom,
-      });
+      await synthChatModel(join(dir, 'data', 'models', 'bitnet-2b4t-shaped.gguf'), { nEmbd: 2560, nLayer: 30, nHead: 20, nHeadKv: 5, nFf: 6912, seed: 11 });
       const services = openServices({ dataDir: join(dir, 'data'), host: 'headless', owner: 'recorder', launchEngine: forkLauncher(workerPath) });
       const dispatch = createDispatcher(services.handlers);
       const call = async <T,>(method: string, params: unknown): Promise<T> => {
@@ -73,6 +56,7 @@ describe.runIf(process.env.TERN_RECORD_SESSION)('record a normal session', () =>
         }
         const metrics = (await call<ReplyMetrics[]>('listReplyMetrics', { limit: 100 })).reverse();
         expect(metrics).toHaveLength(PROMPTS.length);
+        mkdirSync(join(root, 'test/fixtures/monitoring'), { recursive: true });
         writeFileSync(join(root, 'test/fixtures/monitoring/normal-session.json'), `${JSON.stringify(metrics, null, 2)}\n`);
       } finally {
         await services.close();

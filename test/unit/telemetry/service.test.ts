@@ -66,10 +66,12 @@ const result = (generated: number): GenerateResult =>
     totalMs: 2000,
     prefillTokensPerSecond: 100,
     decodeTokensPerSecond: 10,
+    draftedTokens: 0,
+    draftTokensAccepted: 0,
     stopReason: 'eog',
     ids: [],
     text: '',
-  }) as GenerateResult;
+  }) satisfies GenerateResult;
 
 const token = (index: number, ms: number, elapsedMs: number): TokenEvent => ({ id: 100 + index, index, text: 'x', ms, elapsedMs });
 

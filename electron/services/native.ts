@@ -132,6 +132,14 @@ export interface GenerateOptions {
    * (off, the default) for every setting; text that repeats its context comes faster. 0..64.
    */
   draftMax?: number;
+  /**
+   * The KV slot to run in: 0 (default) the app's own, 1 the local API's. Each slot is a context
+   * of its own (the load's nCtx, nBatch, kernel path and threads; slot 1 is made by its first
+   * use, which adds a KV cache and scratch to memory()), and each reuses the prefix it holds, so
+   * a conversation continued in one never evicts the other's. One request runs at a time per
+   * model, whichever the slot; cancel() stops it.
+   */
+  slot?: 0 | 1;
 }
 
 /** One generated token (id -1: text held back until the end, released as the last event). */
@@ -170,12 +178,17 @@ export interface GenerateResult {
 
 export interface MemoryInUse {
   weights: number;
+  /** Of every slot in use (GenerateOptions.slot), as scratch and total. */
   kvCache: number;
   scratch: number;
   total: number;
   nCtx: number;
-  /** Positions the KV cache holds. */
+  /** Positions slot 0's KV cache holds. */
   nPast: number;
+  /** KV slots made: 1, 2 once slot 1 was used; 0 for a model loaded metadata-only. */
+  slots: number;
+  /** Positions slot 1's KV cache holds (0 until it is used). */
+  nPastApi: number;
 }
 
 export interface TokenizerInfo {

@@ -286,12 +286,45 @@ Napi::Value KernelPaths(const Napi::CallbackInfo & info) {
 
 // ---- Model -----------------------------------------------------------------------------------
 
+// A model and its KV slots: each slot is a context (its own KV cache, scratch and thread pool)
+// whose session remembers the tokens it holds, so a request continuing a slot's sequence reuses
+// its prefix. Slot 0 (the app's own requests) is made by the load; slot 1 (the local API's) by
+// the first generation that asks for it, with slot 0's settings, so the two never evict each
+// other. One request runs at a time per Model, in either slot.
 struct Engine {
     tern_model * model = nullptr;
-    tern_context * ctx = nullptr;
+    tern_context * ctx = nullptr;                     // slot 0; null when loaded metadata-only
+    std::atomic<tern_context *> ctx_api{nullptr};     // slot 1, once used (written on a worker thread)
+    int32_t n_batch = 0;                              // as loaded (0: the engine's default)
+    std::string isa;                                  // as loaded ("": the default)
+
     ~Engine() {
+        tern_context_free(ctx_api.load());
         tern_context_free(ctx);
         tern_model_free(model);
+    }
+
+    // The context of `slot`, making slot 1 on its first use: slot 0's positions, micro-batch,
+    // kernel path and current thread count. Runs on the worker thread of the one request
+    // running (the Model's busy guard), so nothing else makes or frees it meanwhile.
+    tern_status context(int32_t slot, tern_context ** out) {
+        if (slot == 0) {
+            *out = ctx;
+            return TERN_OK;
+        }
+        tern_context * c = ctx_api.load();
+        if (!c) {
+            tern_context_params cp = tern_context_default_params();
+            cp.n_ctx = tern_context_n_ctx(ctx);
+            cp.n_threads = tern_context_threads(ctx);
+            if (n_batch > 0) cp.n_batch = n_batch;
+            cp.isa = isa.empty() ? nullptr : isa.c_str();
+            const tern_status st = tern_context_new(model, &cp, &c);
+            if (st != TERN_OK) return st;
+            ctx_api.store(c);
+        }
+        *out = c;
+        return TERN_OK;
     }
 };
 
@@ -355,12 +388,16 @@ private:
         }
         Napi::Value on_progress = opts.Has("onProgress") ? opts.Get("onProgress") : env.Undefined();
         if (!on_progress.IsUndefined() && !on_progress.IsFunction()) throw Napi::TypeError::New(env, "onProgress must be a function");
+        const int32_t n_batch = args.n_batch;
+        const std::string isa = args.isa;
         LoadWorker * w = new LoadWorker(env, std::move(args), cancel, on_progress,
-                                        [](Napi::Env env2, tern_model * m, tern_context * c) -> Napi::Value {
+                                        [n_batch, isa](Napi::Env env2, tern_model * m, tern_context * c) -> Napi::Value {
                                             AddonData * data = env2.GetInstanceData<AddonData>();
                                             Engine * e = new Engine();
                                             e->model = m;
                                             e->ctx = c;
+                                            e->n_batch = n_batch;
+                                            e->isa = isa;
                                             return data->model_ctor.New({Napi::External<Engine>::New(env2, e)});
                                         });
         Napi::Promise p = w->promise();
@@ -572,8 +609,10 @@ private:
     }
 
     // generate(ids, options, onToken?): Promise<GenerateResult>. ids: the full request (the
-    // whole conversation); the cached prefix is reused. onToken({ id, index, text, ms, elapsedMs })
-    // runs on the JS thread for every token, in order, before the promise settles.
+    // whole conversation); the prefix cached in the request's slot is reused. options.slot: 0
+    // (default, the app's) or 1 (the local API's: a second context, made by its first use).
+    // onToken({ id, index, text, ms, elapsedMs }) runs on the JS thread for every token, in
+    // order, before the promise settles.
     Napi::Value Generate(const Napi::CallbackInfo & info) {
         Napi::Env env = info.Env();
         Engine & e = engine(env);
@@ -587,7 +626,10 @@ private:
         ++in_flight_;
         cancel_ = std::make_shared<std::atomic<bool>>(false);
         auto self = std::make_shared<Napi::ObjectReference>(Napi::Persistent(Value()));
-        GenerateWorker * w = new GenerateWorker(env, e.ctx, std::move(args), cancel_, on_token, [this, self]() {
+        const int32_t slot = args.slot;
+        Engine * ep = &e;  // freed only once this request has settled (Settled, FreeEngine)
+        ContextSource context = [ep, slot](tern_context ** out) { return ep->context(slot, out); };
+        GenerateWorker * w = new GenerateWorker(env, std::move(context), std::move(args), cancel_, on_token, [this, self]() {
             busy_ = false;
             Settled();
         });
@@ -596,26 +638,34 @@ private:
         return p;
     }
 
-    // cancel(): stops the running generation (its promise resolves with stopReason "cancelled").
+    // cancel(): stops the running generation, in either slot (its promise resolves with
+    // stopReason "cancelled").
     Napi::Value Cancel(const Napi::CallbackInfo & info) {
         if (cancel_) cancel_->store(true);
         return info.Env().Undefined();
     }
 
-    // memory(): bytes this model and its context hold (weights, KV cache, scratch).
+    // memory(): bytes this model and its contexts hold (weights, KV cache, scratch). kvCache and
+    // scratch are summed over the slots in use (`slots`: 1, or 2 once the API's slot was made);
+    // nPast is slot 0's, nPastApi slot 1's (0 while it does not exist).
     Napi::Value Memory(const Napi::CallbackInfo & info) {
         Napi::Env env = info.Env();
         if (!engine_ || disposing_) throw engine_error(env, "DISPOSED", "the model was disposed");
         tern_memory_estimate m{};
         if (engine_->ctx) tern_context_memory(engine_->ctx, &m);
         else tern_model_estimate_memory(engine_->model, 0, 1, &m);
+        tern_memory_estimate api{};
+        tern_context * ctx_api = engine_->ctx_api.load();
+        if (ctx_api) tern_context_memory(ctx_api, &api);
         Napi::Object o = Napi::Object::New(env);
         o.Set("weights", static_cast<double>(m.weights_bytes));
-        o.Set("kvCache", static_cast<double>(engine_->ctx ? m.kv_cache_bytes : 0));
-        o.Set("scratch", static_cast<double>(engine_->ctx ? m.scratch_bytes : 0));
-        o.Set("total", static_cast<double>(engine_->ctx ? m.total_bytes : m.weights_bytes));
+        o.Set("kvCache", static_cast<double>(engine_->ctx ? m.kv_cache_bytes + api.kv_cache_bytes : 0));
+        o.Set("scratch", static_cast<double>(engine_->ctx ? m.scratch_bytes + api.scratch_bytes : 0));
+        o.Set("total", static_cast<double>(engine_->ctx ? m.total_bytes + api.kv_cache_bytes + api.scratch_bytes : m.weights_bytes));
         o.Set("nCtx", tern_context_n_ctx(engine_->ctx));
         o.Set("nPast", engine_->ctx ? tern_context_tokens(engine_->ctx, nullptr, 0) : 0);
+        o.Set("slots", engine_->ctx ? (ctx_api ? 2 : 1) : 0);
+        o.Set("nPastApi", ctx_api ? tern_context_tokens(ctx_api, nullptr, 0) : 0);
         return o;
     }
 
@@ -623,7 +673,9 @@ private:
         Engine & e = engine(info.Env());
         if (info.Length() < 1 || !info[0].IsNumber() || info[0].As<Napi::Number>().Int32Value() < 0)
             throw Napi::TypeError::New(info.Env(), "threads must be a non-negative number");
-        tern_context_set_threads(e.ctx, info[0].As<Napi::Number>().Int32Value());
+        const int32_t n = info[0].As<Napi::Number>().Int32Value();
+        tern_context_set_threads(e.ctx, n);
+        if (tern_context * api = e.ctx_api.load()) tern_context_set_threads(api, n);  // both slots
         return info.Env().Undefined();
     }
 

@@ -64,6 +64,7 @@ GenerateArgs generate_args(Napi::Env env, std::vector<int32_t> prompt, const Nap
     a.max_tokens = static_cast<int32_t>(number_option(o, "maxTokens", -1, -1, 1 << 24, true));
     if (o.Has("ignoreEog") && !o.Get("ignoreEog").IsUndefined()) a.ignore_eog = o.Get("ignoreEog").ToBoolean().Value();
     a.draft_max = static_cast<int32_t>(number_option(o, "draftMax", 0, 0, 64, true));
+    a.slot = static_cast<int32_t>(number_option(o, "slot", 0, 0, 1, true));
     if (o.Has("stop") && !o.Get("stop").IsUndefined()) {
         Napi::Value v = o.Get("stop");
         if (!v.IsArray()) throw Napi::TypeError::New(env, "stop must be an array of strings");
@@ -78,11 +79,11 @@ GenerateArgs generate_args(Napi::Env env, std::vector<int32_t> prompt, const Nap
 
 // ---- GenerateWorker ----------------------------------------------------------------------------
 
-GenerateWorker::GenerateWorker(Napi::Env env, tern_context * ctx, GenerateArgs args, CancelFlag cancel, Napi::Function on_token,
+GenerateWorker::GenerateWorker(Napi::Env env, ContextSource context, GenerateArgs args, CancelFlag cancel, Napi::Function on_token,
                                std::function<void()> finally)
     : Napi::AsyncProgressQueueWorker<TokenMsg>(env, "tern.generate"),
       deferred_(Napi::Promise::Deferred::New(env)),
-      ctx_(ctx),
+      context_(std::move(context)),
       args_(std::move(args)),
       cancel_(std::move(cancel)),
       finally_(std::move(finally)) {
@@ -120,7 +121,9 @@ void GenerateWorker::Execute(const ExecutionProgress & progress) {
     p.on_token_user_data = this;
     p.abort = &GenerateWorker::on_abort;
     p.abort_user_data = this;
-    status_ = tern_generate(ctx_, args_.prompt.data(), static_cast<int32_t>(args_.prompt.size()), &p, &result_);
+    tern_context * ctx = nullptr;
+    status_ = context_(&ctx);
+    if (status_ == TERN_OK) status_ = tern_generate(ctx, args_.prompt.data(), static_cast<int32_t>(args_.prompt.size()), &p, &result_);
     if (status_ != TERN_OK) {
         message_ = tern_last_error();
         if (message_.empty()) message_ = tern_status_name(status_);

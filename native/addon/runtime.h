@@ -45,6 +45,7 @@ struct GenerateArgs {
     std::vector<std::string> stop;
     bool ignore_eog = false;
     int32_t draft_max = 0;  // prompt-lookup drafting (tern.h): 0 = off
+    int32_t slot = 0;       // the KV slot (context) to run in: 0 the app's, 1 the local API's
 };
 GenerateArgs generate_args(Napi::Env env, std::vector<int32_t> prompt, const Napi::Value & options);
 
@@ -55,12 +56,16 @@ struct TokenMsg {
     double ms = 0, elapsed_ms = 0;
 };
 
+// Gives the context a generation runs in, on the worker thread (so it may make it there: a KV
+// slot is created by its first use). A failure status leaves its message in tern_last_error().
+using ContextSource = std::function<tern_status(tern_context ** out)>;
+
 // Runs tern_generate on a worker thread; each token reaches onToken on the JS thread, in order,
 // exactly once (AsyncProgressQueueWorker), before the promise resolves with the statistics.
 // `finally` runs on the JS thread after either outcome.
 class GenerateWorker : public Napi::AsyncProgressQueueWorker<TokenMsg> {
 public:
-    GenerateWorker(Napi::Env env, tern_context * ctx, GenerateArgs args, CancelFlag cancel, Napi::Function on_token,
+    GenerateWorker(Napi::Env env, ContextSource context, GenerateArgs args, CancelFlag cancel, Napi::Function on_token,
                    std::function<void()> finally);
     Napi::Promise promise() { return deferred_.Promise(); }
 
@@ -75,7 +80,7 @@ private:
     static bool on_abort(void * user);
 
     Napi::Promise::Deferred deferred_;
-    tern_context * ctx_;
+    ContextSource context_;
     GenerateArgs args_;
     CancelFlag cancel_;
     Napi::FunctionReference on_token_;

@@ -20,6 +20,7 @@ import {
   type GenerateRequest,
   type LoadRequest,
   type LoadedModel,
+  type RequestSource,
 } from './types';
 
 // ---- the process ----
@@ -139,6 +140,9 @@ interface LoadTicket {
 }
 
 type Loading = LoadTicket & { promise: Promise<LoadedModel> };
+
+/** The engine's KV slot per request source (GenerateOptions.slot). */
+const SLOT_OF: Record<RequestSource, 0 | 1> = { ui: 0, api: 1 };
 
 const MAX_RESTART_DELAY_MS = 30_000;
 /** A process that lived shorter than this (or never became ready) died young. */
@@ -491,7 +495,9 @@ class Host implements EngineHost {
       this.settle(job, cancelled('the generation was cancelled before it started'));
       return;
     }
-    const { ids, options, onToken } = job.request;
+    const { ids, onToken, source } = job.request;
+    // Each source has its KV slot: the API's conversations never evict the UI's cached prefix.
+    const options = { ...job.request.options, slot: SLOT_OF[source] };
     const threads = job.request.threads ?? this.loadThreads;
     this.call('generate', { t: 'generate', id: 0, ids, options, threads }, onToken ? { onToken } : {}, (id) => (job.callId = id)).then(
       (result) => this.settle(job, null, result),

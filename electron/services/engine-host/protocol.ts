@@ -16,7 +16,10 @@ export type HostRequest =
   | { t: 'unload'; id: number }
   | { t: 'tokenize'; id: number; text: string; special: boolean; addBos: boolean }
   | { t: 'detokenize'; id: number; ids: number[] }
-  /** threads: the pool size for this request (0: every core); absent: as loaded. */
+  /**
+   * threads: the pool size for this request (0: every core); absent: as loaded. options.slot: the
+   * KV slot (0 the app's, 1 the local API's; the host picks it from the request's source).
+   */
   | { t: 'generate'; id: number; ids: number[]; options: GenerateOptions; threads?: number }
   /** A thread sweep on the loaded model (BenchmarkSweep); a 'sample' message follows each run. */
   | { t: 'benchmark'; id: number; threads: number[]; promptLengths: number[]; genTokens: number; repetitions: number }
@@ -140,6 +143,9 @@ export function parseGenerateOptions(value: unknown): GenerateOptions | string {
     } else if (key === 'ignoreEog') {
       if (typeof v !== 'boolean') return 'options.ignoreEog must be true or false';
       out.ignoreEog = v;
+    } else if (key === 'slot') {
+      if (v !== 0 && v !== 1) return 'options.slot must be 0 or 1';
+      out.slot = v;
     } else {
       return `unknown generate option "${key}"`;
     }

@@ -5,7 +5,11 @@
  */
 import type { GenerateOptions, GenerateResult, ModelDescription, TokenEvent, TokenizerInfo } from '../native';
 
-/** Who asked: the app's own window, or (later) the local API. UI requests go first. */
+/**
+ * Who asked: the app's own window, or the local API. UI requests go first, and each source runs
+ * in a KV slot of its own (GenerateOptions.slot: 'ui' 0, 'api' 1), so one's cached prefix
+ * survives the other's requests.
+ */
 export type RequestSource = 'ui' | 'api';
 
 export type EngineHostState = 'idle' | 'loading' | 'ready' | 'error';
@@ -82,6 +86,7 @@ export interface GenerateRequest {
   threads?: number;
   /** The whole sequence (the conversation so far); the engine reuses its cached prefix. */
   ids: number[];
+  /** options.slot is ignored: the host picks the slot from `source`. */
   options: GenerateOptions;
   /** Called once, just before the request is sent to the engine process (after any wait in the queue). */
   onStart?: () => void;

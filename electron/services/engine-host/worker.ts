@@ -111,7 +111,7 @@ class Worker {
   private loading: { id: number; token: NativeCancelToken } | null = null;
   /** The generate or benchmark running (one at a time); `cancelled`: a cancel for it arrived. */
   private generating: { id: number; model: NativeModel; cancelled: boolean } | null = null;
-  /** The first id of the last sequence generated from (the KV cache's start), -1 if none. */
+  /** The first id of the last sequence generated from in slot 0 (its KV cache's start; the benchmark runs there), -1 if none. */
   private lastFirstId = -1;
 
   constructor(
@@ -260,7 +260,7 @@ class Worker {
     this.useThreads(loaded, threads ?? loaded.loadThreads);
     this.generating = { id, model, cancelled: false };
     try {
-      if (ids.length > 0) this.lastFirstId = ids[0] ?? -1;
+      if (ids.length > 0 && (options.slot ?? 0) === 0) this.lastFirstId = ids[0] ?? -1;
       return await model.generate(ids, options, (event) => this.channel.send({ t: 'token', id, event }));
     } finally {
       this.generating = null;

@@ -330,6 +330,7 @@ function isUsage(value: unknown): value is EngineUsage {
     isFiniteNumber(value.cpuMs) &&
     isFiniteNumber(value.rssBytes) &&
     isFiniteNumber(value.baseRssBytes) &&
+    (value.modelBytes === null || isFiniteNumber(value.modelBytes)) &&
     isEnergy(value.energy)
   );
 }

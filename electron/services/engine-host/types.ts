@@ -118,6 +118,8 @@ export interface EngineUsage {
   rssBytes: number;
   /** Its resident memory when it became ready, before any model (the runtime's own share), in bytes. */
   baseRssBytes: number;
+  /** What the loaded model has allocated by the engine's own count (weights, KV caches, scratch); null: none loaded. */
+  modelBytes: number | null;
   /**
    * An energy counter the OS gives the engine process, cumulative, in J: 'package' is the CPU
    * package's meter (Windows' Energy Meter Interface: measured), 'process' the OS's own estimate

@@ -189,8 +189,18 @@ class Worker {
       cpuMs: (cpu.user + cpu.system) / 1000,
       rssBytes: process.memoryUsage.rss(),
       baseRssBytes: this.baseRssBytes,
+      modelBytes: this.modelBytes(),
       energy: this.addon?.energyCounter?.() ?? null,
     };
+  }
+
+  /** What the loaded model has allocated now (weights, and the KV cache and scratch of each slot in use). */
+  private modelBytes(): number | null {
+    try {
+      return this.model ? this.model.memory().total : null;
+    } catch {
+      return null; // disposed meanwhile
+    }
   }
 
   private exclusive<T>(op: () => Promise<T>): Promise<T> {

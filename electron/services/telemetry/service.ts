@@ -287,8 +287,10 @@ export class TelemetryService {
     const joules = counter && u ? await counter.read(u).catch(() => null) : null;
     const read: EngineRead = { atMs, usage: u, joules };
     if (endsGap) this.gapEnded(counter?.subtractIdle && joules !== null ? reading(counter, read) : null);
-    const model = this.deps.engine.loaded();
-    const expected = u && model ? u.baseRssBytes + model.description.memory.total : null;
+    // The engine's own count of what the model holds (both KV slots once the API has used its
+    // own); else the estimate the model was loaded with.
+    const modelBytes = u?.modelBytes ?? this.deps.engine.loaded()?.description.memory.total ?? null;
+    const expected = u && modelBytes !== null ? u.baseRssBytes + modelBytes : null;
     meter.begin(read, wall, counter, threads, expected);
     if (this.closed) return;
     this.active.add(meter);

@@ -79,7 +79,7 @@ describe('parseWorkerMessage', () => {
   });
 
   it('checks usage values: numbers, and an energy counter or null', () => {
-    const usage = { pid: 7, cpuMs: 12.5, rssBytes: 1e8, baseRssBytes: 5e7, energy: null };
+    const usage = { pid: 7, cpuMs: 12.5, rssBytes: 1e8, baseRssBytes: 5e7, modelBytes: 3e7, energy: null };
     expect(isResultValue('usage', usage)).toBe(true);
     expect(isResultValue('usage', { ...usage, energy: { scope: 'package', joules: 3.25 } })).toBe(true);
     expect(isResultValue('usage', { ...usage, energy: { scope: 'process', joules: 0.5 } })).toBe(true);
@@ -127,7 +127,7 @@ const LOADED = {
   nCtx: 64,
   specialTokens: [],
 };
-const USAGE = { pid: 1, cpuMs: 5, rssBytes: 2e7, baseRssBytes: 1e7, energy: null };
+const USAGE = { pid: 1, cpuMs: 5, rssBytes: 2e7, baseRssBytes: 1e7, modelBytes: null, energy: null };
 
 function fakeHost(logs: string[] = []): { host: ReturnType<typeof createEngineHost>; procs: FakeProcess[] } {
   const procs: FakeProcess[] = [];

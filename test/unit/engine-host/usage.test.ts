@@ -39,12 +39,14 @@ describe.skipIf(!built || models.length < 1)('engine usage and start hooks (buil
     expect(usage.cpuMs).toBeGreaterThan(0);
     expect(usage.rssBytes).toBeGreaterThan(0);
     expect(usage.baseRssBytes).toBeGreaterThan(0);
+    expect(usage.modelBytes).toBeNull();
     if (process.platform === 'linux') expect(usage.energy).toBeNull();
     expect(host.status()).toMatchObject({ state: 'idle', pending: 0 });
   });
 
   it('answers while a generation runs; CPU time grows across the generation', async () => {
     await host.load(base);
+    expect((await host.usage()).modelBytes).toBeGreaterThan(0);
     prompt = await host.tokenize('Hello world', { special: false, addBos: true });
     const before = await host.usage();
     let running = true;

@@ -63,5 +63,5 @@ export function denyingFiles(code = 'EACCES'): PowercapFiles {
 }
 
 export function usage(over: Partial<EngineUsage> = {}): EngineUsage {
-  return { pid: 4242, cpuMs: 0, rssBytes: 500e6, baseRssBytes: 50e6, energy: null, ...over };
+  return { pid: 4242, cpuMs: 0, rssBytes: 500e6, baseRssBytes: 50e6, modelBytes: null, energy: null, ...over };
 }

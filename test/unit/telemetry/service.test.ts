@@ -23,7 +23,7 @@ let emitted: { name: EventName; payload: EventPayload<EventName> }[];
 let telemetry: TelemetryService;
 
 function usage(): EngineUsage {
-  return { pid: 7, cpuMs: engineCpuMs, rssBytes: 500e6, baseRssBytes: 50e6, energy: null };
+  return { pid: 7, cpuMs: engineCpuMs, rssBytes: 500e6, baseRssBytes: 50e6, modelBytes: null, energy: null };
 }
 
 /** Sets the package counter to this many joules. */

@@ -60,7 +60,7 @@ export class FakeEngine implements EngineHost {
   beforeSample: (index: number) => Promise<void> = async () => {};
   failAt: number | null = null;
   /** What usage() answers; a test may change it (between samples, say). */
-  usageNow: EngineUsage = { pid: 1, cpuMs: 0, rssBytes: 100_000_000, baseRssBytes: 50_000_000, energy: null };
+  usageNow: EngineUsage = { pid: 1, cpuMs: 0, rssBytes: 100_000_000, baseRssBytes: 50_000_000, modelBytes: null, energy: null };
   private readonly statusListeners = new Set<(status: EngineHostStatus) => void>();
 
   status(): EngineHostStatus {

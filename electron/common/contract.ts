@@ -7,6 +7,7 @@
  * This module must stay free of Node and DOM APIs: it is bundled into all three processes.
  */
 import { z } from 'zod';
+import { apiCalls, apiEvents } from './areas/api';
 import { appCalls, appEvents } from './areas/app';
 import { chatCalls, chatEvents } from './areas/chat';
 import { conversationCalls, conversationEvents } from './areas/conversations';
@@ -17,6 +18,7 @@ import { monitoringCalls, monitoringEvents } from './areas/monitoring';
 import { settingsCalls, settingsEvents } from './areas/settings';
 import { tuningCalls, tuningEvents } from './areas/tuning';
 
+export * from './areas/api';
 export * from './areas/app';
 export * from './areas/chat';
 export * from './areas/conversations';
@@ -40,6 +42,7 @@ export const calls = {
   ...settingsCalls,
   ...tuningCalls,
   ...monitoringCalls,
+  ...apiCalls,
 } as const;
 
 export type Calls = typeof calls;
@@ -60,6 +63,7 @@ export const events = {
   ...settingsEvents,
   ...tuningEvents,
   ...monitoringEvents,
+  ...apiEvents,
 } as const;
 
 export type Events = typeof events;

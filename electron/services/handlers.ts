@@ -5,6 +5,7 @@
 import { arch, availableParallelism, platform, totalmem } from 'node:os';
 import packageJson from '../../package.json';
 import { type AppInfo, type CpuInfo, type DownloadSource, type Fit, TernError } from '../common/contract';
+import type { ApiService } from './api/service';
 import type { ChatService } from './chat/service';
 import type { EventBus, Handlers } from './dispatcher';
 import type { EngineHost } from './engine-host/types';
@@ -43,6 +44,8 @@ export interface HandlerDeps {
   chat: ChatService;
   tuning: TuningService;
   telemetry: TelemetryService;
+  /** The local API. */
+  api: Pick<ApiService, 'status' | 'update' | 'rotateKey'>;
   /** This machine's memory, for the fit check; the real one unless a test says otherwise. */
   machine?: () => Machine;
   /** The file manager and the file dialog; absent in the headless host. */
@@ -55,7 +58,7 @@ export interface HandlerDeps {
 }
 
 export function createHandlers(deps: HandlerDeps): Handlers {
-  const { store, events, settings, library, downloads, engine, chat, tuning, telemetry } = deps;
+  const { store, events, settings, library, downloads, engine, chat, tuning, telemetry, api } = deps;
   const cpuInfo = deps.cpuInfo ?? nativeCpuInfo;
 
   const fitDeps: FitDeps = { library, downloads, engine, settings, machine: deps.machine };
@@ -249,6 +252,10 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     dismissAlerts: () => telemetry.dismissAlerts(),
     listReplyMetrics: ({ limit }) => telemetry.listMetrics(limit),
     exportMetrics: ({ format }) => telemetry.export(format),
+
+    getApiStatus: () => api.status(),
+    updateApiSettings: (changes) => api.update(changes),
+    rotateApiKey: () => api.rotateKey(),
   };
 }
 

@@ -6,7 +6,8 @@
 import { mkdirSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
-import type { EngineStatus, KernelPaths } from '../common/contract';
+import type { EngineStatus, KernelPaths, ModelFile } from '../common/contract';
+import { ApiService } from './api/service';
 import { ChatService } from './chat/service';
 import { EventBus, type Handlers } from './dispatcher';
 import { type EngineProcess, createEngineHost, defaultWorkerPath, forkLauncher } from './engine-host/host';
@@ -50,6 +51,8 @@ export interface ServicesOptions {
   downloadOptions?: Partial<Pick<DownloadServiceOptions, 'retry' | 'progressIntervalMs' | 'freeBytes' | 'openFile'>>;
   /** Telemetry for tests: where powercap is, the CPU's name, the sampler's interval. */
   telemetryOptions?: Partial<Pick<EnergyTiersOptions, 'powercapRoot' | 'powercapFiles' | 'cpuName' | 'platform'>> & { sampleIntervalMs?: number };
+  /** The local API for this run (tern serve --api [--api-port N]); unset: the saved setting decides. */
+  api?: { on?: boolean; port?: number };
   log?: (message: string) => void;
 }
 
@@ -64,9 +67,13 @@ export interface Services {
   readonly engine: EngineHost;
   readonly tuning: TuningService;
   readonly telemetry: TelemetryService;
+  /** The local OpenAI-compatible API (listening only when switched on). */
+  readonly api: ApiService;
+  /** Settles once the API has started listening or given up (its status then says why); never rejects. */
+  readonly apiStarted: Promise<void>;
   /** Whether a reply is being written. */
   replying(): boolean;
-  /** Stops replies (kept as interrupted), the engine process, then closes the store. */
+  /** Stops the local API, replies (kept as interrupted), the engine process, then closes the store. */
   close(): Promise<void>;
 }
 
@@ -142,21 +149,38 @@ export function openServices(options: ServicesOptions): Services {
     },
     log,
   });
+  // A model too large for this machine is not loaded by a reply or an API request: the Models
+  // view's "Load anyway" can.
+  const replyBeforeLoad = async (model: ModelFile): Promise<void> => {
+    const fit = await checkModelFit({ library, downloads, engine, settings, machine: options.machine }, model.id);
+    if (fit.verdict === 'too-large') throw new Error(`${fit.label}. To try anyway, use Load in Models and confirm`);
+  };
   const chat = new ChatService({
     store,
     events,
     engine,
     library,
     settings,
-    // A model too large for this machine is not loaded by a reply: the Models view's "Load anyway" can.
-    beforeLoad: async (model) => {
-      const fit = await checkModelFit({ library, downloads, engine, settings, machine: options.machine }, model.id);
-      if (fit.verdict === 'too-large') throw new Error(`${fit.label}. To try anyway, use Load in Models and confirm`);
-    },
+    beforeLoad: replyBeforeLoad,
     tuning,
     telemetry,
     log,
   });
+
+  const api = new ApiService({
+    dataDir,
+    store,
+    events,
+    engine,
+    library,
+    settings,
+    tuning,
+    telemetry,
+    beforeLoad: replyBeforeLoad,
+    override: options.api,
+    log,
+  });
+  const apiStarted = api.start().catch((error: unknown) => log(`local API: ${error instanceof Error ? error.message : String(error)}`));
 
   engine.setIdleUnload(settings.get().idleUnloadMinutes * 60_000);
   settings.onChange((next) => {
@@ -181,6 +205,7 @@ export function openServices(options: ServicesOptions): Services {
     chat,
     tuning,
     telemetry,
+    api,
     savedToken: options.savedToken,
     desktop: options.desktop,
     machine: options.machine,
@@ -198,10 +223,14 @@ export function openServices(options: ServicesOptions): Services {
     engine,
     tuning,
     telemetry,
+    api,
+    apiStarted,
     replying: () => chat.busy(),
     close() {
       closing ??= (async () => {
         try {
+          // The API first: no new requests while replies stop and the engine goes.
+          await api.close().catch((error: unknown) => log(`local API: ${error instanceof Error ? error.message : String(error)}`));
           await downloads.close();
           await chat.close();
           await tuning.close();

@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { DEFAULT_API_PORT } from '../../common/contract';
 import { CliError, type Command, intOption, parse } from '../args';
 import { findRendererDir } from '../../host/renderer-dir';
 import { DEFAULT_HOST, DEFAULT_PORT, type RunningHost, isRemoteBind, startHost } from '../../host/server';
@@ -15,6 +16,7 @@ import { DataDirLockedError, processIsAlive } from '../../services/lock';
 import { type Services, openServices } from '../../services/services';
 
 const help = `usage: tern serve [--port N] [--host ADDRESS] [--data-dir DIR] [--model FILE]... [--allow-remote] [--new-token]
+                  [--api [--api-port N]]
 
 Serves Tern's UI and API over HTTP and WebSocket, for a browser on this machine.
 Prints one line to stdout: "Tern is serving on http://HOST:PORT/?token=TOKEN". Open that URL;
@@ -31,7 +33,12 @@ options:
   --model FILE     offer a model file from outside the data folder's models/ (repeatable);
                    models/ in the data folder is always scanned for .gguf files
   --allow-remote   allow binding an address other machines can reach (prints a warning)
-  --new-token      replace the saved connection token with a new one`;
+  --new-token      replace the saved connection token with a new one
+  --api            also serve the local OpenAI-compatible API for this run (the setting in
+                   Settings is not changed); it listens on 127.0.0.1 only, needs the key shown
+                   in Settings (the api-key file in the data folder), and its address is printed
+                   on stderr. Without --api, the Local API setting decides.
+  --api-port N     the local API's port for this run (default ${DEFAULT_API_PORT}; 0 picks a free one)`;
 
 function log(message: string): void {
   process.stderr.write(`tern serve: ${message}\n`);
@@ -114,6 +121,18 @@ async function closeServices(services: Services): Promise<boolean> {
   }
 }
 
+/**
+ * Says on stderr where the local API listens, or why it does not (a port in use, say: the UI is
+ * served all the same). Nothing when the API is off.
+ */
+async function reportApi(services: Services): Promise<void> {
+  await services.apiStarted;
+  const status = services.api.status();
+  if (!status.on) return;
+  if (status.listening && status.address) log(`local API on ${status.address}`);
+  else log(`local API not serving: ${(status.error ?? 'it could not start').replace(/\.$/, '')} (the UI is served all the same)`);
+}
+
 /** The --model files, resolved; a missing one is an error now rather than a silent absence later. */
 function modelFiles(given: string[]): string[] {
   return given.map((file) => {
@@ -134,8 +153,13 @@ export const serve: Command = {
       'allow-remote': { type: 'boolean' },
       'new-token': { type: 'boolean' },
       model: { type: 'string', multiple: true },
+      api: { type: 'boolean' },
+      'api-port': { type: 'string' },
     });
     const port = intOption(values.port, flag('port'), DEFAULT_PORT, 0, 65535);
+    const api = values.api === true;
+    if (values['api-port'] !== undefined && !api) throw new CliError('--api-port goes with --api');
+    const apiPort = intOption(values['api-port'], flag('api-port'), DEFAULT_API_PORT, 0, 65535);
     const host = values.host ?? DEFAULT_HOST;
     const allowRemote = values['allow-remote'] === true;
     if (host.length === 0) throw new CliError('--host must not be empty');
@@ -160,6 +184,7 @@ export const serve: Command = {
         host: 'headless',
         owner: `tern serve on ${running.pageUrl.replace(/\/\?.*$/, '')}`,
         modelFiles: modelFiles(values.model ?? []),
+        ...(api ? { api: { on: true, port: apiPort } } : {}),
         log,
       });
     } catch (error) {
@@ -182,6 +207,7 @@ export const serve: Command = {
     log(`models folder: ${services.library.folder}`);
     log(`UI from ${rendererDir}`);
     log('press Ctrl+C to stop');
+    await reportApi(services);
     return undefined;
   },
 };

@@ -86,6 +86,14 @@ export {
 export { loadHubInfo, saveHubToken, type HubTokenOutcome } from './actions/hub';
 export { loadSettings, saveSettings, resetSettings, type SettingsOutcome } from './actions/settings';
 export {
+  loadApiStatus,
+  setApiStatus,
+  updateApiSettings,
+  rotateApiKey,
+  dismissApiError,
+  type ApiOutcome,
+} from './actions/api';
+export {
   loadTuning,
   loadBenchmarks,
   followTuning,

@@ -165,6 +165,13 @@ export function useHubInfo() {
   return useTernStore(useShallow((s) => ({ info: s.hubInfo, status: s.hubInfoStatus, error: s.hubInfoError })));
 }
 
+/** The local API's status as the host reports it, how reading it went, and the last change that failed. */
+export function useApiStatus() {
+  return useTernStore(
+    useShallow((s) => ({ status: s.apiStatus, loadStatus: s.apiStatusStatus, error: s.apiStatusError, actionError: s.apiActionError })),
+  );
+}
+
 /** The models folder (null until the model list has come) and the move under way or just done. */
 export function useModelsFolder() {
   return useTernStore(
@@ -233,6 +240,8 @@ export function useBenchmarkState() {
 /** The conversation's latest readouts (its reply streaming, or the last one); null: none since the page loaded. */
 export const useReadouts = (conversationId: string): Readouts | null => useTernStore((s) => s.readouts[conversationId] ?? null);
 export const useReadoutsShown = () => useTernStore((s) => s.readoutsShown);
+/** The local API's latest request readouts, or null before the first since the page loaded. */
+export const useApiReadouts = (): Readouts | null => useTernStore((s) => s.apiReadouts);
 export const useAlertNotice = () => useTernStore((s) => s.alertNotice);
 export const useMonitoringFocus = () => useTernStore((s) => s.monitoringFocus);
 

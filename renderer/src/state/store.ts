@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import { initialAboutSlice, type AboutSlice } from './slices/about';
+import { initialApiSlice, type ApiSlice } from './slices/api';
 import { initialCatalogSlice, type CatalogSlice } from './slices/catalog';
 import { initialChatSlice, type ChatSlice } from './slices/chat';
 import { initialConnectionSlice, type ConnectionSlice } from './slices/connection';
@@ -27,6 +28,7 @@ export type TernState = ConversationsSlice &
   TuningSlice &
   MonitoringSlice &
   HubSlice &
+  ApiSlice &
   AboutSlice &
   ConnectionSlice &
   LayoutSlice;
@@ -43,6 +45,7 @@ function initialState(): TernState {
     ...initialTuningSlice(),
     ...initialMonitoringSlice(),
     ...initialHubSlice(),
+    ...initialApiSlice(),
     ...initialAboutSlice(),
     ...initialConnectionSlice(),
     ...initialLayoutSlice(),

@@ -8,12 +8,14 @@
  * checks (set per source or model; 'fits' otherwise), importing, deleting and the default model, the tuning
  * state (scenarios, profiles, a model's own profile) and benchmarks a test runs step by step (runBenchmark
  * answers when the test calls finishBenchmark(); benchmarkStep() emits progress), the monitoring state
- * (rules, alerts a test raises, the energy status) and replies' metrics a test adds. Events are
+ * (rules, alerts a test raises, the energy status) and replies' metrics a test adds, and the local
+ * API's status (settings, listening or why not, key, request counts; setApiStatus() moves it). Events are
  * emitted like the host does, and any call can be made to fail.
  */
 import type {
   Alert,
   AlertRule,
+  ApiStatus,
   AppInfo,
   AppSettings,
   Benchmark,
@@ -50,7 +52,7 @@ import type {
   TuningValues,
   Unsubscribe,
 } from '../../../electron/common/contract';
-import { DEFAULT_SETTINGS, TernError } from '../../../electron/common/contract';
+import { DEFAULT_API_SETTINGS, DEFAULT_SETTINGS, TernError } from '../../../electron/common/contract';
 import { NO_STATS } from '../../../renderer/src/lib/stats';
 
 type AnyListener = (payload: never) => void;
@@ -282,6 +284,24 @@ export function sampleReadouts(fields: Partial<Readouts> = {}): Readouts {
   };
 }
 
+export const SAMPLE_API_KEY = 'tern-sk-0123456789abcdefABCDEF';
+
+/** The local API as a host answers it when off (the key made already). */
+export function sampleApiStatus(fields: Partial<ApiStatus> = {}): ApiStatus {
+  return {
+    settings: { ...DEFAULT_API_SETTINGS },
+    on: false,
+    listening: false,
+    address: null,
+    error: null,
+    key: SAMPLE_API_KEY,
+    active: 0,
+    queued: 0,
+    served: 0,
+    ...fields,
+  };
+}
+
 const IDLE_ENGINE: EngineStatus = { state: 'idle', modelId: null, progress: null, error: null, contextTokens: null, busy: false };
 
 interface Failure {
@@ -335,6 +355,13 @@ export class FakeTern {
   monitoring: MonitoringState = sampleMonitoring();
   /** Every reply's metrics kept, in the order recorded. */
   replyMetrics: ReplyMetrics[] = [];
+  /** The local API as the host keeps it. */
+  apiStatus: ApiStatus = sampleApiStatus();
+  /** tern serve --api: on for this run whatever the setting. */
+  apiOverride = false;
+  /** Set: turning the API on fails to listen with this error (the port is taken, say). */
+  apiListenError: string | null = null;
+  private keyCount = 0;
   /** The run under way and how its runBenchmark call answers. */
   private benchmarkRun: { id: string; done: number; total: number; resolve: (benchmark: Benchmark) => void } | null = null;
   private failures = new Map<CallName, Failure>();
@@ -679,6 +706,27 @@ export class FakeTern {
   }
 
   /** A finished run (done unless fields say otherwise), without an event. */
+  /** Changes the API's status as the host would and emits apiStatus. */
+  setApiStatus(fields: Partial<ApiStatus>): ApiStatus {
+    this.apiStatus = { ...this.apiStatus, ...fields };
+    this.emitEvent('apiStatus', this.apiStatus);
+    return this.apiStatus;
+  }
+
+  /** Listening or not after a change of the settings, like the host: on by the setting or tern serve --api. */
+  private apiRestart(settings: ApiStatus['settings']): ApiStatus {
+    const on = settings.enabled || this.apiOverride;
+    const listening = on && this.apiListenError === null;
+    return this.setApiStatus({
+      settings,
+      on,
+      listening,
+      address: listening ? `http://127.0.0.1:${settings.port}/v1` : null,
+      error: on && !listening ? this.apiListenError : null,
+      served: listening && this.apiStatus.listening ? this.apiStatus.served : 0,
+    });
+  }
+
   makeBenchmark(fields: Partial<Benchmark> = {}): Benchmark {
     const threads = fields.threads ?? [1, 2, 4, 8];
     const promptLengths = fields.promptLengths ?? [128, 512, 1024];
@@ -1440,6 +1488,20 @@ export class FakeTern {
         : { fileName: 'tern-metrics.csv', content: ['id,startedAt,energyJoules', ...this.replyMetrics.map((r) => `${r.id},${r.startedAt},${r.energyJoules ?? ''}`)].join('\n') };
     },
 
+    getApiStatus: async (request) => {
+      await this.enter('getApiStatus', request);
+      return this.apiStatus;
+    },
+    updateApiSettings: async (request) => {
+      await this.enter('updateApiSettings', request);
+      return this.apiRestart({ ...this.apiStatus.settings, ...request });
+    },
+    rotateApiKey: async (request) => {
+      await this.enter('rotateApiKey', request);
+      this.keyCount += 1;
+      return this.setApiStatus({ key: `tern-sk-rotated-${this.keyCount}` });
+    },
+
     on: {
       conversationsChanged: this.on('conversationsChanged'),
       chatStream: this.on('chatStream'),
@@ -1454,6 +1516,7 @@ export class FakeTern {
       readouts: this.on('readouts'),
       alert: this.on('alert'),
       monitoringChanged: this.on('monitoringChanged'),
+      apiStatus: this.on('apiStatus'),
     },
   };
 }

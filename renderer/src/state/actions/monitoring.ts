@@ -18,7 +18,10 @@ export type MonitoringOutcome = { ok: true; monitoring: MonitoringState } | { ok
  */
 export function setReadouts(readouts: Readouts): void {
   const conversationId = readouts.conversationId;
-  if (!conversationId) return;
+  if (!conversationId) {
+    if (readouts.source === 'api') setState({ apiReadouts: readouts });
+    return;
+  }
   setState((s) => ({ readouts: { ...s.readouts, [conversationId]: readouts } }));
 }
 

@@ -3,6 +3,7 @@ import { getStoreApi } from '../api';
 import type { ConnectionState } from '../slices/connection';
 import { useTernStore } from '../store';
 import { loadAppInfo } from './about';
+import { refreshApiStatus, setApiStatus } from './api';
 import { applyChatStream, loadContextUse, loadMessages, setContextUse } from './chat';
 import { ensureCatalog } from './catalog';
 import { loadConversations } from './conversations';
@@ -41,6 +42,8 @@ export function startSync(): Unsubscribe {
     // Sent only while the engine works: nothing arrives (or is asked) while it is idle.
     on.readouts(setReadouts),
     on.alert(receiveAlert),
+    // Sent when the local API starts or stops, its settings or key change, or its requests move.
+    on.apiStatus(setApiStatus),
   ];
   return () => {
     for (const stop of stops) stop();
@@ -62,6 +65,7 @@ export function setConnection(connection: ConnectionState): void {
     refreshDownloads();
     refreshTuning();
     refreshMonitoring();
+    refreshApiStatus();
     if (getState().catalogStatus === 'error') ensureCatalog();
     // The open conversation, and any whose reply was streaming, may have moved on meanwhile;
     // the others are reloaded when opened.

@@ -4,6 +4,8 @@ import type { LoadStatus } from './types';
 export interface MonitoringSlice {
   /** The latest readouts of each conversation's reply (the one streaming, or the last one), by conversation id. */
   readouts: Record<string, Readouts>;
+  /** The latest readouts of a request from the local API (the one running, or the last one). */
+  apiReadouts: Readouts | null;
   /** The rules, alerts, energy status and sampler as the host keeps them (null until loaded). */
   monitoring: MonitoringState | null;
   monitoringStatus: LoadStatus;
@@ -21,6 +23,7 @@ export interface MonitoringSlice {
 
 export const initialMonitoringSlice = (): MonitoringSlice => ({
   readouts: {},
+  apiReadouts: null,
   monitoring: null,
   monitoringStatus: 'idle',
   monitoringError: null,

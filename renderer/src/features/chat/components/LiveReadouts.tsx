@@ -42,15 +42,26 @@ function memoryText(r: Readouts): string {
  * times a second: nothing here is announced as it changes (aria-live off); the figures are read
  * when the user goes to them.
  */
-export function LiveReadouts({ readouts: r, writing }: { readouts: Readouts; writing: boolean }) {
+export function LiveReadouts({
+  readouts: r,
+  writing,
+  label = 'Live readouts',
+  titles = { writing: 'Writing…', last: 'Last reply' },
+}: {
+  readouts: Readouts;
+  writing: boolean;
+  /** The region's name: the conversation's "Live readouts", or the local API's. */
+  label?: string;
+  titles?: { writing: string; last: string };
+}) {
   const recent = r.recentTokenMs;
   const progress = r.phase === 'prefill' && writing ? 'Reading the prompt' : plural(r.tokens, 'token', 'tokens');
   return (
-    <section id={READOUTS_ID} className="readouts" aria-label="Live readouts" aria-live="off">
+    <section id={label === 'Live readouts' ? READOUTS_ID : undefined} className="readouts" aria-label={label} aria-live="off">
       <div className="readouts-head">
         <h3 className="readouts-title">
           {writing && <span className="readouts-dot" aria-hidden="true" />}
-          {writing ? 'Writing…' : 'Last reply'}
+          {writing ? titles.writing : titles.last}
         </h3>
         <p className="readouts-sub">
           {progress} · {formatDuration(r.elapsedMs)}

@@ -1,9 +1,10 @@
 import { useEffect, useRef } from 'react';
 import { Icon } from '../../../components/Icon';
 import { loadSettings, useSettingsState } from '../../../state';
+import { LocalApiSection } from './LocalApiSection';
 import { SettingsForm } from './SettingsForm';
 
-/** The app's settings: conversation defaults, the engine's housekeeping, downloads and the models folder. */
+/** The app's settings: conversation defaults, the engine's housekeeping, downloads, the models folder and the local API. */
 export function SettingsPanel({ onClose }: { onClose: () => void }) {
   const { settings, status, error } = useSettingsState();
   const headingRef = useRef<HTMLHeadingElement>(null);
@@ -25,7 +26,7 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
           <h2 id="settings-title" className="pane-title" tabIndex={-1} ref={headingRef}>
             Settings
           </h2>
-          <p className="pane-subtitle">Defaults for every conversation (a conversation can set its own), downloads and the models folder.</p>
+          <p className="pane-subtitle">Defaults for every conversation (a conversation can set its own), downloads, the models folder and the local API.</p>
         </div>
         <button type="button" className="icon-button" aria-label="Close Settings" onClick={onClose}>
           <Icon name="close" />
@@ -42,6 +43,8 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
         )}
         {!settings && status !== 'error' && <p className="list-note">Reading the settings…</p>}
         {settings && <SettingsForm settings={settings} />}
+        {/* Outside the form: each of its changes goes to the host at once, without Save. */}
+        <LocalApiSection />
       </div>
     </section>
   );

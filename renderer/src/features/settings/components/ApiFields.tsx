@@ -1,0 +1,145 @@
+import { useEffect, useId, useRef, useState } from 'react';
+import { copyText } from '../../../lib/clipboard';
+import { parseNumber, type NumberRule } from '../../../lib/number-field';
+
+interface CommitNumberFieldProps {
+  label: string;
+  /** The value in force (the host's). */
+  value: number;
+  rule: NumberRule;
+  hint?: string;
+  disabled?: boolean;
+  onCommit: (value: number) => Promise<unknown>;
+}
+
+/**
+ * A number field sent to the host on Enter or on leaving it (not while typing: a port half typed
+ * would restart the API). It shows the host's value unless something is being typed; a value out
+ * of range is said under the field and not sent.
+ */
+export function CommitNumberField({ label, value, rule, hint, disabled, onCommit }: CommitNumberFieldProps) {
+  const id = useId();
+  const [draft, setDraft] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  /** The text being sent: Enter then leaving the field sends it once. */
+  const sending = useRef<string | null>(null);
+
+  async function commit() {
+    if (draft === null || sending.current === draft) return;
+    const parsed = parseNumber(draft, rule);
+    if (!parsed.ok) {
+      setError(parsed.error);
+      return;
+    }
+    setError(null);
+    const typed = draft;
+    if (parsed.value !== value) {
+      sending.current = typed;
+      try {
+        await onCommit(parsed.value);
+      } finally {
+        sending.current = null;
+      }
+    }
+    // The host's value again (a refusal is said by the section's error notice), unless more was typed.
+    setDraft((current) => (current === typed ? null : current));
+  }
+
+  const describedBy = [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(' ') || undefined;
+  return (
+    <div className={error ? 'field invalid' : 'field'}>
+      <label htmlFor={id} className="field-label">
+        {label}
+      </label>
+      <input
+        id={id}
+        className="field-input"
+        type="number"
+        inputMode="numeric"
+        min={rule.min}
+        max={rule.max}
+        step={1}
+        value={draft ?? String(value)}
+        disabled={disabled}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy}
+        onChange={(e) => {
+          setDraft(e.target.value);
+          setError(null);
+        }}
+        onBlur={() => void commit()}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') {
+            e.preventDefault();
+            void commit();
+          }
+        }}
+      />
+      {error && (
+        <p id={`${id}-error`} className="field-error">
+          {error}
+        </p>
+      )}
+      {hint && (
+        <p id={`${id}-hint`} className="field-hint">
+          {hint}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** How long "Copied" (or the failure) stays. */
+const SAY_MS = 1600;
+
+/** A button that copies a text and says so for a moment (or that it could not). */
+export function CopyTextButton({ text, label, disabled }: { text: string; label: string; disabled?: boolean }) {
+  const [said, setSaid] = useState<'copied' | 'failed' | null>(null);
+
+  useEffect(() => {
+    if (!said) return;
+    const timer = setTimeout(() => setSaid(null), SAY_MS);
+    return () => clearTimeout(timer);
+  }, [said]);
+
+  async function copy() {
+    try {
+      await copyText(text);
+      setSaid('copied');
+    } catch {
+      setSaid('failed');
+    }
+  }
+
+  return (
+    <>
+      <button type="button" className="button button-small" disabled={disabled} onClick={() => void copy()}>
+        {label}
+      </button>
+      <span className={said === 'failed' ? 'copy-said failed' : 'copy-said'} aria-live="polite">
+        {said === 'copied' ? 'Copied' : said === 'failed' ? 'Could not copy' : ''}
+      </span>
+    </>
+  );
+}
+
+/** The CORS origins as typed, one a line: each an http(s) origin, or the line that is not. */
+export function parseOrigins(text: string): { ok: true; origins: string[] } | { ok: false; error: string } {
+  const origins: string[] = [];
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (!line) continue;
+    let url: URL;
+    try {
+      url = new URL(line);
+    } catch {
+      return { ok: false, error: `“${line}” is not an origin: write it like http://localhost:5173.` };
+    }
+    if ((url.protocol !== 'http:' && url.protocol !== 'https:') || (url.pathname !== '/' && url.pathname !== '') || url.search || url.hash || url.username) {
+      return { ok: false, error: `“${line}” is not an origin: only the scheme, the name and the port, like http://localhost:5173.` };
+    }
+    if (!origins.includes(url.origin)) origins.push(url.origin);
+  }
+  if (origins.length > 32) return { ok: false, error: 'At most 32 origins.' };
+  return { ok: true, origins };
+}

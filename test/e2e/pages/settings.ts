@@ -24,6 +24,16 @@ export class SettingsPage {
   readonly saved: Locator;
   /** What was refused or failed. */
   readonly error: Locator;
+  // ---- The local API
+  readonly localApi: Locator;
+  /** The switch (a checkbox, role switch) named "Local API". */
+  readonly apiSwitch: Locator;
+  /** The key, as text. */
+  readonly apiKey: Locator;
+  readonly rotateKeyButton: Locator;
+  readonly apiPort: Locator;
+  /** The API's own readouts (API traffic). */
+  readonly apiReadouts: Locator;
 
   constructor(readonly page: Page) {
     this.openButton = page.getByRole('button', { name: 'Settings', exact: true });
@@ -34,6 +44,19 @@ export class SettingsPage {
     this.resetButton = this.root.getByRole('button', { name: 'Reset to defaults', exact: true });
     this.saved = this.root.getByRole('status');
     this.error = this.root.getByRole('alert');
+    this.localApi = this.root.getByRole('region', { name: 'Local API', exact: true });
+    this.apiSwitch = this.localApi.getByRole('switch', { name: 'Local API', exact: true });
+    this.apiKey = this.localApi.locator('.local-api-key code');
+    this.rotateKeyButton = this.localApi.getByRole('button', { name: 'Rotate key', exact: true });
+    this.apiPort = this.localApi.getByRole('spinbutton', { name: 'Port', exact: true });
+    this.apiReadouts = this.localApi.getByRole('region', { name: 'API readouts', exact: true });
+  }
+
+  /** The address the API listens at, as the section shows it ("http://127.0.0.1:N/v1"). */
+  async apiAddress(): Promise<string> {
+    await expect(this.localApi).toContainText(/Listening at http:\/\/127\.0\.0\.1:\d+\/v1/);
+    const text = await this.localApi.innerText();
+    return /Listening at (http:\/\/127\.0\.0\.1:\d+\/v1)/.exec(text)![1]!;
   }
 
   async open(): Promise<void> {

@@ -14,6 +14,7 @@ import {
   useModel,
 } from '../../../state';
 import { LiveReadouts } from '../../chat/components/LiveReadouts';
+import '../../../styles/monitoring.css';
 import { CommitNumberField, CopyTextButton, parseOrigins } from './ApiFields';
 
 const PORT_RULE = { min: 1024, max: 65_535, integer: true };

@@ -9,6 +9,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { ApiSettings } from '../../common/contract';
+import { AbortedBeforeStart, untilAborted } from '../abortable';
 import { tokenizerOf } from '../chat/service';
 import { type PromptMessage, buildPrompt } from '../chat/prompt';
 import { EngineCrashedError, type EngineHost, type LoadedModel } from '../engine-host/types';
@@ -422,17 +423,3 @@ function samplerOptions(appSettings: SettingsService, body: SamplingBody, maxTok
   };
 }
 
-class AbortedBeforeStart extends Error {}
-
-/** The promise's value, or AbortedBeforeStart as soon as the signal aborts (the promise runs on). */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    promise.catch(() => undefined);
-    return Promise.reject(new AbortedBeforeStart());
-  }
-  return new Promise<T>((resolve, reject) => {
-    const abort = (): void => reject(new AbortedBeforeStart());
-    signal.addEventListener('abort', abort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
-  });
-}

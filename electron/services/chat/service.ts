@@ -20,6 +20,7 @@ import {
   type SendResult,
   TernError,
 } from '../../common/contract';
+import { AbortedBeforeStart, untilAborted } from '../abortable';
 import type { EventBus } from '../dispatcher';
 import { type EngineHost, EngineCrashedError, type LoadedModel } from '../engine-host/types';
 import type { GenerateResult, TokenEvent } from '../native';
@@ -545,8 +546,6 @@ interface Finish {
   stats?: Partial<Message['stats']>;
 }
 
-class AbortedBeforeStart extends Error {}
-
 /**
  * Ends the reply's measurement and answers its energy for the stored stats: a continued reply
  * adds to the energy stored before, when that came from the same source (else the sum would
@@ -573,19 +572,6 @@ function abort(reply: Reply, reason: NonNullable<Reply['abortReason']>): Promise
   reply.abortReason = reason;
   reply.controller.abort();
   return reply.done;
-}
-
-/** The promise's value, or AbortedBeforeStart as soon as the signal aborts (the promise runs on). */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    promise.catch(() => undefined);
-    return Promise.reject(new AbortedBeforeStart());
-  }
-  return new Promise<T>((resolve, reject) => {
-    const abort = (): void => reject(new AbortedBeforeStart());
-    signal.addEventListener('abort', abort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
-  });
 }
 
 function replyRequestId(requestId: string): string {

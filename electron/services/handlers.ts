@@ -46,6 +46,8 @@ export interface HandlerDeps {
   telemetry: TelemetryService;
   /** The local API. */
   api: Pick<ApiService, 'status' | 'update' | 'rotateKey'>;
+  /** The fit check's inputs, as the services made them (absent: made here from the above). */
+  fitDeps?: FitDeps;
   /** This machine's memory, for the fit check; the real one unless a test says otherwise. */
   machine?: () => Machine;
   /** The file manager and the file dialog; absent in the headless host. */
@@ -61,7 +63,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   const { store, events, settings, library, downloads, engine, chat, tuning, telemetry, api } = deps;
   const cpuInfo = deps.cpuInfo ?? nativeCpuInfo;
 
-  const fitDeps: FitDeps = { library, downloads, engine, settings, machine: deps.machine };
+  const fitDeps: FitDeps = deps.fitDeps ?? { library, downloads, engine, settings, machine: deps.machine, apiSlot: () => api.status().on };
   const manageDeps: ManageDeps = { library, engine, settings, cache: store.modelFiles };
 
   // A download's fit, kept a minute: the Models view checks it before asking to add, and the

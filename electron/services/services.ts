@@ -16,7 +16,7 @@ import { type SavedToken, hubConfig } from './downloads/hub-config';
 import { DownloadService, type DownloadServiceOptions } from './downloads/service';
 import { type DesktopActions, createHandlers, nativeCpuInfo } from './handlers';
 import { acquireLock } from './lock';
-import { type Machine, checkModelFit } from './models/fit';
+import { type FitDeps, type Machine, checkModelFit } from './models/fit';
 import { ModelLibrary } from './models/library';
 import { loadAddon } from './native';
 import { SettingsService } from './settings';
@@ -134,6 +134,8 @@ export function openServices(options: ServicesOptions): Services {
     log,
   });
   void telemetry.init().catch((error: unknown) => log(`telemetry: ${String(error)}`));
+  // The fit check before a load; with the local API on, its own KV slot counts too.
+  const fitDeps: FitDeps = { library, downloads, engine, settings, machine: options.machine, apiSlot: () => api.status().on };
   const tuning = new TuningService({
     store,
     settings,
@@ -144,7 +146,7 @@ export function openServices(options: ServicesOptions): Services {
     energy: () => telemetry.benchmarkEnergy(),
     // The benchmark loads the default model when none is loaded: not one too large for this machine.
     beforeLoad: async (model) => {
-      const fit = await checkModelFit({ library, downloads, engine, settings, machine: options.machine }, model.id);
+      const fit = await checkModelFit(fitDeps, model.id);
       if (fit.verdict === 'too-large') throw new Error(`${fit.label}. To measure it anyway, load it in Models first (Load anyway)`);
     },
     log,
@@ -152,7 +154,7 @@ export function openServices(options: ServicesOptions): Services {
   // A model too large for this machine is not loaded by a reply or an API request: the Models
   // view's "Load anyway" can.
   const replyBeforeLoad = async (model: ModelFile): Promise<void> => {
-    const fit = await checkModelFit({ library, downloads, engine, settings, machine: options.machine }, model.id);
+    const fit = await checkModelFit(fitDeps, model.id);
     if (fit.verdict === 'too-large') throw new Error(`${fit.label}. To try anyway, use Load in Models and confirm`);
   };
   const chat = new ChatService({

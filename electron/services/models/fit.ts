@@ -93,6 +93,13 @@ export interface FitDeps {
   machine?: () => Machine;
   /** The first read of a header (tests make it small, to see the engine ask for more). */
   firstHeaderBytes?: number;
+  /** The local API is on: its own KV slot adds a second KV cache and scratch once it is used. */
+  apiSlot?: () => boolean;
+}
+
+/** What a model needs by the engine's estimate, with the local API's own slot when the API is on. */
+function neededBytes(deps: FitDeps, memory: ModelDescription['memory']): number {
+  return memory.total + (deps.apiSlot?.() ? memory.kvCache + memory.scratch : 0);
 }
 
 /** The context the app would load a model with: the setting, capped at the model's own. */
@@ -105,7 +112,7 @@ export async function checkModelFit(deps: FitDeps, modelId: string): Promise<Fit
   const model = deps.library.requireRunnable(modelId);
   const nCtx = loadContext(model.contextLength ?? 0, deps.settings.get());
   const description = await deps.engine.inspect(model.path, { nCtx });
-  return assessFit({ memoryBytes: description.memory.total, contextTokens: nCtx, kernels: description.kernels ?? null }, (deps.machine ?? thisMachine)());
+  return assessFit({ memoryBytes: neededBytes(deps, description.memory), contextTokens: nCtx, kernels: description.kernels ?? null }, (deps.machine ?? thisMachine)());
 }
 
 /** Before a download: the header fetched with Range, the engine's estimate from it, and the disk. */
@@ -117,7 +124,13 @@ export async function checkDownloadFit(deps: FitDeps, source: DownloadSource): P
   const nCtx = loadContext(description.hparams.nCtxTrain, settings);
   const free = await deps.downloads.freeBytes(deps.library.folder);
   return assessFit(
-    { memoryBytes: description.memory.total, contextTokens: nCtx, kernels: description.kernels ?? null, fileBytes: description.fileBytes, freeDiskBytes: free },
+    {
+      memoryBytes: neededBytes(deps, description.memory),
+      contextTokens: nCtx,
+      kernels: description.kernels ?? null,
+      fileBytes: description.fileBytes,
+      freeDiskBytes: free,
+    },
     (deps.machine ?? thisMachine)(),
   );
 }

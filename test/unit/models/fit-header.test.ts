@@ -74,6 +74,17 @@ describe('checkDownloadFit', () => {
     expect(hub.bytesServed(name)).toBeLessThan(whole.length);
   });
 
+  it("with the local API on, counts the API's own KV slot: a second KV cache and scratch", async () => {
+    const source = { kind: 'hub', repo: 'fixtures/models', revision: 'main', file: files[0]! } as const;
+    const without = await checkDownloadFit({ library, downloads, engine, settings, apiSlot: () => false }, source);
+    const described = JSON.parse(tern(['inspect', join(fixtures, files[0]!), '--json', '--ctx', String(without.contextTokens)]).stdout) as {
+      memory: { total: number; kvCache: number; scratch: number };
+    };
+    const withApi = await checkDownloadFit({ library, downloads, engine, settings, apiSlot: () => true }, source);
+    expect(without.memoryBytes).toBe(described.memory.total);
+    expect(withApi.memoryBytes).toBe(described.memory.total + described.memory.kvCache + described.memory.scratch);
+  });
+
   it('follows the setting for the context, capped at the model’s own', async () => {
     settings.update({ contextTokens: 256 });
     const fit = await checkDownloadFit({ library, downloads, engine, settings }, { kind: 'hub', repo: 'fixtures/models', revision: 'main', file: files[0]! });

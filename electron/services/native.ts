@@ -236,6 +236,8 @@ export interface SynthOptions {
   nVocab: number;
   nCtx: number;
   ropeTheta: number;
+  /** RMSNorm epsilon (default 1e-5). */
+  rmsEps?: number;
   seed: number;
   /** A GGUF whose tokenizer keys are copied (its vocabulary size must equal nVocab). */
   vocabFrom?: string;

@@ -715,7 +715,7 @@ private:
 
 }  // namespace
 
-// synth(path, { arch, format, nEmbd, nLayer, nHead, nHeadKv, nFf, nVocab, nCtx, ropeTheta, seed, vocabFrom? })
+// synth(path, { arch, format, nEmbd, nLayer, nHead, nHeadKv, nFf, nVocab, nCtx, ropeTheta, rmsEps?, seed, vocabFrom? })
 Napi::Value Synth(const Napi::CallbackInfo & info) {
     Napi::Env env = info.Env();
     const std::string path = string_arg(info, 0, "path");
@@ -751,6 +751,7 @@ Napi::Value Synth(const Napi::CallbackInfo & info) {
     a->p.n_vocab = static_cast<int64_t>(num("nVocab", static_cast<double>(a->p.n_vocab)));
     a->p.n_ctx = static_cast<int64_t>(num("nCtx", static_cast<double>(a->p.n_ctx)));
     a->p.rope_theta = static_cast<float>(num("ropeTheta", a->p.rope_theta));
+    a->p.rms_eps = static_cast<float>(num("rmsEps", a->p.rms_eps));
     const double seed = num("seed", 1);
     if (!(seed >= 0 && seed <= 9007199254740991.0)) throw Napi::TypeError::New(env, "seed must be a non-negative integer");
     a->p.seed = static_cast<uint64_t>(seed);

@@ -17,7 +17,7 @@ export type Inspection =
   | { ok: false; problem: string };
 
 /** Architectures the engine runs (native/src/model). */
-const RUNNABLE_ARCHS = new Set(['bitnet-b1.58', 'bitnet-25', 'bitnet']);
+const RUNNABLE_ARCHS = new Set(['bitnet-b1.58', 'bitnet-25', 'bitnet', 'llama']);
 
 export function fromDescription(description: ModelDescription): Inspection {
   if (!RUNNABLE_ARCHS.has(description.arch)) {

@@ -211,6 +211,15 @@ void float_row(uint32_t type, const uint8_t * data, int64_t cols, int64_t row, f
             std::memcpy(&h, p + 2 * i, 2);
             out[i] = f16_to_f32(h);
         }
+    } else if (type == gguf::Q8_0) {
+        const int64_t nb = cols / kQ8Block;
+        const uint8_t * p = data + static_cast<size_t>(row * nb) * kQ8BlockBytes;
+        for (int64_t b = 0; b < nb; ++b, p += kQ8BlockBytes) {
+            uint16_t h;
+            std::memcpy(&h, p, 2);
+            const float d = f16_to_f32(h);
+            for (int64_t i = 0; i < kQ8Block; ++i) out[b * kQ8Block + i] = d * static_cast<float>(static_cast<int8_t>(p[2 + i]));
+        }
     } else if (type == gguf::BF16) {
         const uint8_t * p = data + static_cast<size_t>(row) * cols * 2;
         for (int64_t i = 0; i < cols; ++i) {

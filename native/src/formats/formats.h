@@ -26,6 +26,8 @@ constexpr int64_t kI2sBlockBytes = 32;
 constexpr int64_t kTqBlock = 256;
 constexpr int64_t kTq2BlockBytes = 66;
 constexpr int64_t kTq1BlockBytes = 54;
+constexpr int64_t kQ8Block = 32;        // Q8_0 (id 8): blocks {fp16 d, int8 q[32]}, value = d * q
+constexpr int64_t kQ8BlockBytes = 34;
 
 bool is_ternary_type(uint32_t ggml_type);
 bool is_float_type(uint32_t ggml_type);  // F32, F16, BF16
@@ -56,7 +58,8 @@ bool check_ternary(const TernaryTensor & t, std::string * error);
 // non-zero block of a row must carry the same scale (the engine keeps one scale per row).
 bool decode_ternary_row(const TernaryTensor & t, int64_t row, int8_t * trits, float * scale, std::string * error);
 
-// Float rows: row `row` of a [rows][cols] F32/F16/BF16 tensor into out[cols].
+// Float rows: row `row` of a [rows][cols] F32/F16/BF16/Q8_0 tensor into out[cols] (Q8_0: cols a
+// multiple of 32; the scalar reference of the format).
 void float_row(uint32_t type, const uint8_t * data, int64_t cols, int64_t row, float * out);
 
 float bf16_to_f32(uint16_t h);

@@ -72,6 +72,16 @@ void rope_neox(float * v, int64_t n_rot, const float * cs) {
     }
 }
 
+// NORM RoPE on one head vector: dimension 2i pairs with 2i + 1.
+void rope_norm(float * v, int64_t n_rot, const float * cs) {
+    for (int64_t i = 0; i < n_rot / 2; ++i) {
+        const float c = cs[2 * i], s = cs[2 * i + 1];
+        const float x0 = v[2 * i], x1 = v[2 * i + 1];
+        v[2 * i] = x0 * c - x1 * s;
+        v[2 * i + 1] = x0 * s + x1 * c;
+    }
+}
+
 float silu(float x) { return x / (1.0f + std::exp(-x)); }
 
 }  // namespace
@@ -81,7 +91,8 @@ Context::Context(const Model & model, const ContextOptions & opts)
       kt_(opts.kernels ? opts.kernels : &kernels()),
       pool_(std::max(1, opts.n_threads)),
       n_ctx_(opts.n_ctx > 0 ? opts.n_ctx : model.hp.n_ctx_train),
-      n_batch_(std::max<int64_t>(1, opts.n_batch)) {
+      n_batch_(std::max<int64_t>(1, opts.n_batch)),
+      mistake_(opts.mistake) {
     const Hparams & hp = m_.hp;
     const size_t L = static_cast<size_t>(hp.n_layer), C = static_cast<size_t>(n_ctx_), KV = static_cast<size_t>(hp.kv_dim());
     k_cache_.assign(L * C * KV, 0);
@@ -105,9 +116,11 @@ Context::Context(const Model & model, const ContextOptions & opts)
         hqs_.resize(T * E / kQ8Block);
     }
     inv_freq_.resize(static_cast<size_t>(hp.n_rot / 2));
-    for (int64_t i = 0; i < hp.n_rot / 2; ++i)
-        inv_freq_[static_cast<size_t>(i)] =
-            std::pow(static_cast<double>(hp.rope_theta), -2.0 * static_cast<double>(i) / static_cast<double>(hp.n_rot));
+    for (int64_t i = 0; i < hp.n_rot / 2; ++i) {
+        double f = std::pow(static_cast<double>(hp.rope_theta), -2.0 * static_cast<double>(i) / static_cast<double>(hp.n_rot));
+        if (!hp.rope_freq_factors.empty()) f /= static_cast<double>(hp.rope_freq_factors[static_cast<size_t>(i)]);
+        inv_freq_[static_cast<size_t>(i)] = f;
+    }
     f16_table();
 }
 
@@ -179,6 +192,10 @@ void Context::ternary_matmul(const TernaryMatrix & w, const int8_t * xq, const f
             const int32_t * a = acc + t * rows;
             float * out = y + t * rows;
             const float s = act_scale[t];
+            if (mistake_ == GraphMistake::ScaleDivided) {
+                for (int64_t r = r0; r < r0 + nr; ++r) out[r] = static_cast<float>(a[r]) / s / scale[r];
+                continue;
+            }
             for (int64_t r = r0; r < r0 + nr; ++r) out[r] = static_cast<float>(a[r]) / s * scale[r];
         }
     });
@@ -271,6 +288,8 @@ void Context::forward(const int32_t * ids, int64_t T, int64_t pos, bool all_logi
     act_ss_.resize(static_cast<size_t>(T * act_chunks));
     double * act_ss = act_ss_.data();  // [T][act_chunks]
 
+    const bool neox = (hp.rope_type == RopeType::Neox) != (mistake_ == GraphMistake::RopeSwapped);
+
     for (int64_t l = 0; l < hp.n_layer; ++l) {
         const Layer & L = m_.layers[static_cast<size_t>(l)];
 
@@ -284,16 +303,17 @@ void Context::forward(const int32_t * ids, int64_t T, int64_t pos, bool all_logi
             float * q = qkv + t * W;
             float * k = q + E;
             const float * v = k + KV;
-            for (int64_t h = 0; h < H; ++h) rope_neox(q + h * D, R, cs + t * R);
-            for (int64_t g = 0; g < G; ++g) rope_neox(k + g * D, R, cs + t * R);
+            auto rope = neox ? rope_neox : rope_norm;
+            for (int64_t h = 0; h < H; ++h) rope(q + h * D, R, cs + t * R);
+            for (int64_t g = 0; g < G; ++g) rope(k + g * D, R, cs + t * R);
             const size_t at = (static_cast<size_t>(l) * static_cast<size_t>(n_ctx_) + static_cast<size_t>(pos + t)) * static_cast<size_t>(KV);
             kt_->f32_to_f16_row(k, k_cache_.data() + at, KV);
             kt_->f32_to_f16_row(v, v_cache_.data() + at, KV);
         });
         attention(l, qkv, T, pos, att);  // att [T][E]
-        per_token([&](int64_t t, int) {
-            rmsnorm(xn + t * E, att + t * E, L.attn_sub_norm.data(), E, hp.rms_eps);
-            xs[t] = kt_->quantize_i8(xn + t * E, E, xq + t * E);
+        per_token([&](int64_t t, int) {  // attn_output reads the heads sub-normed, or (llama) as they are
+            if (hp.sub_norms) rmsnorm(xn + t * E, att + t * E, L.attn_sub_norm.data(), E, hp.rms_eps);
+            xs[t] = kt_->quantize_i8(hp.sub_norms ? xn + t * E : att + t * E, E, xq + t * E);
         });
         ternary_matmul(L.wo, xq, xs, T, proj);  // proj [T][E]
 
@@ -324,13 +344,13 @@ void Context::forward(const int32_t * ids, int64_t T, int64_t pos, bool all_logi
             } else {
                 for (int64_t i = i0; i < i1; ++i) o[i] = silu(gate[i]) * up[i];
             }
-            act_ss[task] = sum_squares(o + i0, i1 - i0);
+            if (hp.sub_norms) act_ss[task] = sum_squares(o + i0, i1 - i0);
         });
         per_token([&](int64_t t, int) {
             double ss = 0.0;
             for (int64_t c = 0; c < act_chunks; ++c) ss += act_ss[t * act_chunks + c];
-            rmsnorm_scaled(xn + t * F, ff + t * F, L.ffn_sub_norm.data(), F, ss, hp.rms_eps);
-            xs[t] = kt_->quantize_i8(xn + t * F, F, xq + t * F);
+            if (hp.sub_norms) rmsnorm_scaled(xn + t * F, ff + t * F, L.ffn_sub_norm.data(), F, ss, hp.rms_eps);
+            xs[t] = kt_->quantize_i8(hp.sub_norms ? xn + t * F : ff + t * F, F, xq + t * F);
         });
         ternary_matmul(L.w_down, xq, xs, T, proj);  // proj [T][E]
         per_token([&](int64_t t, int) {
@@ -377,7 +397,8 @@ void Context::forward(const int32_t * ids, int64_t T, int64_t pos, bool all_logi
     }
     pool_.run((V + chunk - 1) / chunk, [&](int64_t task, int) {
         const int64_t r0 = task * chunk, nr = std::min(chunk, V - r0);
-        const uint16_t * w = m_.output + static_cast<size_t>(r0) * static_cast<size_t>(E);
+        const uint16_t * head = mistake_ == GraphMistake::TiedHead ? m_.token_embd : m_.output;
+        const uint16_t * w = head + static_cast<size_t>(r0) * static_cast<size_t>(E);
         if (count == 1)
             kt_->f16_gemv(w, static_cast<size_t>(E), nr, E, hn, out + r0);
         else

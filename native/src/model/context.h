@@ -19,11 +19,21 @@
 
 namespace tern {
 
+// Deliberate mistakes, for tests only: each must make the fixture comparison fail, which shows
+// the fixtures catch it (test_model.cpp). Never set outside tests.
+enum class GraphMistake {
+    None,
+    RopeSwapped,    // the other RoPE pairing (NEOX on a NORM architecture and the reverse)
+    ScaleDivided,   // ternary outputs divided by the weight scale instead of multiplied
+    TiedHead,       // logits from token_embd instead of output.weight (needs an F16 head)
+};
+
 struct ContextOptions {
     int64_t n_ctx = 0;         // 0: the model's training context
     int n_threads = 1;
     int64_t n_batch = 64;      // tokens per micro-batch inside one decode call
     const KernelTable * kernels = nullptr;  // nullptr: kernels()
+    GraphMistake mistake = GraphMistake::None;  // tests only
 };
 
 enum class DecodeError { None, InvalidArgument, ContextFull, Aborted, OutOfMemory };
@@ -63,6 +73,7 @@ private:
     AbortCheck abort_ = nullptr;
     void * abort_user_ = nullptr;
     bool aborted_ = false;
+    GraphMistake mistake_ = GraphMistake::None;
 
     std::vector<uint16_t> k_cache_;  // [n_layer][n_ctx][kv_dim] F16
     std::vector<uint16_t> v_cache_;  // [n_layer][n_ctx][kv_dim] F16
@@ -86,7 +97,7 @@ private:
     std::vector<float> hqs_;      // [T][n_embd / 32]  the blocks' scales
     std::vector<float> logits_;   // [n_out][n_vocab]
     int64_t n_out_ = 0;
-    std::vector<double> inv_freq_;  // [n_rot/2] RoPE: theta^(-2i/n_rot)
+    std::vector<double> inv_freq_;  // [n_rot/2] RoPE: theta^(-2i/n_rot) / rope_freq_factors[i]
     std::vector<float> rope_cs_;    // [T][n_rot/2][2] cos, sin of the micro-batch's positions
 };
 

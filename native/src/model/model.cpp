@@ -85,7 +85,15 @@ const char * head_type_name(HeadType t) {
 
 namespace {
 
-const char * const kArchitectures[] = {"bitnet-b1.58", "bitnet-25", "bitnet"};
+// Every architecture the engine runs, and how its graph differs.
+const ArchInfo kArchitectures[] = {
+    {"bitnet-b1.58", FfnAct::Relu2, RopeType::Neox, true},
+    {"bitnet-25", FfnAct::Relu2, RopeType::Neox, true},
+    {"bitnet", FfnAct::Silu, RopeType::Neox, true},
+    // bitnet.cpp's converter permutes the q/k rows of `llama` files (LlamaModel.permute) so that
+    // NORM RoPE on the stored rows equals rotate-half on the checkpoint's.
+    {"llama", FfnAct::Silu, RopeType::Norm, false},
+};
 
 struct Loader {
     const gguf::File & f;
@@ -131,12 +139,13 @@ struct Loader {
         Hparams & hp = m.hp;
         if (!f.get_string("general.architecture", &hp.arch))
             return fail(LoadError::Format, "missing or non-string 'general.architecture'");
-        bool known = false;
-        for (const char * a : kArchitectures) known |= hp.arch == a;
-        if (!known)
+        const ArchInfo * arch = find_arch(hp.arch);
+        if (!arch)
             return fail(LoadError::Unsupported, "architecture '" + hp.arch.substr(0, 64) +
-                                                    "' is not supported (this engine runs bitnet-b1.58, bitnet-25 and bitnet)");
-        hp.act = hp.arch == "bitnet" ? FfnAct::Silu : FfnAct::Relu2;
+                                                    "' is not supported (this engine runs bitnet-b1.58, bitnet-25, bitnet and llama)");
+        hp.act = arch->act;
+        hp.rope_type = arch->rope;
+        hp.sub_norms = arch->sub_norms;
         if (!hparam("embedding_length", &hp.n_embd, true, 0) || !hparam("block_count", &hp.n_layer, true, 0) ||
             !hparam("feed_forward_length", &hp.n_ff, true, 0) || !hparam("attention.head_count", &hp.n_head, true, 0) ||
             !hparam("context_length", &hp.n_ctx_train, true, 0) ||
@@ -156,11 +165,22 @@ struct Loader {
             return fail(LoadError::Format, format("attention.head_count_kv %" PRId64 " does not divide head_count %" PRId64,
                                                   hp.n_head_kv, hp.n_head));
         hp.head_dim = hp.n_embd / hp.n_head;
+        // A head size of its own (attention.key_length / value_length, llama.cpp's keys) is read and
+        // must be n_embd / n_head: the graph's q and attention output are n_embd wide.
+        int64_t key_len = 0, value_len = 0;
+        if (!hparam("attention.key_length", &key_len, false, hp.head_dim) ||
+            !hparam("attention.value_length", &value_len, false, hp.head_dim))
+            return false;
+        if (key_len != hp.head_dim || value_len != hp.head_dim)
+            return fail(LoadError::Unsupported, format("attention.key_length / value_length %" PRId64 " / %" PRId64
+                                                       " differ from embedding_length / head_count = %" PRId64 " (not supported)",
+                                                       key_len, value_len, hp.head_dim));
         if (!hparam("rope.dimension_count", &hp.n_rot, false, hp.head_dim)) return false;
         if (!in(hp.n_rot, 2, hp.head_dim) || hp.n_rot % 2 != 0)
             return fail(LoadError::Format, format("rope.dimension_count %" PRId64 " must be even and at most the head size %" PRId64,
                                                   hp.n_rot, hp.head_dim));
         if (!(hp.rope_theta > 0.0f)) return fail(LoadError::Format, "rope.freq_base must be positive");
+        if (!rope_scaling()) return false;
         if (!(hp.rms_eps > 0.0f && hp.rms_eps < 1.0f)) return fail(LoadError::Format, "layer_norm_rms_epsilon is out of range");
 
         const gguf::TensorInfo * embd = f.find_tensor("token_embd.weight");
@@ -171,6 +191,48 @@ struct Loader {
             return fail(LoadError::Format, format("%s.vocab_size does not match token_embd.weight's %" PRId64 " rows",
                                                   hp.arch.c_str(), hp.n_vocab));
         if (!in(hp.n_vocab, 1, 1 << 24)) return fail(LoadError::Format, "vocabulary size is out of range");
+        return true;
+    }
+
+    // RoPE frequency scaling from the rope.scaling.* keys (a rope_freqs tensor, read in load(),
+    // takes precedence). "linear": positions divided by rope.scaling.factor. "llama3": Llama 3.1's
+    // rule over rope.scaling.factor, .low_freq_factor (1), .high_freq_factor (4) and
+    // .original_context_length (8192): wavelengths shorter than original/high keep their
+    // frequency, longer than original/low are divided by the factor, in between blended.
+    bool rope_scaling() {
+        Hparams & hp = m.hp;
+        std::string type;
+        const std::string key = hp.arch + ".rope.scaling.type";
+        if (!f.find(key)) return true;
+        if (!f.get_string(key, &type)) return fail(LoadError::Format, "'" + key + "' is not a string");
+        if (type == "none" || type.empty()) return true;
+        float factor = 1.0f, lo = 1.0f, hi = 4.0f;
+        int64_t orig = 8192;
+        if (!hparam_f("rope.scaling.factor", &factor, 1.0f) || !hparam_f("rope.scaling.low_freq_factor", &lo, 1.0f) ||
+            !hparam_f("rope.scaling.high_freq_factor", &hi, 4.0f) ||
+            !hparam("rope.scaling.original_context_length", &orig, false, 8192))
+            return false;
+        if (!(factor >= 1.0f && factor <= 1024.0f)) return fail(LoadError::Format, "rope.scaling.factor is out of range");
+        const int64_t half = hp.n_rot / 2;
+        hp.rope_freq_factors.assign(static_cast<size_t>(half), factor);
+        if (type == "linear") return true;
+        if (type != "llama3")
+            return fail(LoadError::Unsupported, "rope.scaling.type '" + type.substr(0, 32) + "' is not supported (linear, llama3)");
+        if (!(lo > 0.0f && hi > lo) || orig < 1) return fail(LoadError::Format, "rope.scaling llama3 parameters are out of range");
+        const double pi = 3.14159265358979323846;
+        const double lo_wavelen = static_cast<double>(orig) / lo, hi_wavelen = static_cast<double>(orig) / hi;
+        for (int64_t i = 0; i < half; ++i) {
+            const double freq = std::pow(static_cast<double>(hp.rope_theta), -2.0 * static_cast<double>(i) / static_cast<double>(hp.n_rot));
+            const double wavelen = 2.0 * pi / freq;
+            double div = 1.0;  // the factor the frequency is divided by
+            if (wavelen > lo_wavelen) {
+                div = factor;
+            } else if (wavelen >= hi_wavelen) {
+                const double smooth = (static_cast<double>(orig) / wavelen - lo) / (hi - lo);
+                div = 1.0 / ((1.0 - smooth) / factor + smooth);
+            }
+            hp.rope_freq_factors[static_cast<size_t>(i)] = static_cast<float>(div);
+        }
         return true;
     }
 
@@ -194,10 +256,13 @@ struct Loader {
             return nullptr;
         }
         const char * tn = gguf::tensor_type_name(t->type);
-        const bool type_ok = cls == Ternary ? formats::is_ternary_type(t->type) : formats::is_float_type(t->type);
+        const bool type_ok = cls == Ternary    ? formats::is_ternary_type(t->type)
+                             : cls == FloatMat ? formats::is_float_type(t->type) || t->type == gguf::Q8_0
+                                               : formats::is_float_type(t->type);
         if (!type_ok) {
             fail(LoadError::Unsupported, "tensor '" + name + "' has type " + (tn ? tn : "?") + ", which this engine does not run here (" +
                                              (cls == Ternary ? "ternary projections must be I2_S, TQ1_0 or TQ2_0"
+                             : cls == FloatMat ? "expected F32, F16, BF16 or Q8_0"
                                                              : "expected F32, F16 or BF16") + ")");
             return nullptr;
         }
@@ -361,6 +426,24 @@ struct Loader {
         m.output = dst;
     }
 
+    // A Q8_0 head from the file, blocks {fp16 d, int8 q[32]} split into the kernels' planes
+    // (head_q, head_scale) unchanged: value = d * q, exactly the file's.
+    void copy_head_q8(const gguf::TensorInfo & t) {
+        const int64_t V = m.hp.n_vocab, E = m.hp.n_embd, nb = E / kQ8Block;
+        const size_t VE = static_cast<size_t>(V * E);
+        m.head_weights = AlignedBytes((VE + 63) / 64 * 64 + (VE / kQ8Block * 2 + 63) / 64 * 64);
+        m.head_q = reinterpret_cast<int8_t *>(m.head_weights.data());
+        m.head_scale = reinterpret_cast<uint16_t *>(m.head_weights.data() + (VE + 63) / 64 * 64);
+        for (int64_t r = 0; r < V; ++r)
+            for (int64_t b = 0; b < nb; ++b) {
+                const uint8_t * blk = t.data + static_cast<size_t>(r * nb + b) * formats::kQ8BlockBytes;
+                std::memcpy(&m.head_scale[r * nb + b], blk, 2);
+                std::memcpy(m.head_q + r * E + b * kQ8Block, blk + 2, kQ8Block);
+            }
+        f.release(t);
+        m.output = nullptr;
+    }
+
     bool load() {
         if (!read_hparams()) return false;
         const Hparams & hp = m.hp;
@@ -371,6 +454,14 @@ struct Loader {
         const gguf::TensorInfo * head = f.find_tensor("output.weight");
         if (head && !(head = need("output.weight", hp.n_embd, hp.n_vocab, FloatMat))) return false;
         if (!float_vector("output_norm.weight", hp.n_embd, &m.output_norm)) return false;
+        // Llama 3.1-style RoPE frequency factors: one per rotated pair, dividing its frequency.
+        if (f.find_tensor("rope_freqs.weight")) {
+            std::vector<float> factors;
+            if (!float_vector("rope_freqs.weight", hp.n_rot / 2, &factors)) return false;
+            for (float v : factors)
+                if (!(v > 0.0f)) return fail(LoadError::Format, "tensor 'rope_freqs.weight' holds a factor that is not positive");
+            if (!opts.metadata_only) m.hp.rope_freq_factors = factors;
+        }
 
         // Every layer's tensors are checked before any weight is decoded.
         const int64_t E = hp.n_embd, KV = hp.kv_dim(), F = hp.n_ff;
@@ -389,10 +480,10 @@ struct Loader {
                 !(t.gate = need(p + "ffn_gate.weight", E, F, Ternary)) || !(t.up = need(p + "ffn_up.weight", E, F, Ternary)) ||
                 !(t.down = need(p + "ffn_down.weight", F, E, Ternary)))
                 return false;
-            if (!float_vector(p + "attn_norm.weight", E, &L.attn_norm) ||
-                !float_vector(p + "attn_sub_norm.weight", E, &L.attn_sub_norm) ||
-                !float_vector(p + "ffn_norm.weight", E, &L.ffn_norm) ||
-                !float_vector(p + "ffn_sub_norm.weight", F, &L.ffn_sub_norm))
+            if (!float_vector(p + "attn_norm.weight", E, &L.attn_norm) || !float_vector(p + "ffn_norm.weight", E, &L.ffn_norm))
+                return false;
+            if (hp.sub_norms && (!float_vector(p + "attn_sub_norm.weight", E, &L.attn_sub_norm) ||
+                                 !float_vector(p + "ffn_sub_norm.weight", F, &L.ffn_sub_norm)))
                 return false;
             for (const gguf::TensorInfo * x : {t.q, t.k, t.v, t.o, t.gate, t.up, t.down}) {
                 const std::string tn = gguf::tensor_type_name(x->type);
@@ -409,8 +500,12 @@ struct Loader {
         m.tied_head = head == nullptr;
         m.head_tensor = head ? "output.weight" : "token_embd.weight";
         if (!f16_table(*embd, &m.token_embd, &m.token_embd_owned)) return false;
+        // A Q8_0 head in the file (llama-quantize's choice when n_embd % 256 != 0) is used as it is
+        // for the default Q8_0 head; any other head format reads it through an F16 table.
+        const bool head_q8_file = head && head->type == gguf::Q8_0;
+        const bool head_q8_direct = head_q8_file && (opts.head_type.empty() || opts.head_type == "q8_0");
         if (head) {
-            if (!f16_table(*head, &m.output, &m.output_owned)) return false;
+            if (!head_q8_direct && !f16_table(*head, &m.output, &m.output_owned)) return false;
         } else {
             m.output = m.token_embd;
         }
@@ -453,8 +548,11 @@ struct Loader {
         m.head_bytes = m.head_type == HeadType::Q8_0   ? VE + VE / kQ8Block * 2
                        : m.head_type == HeadType::Q6_K ? VE / 2 + VE / 4 + VE / 16 + VE / kQ6Super * 2
                                                        : VE * 2;
-        if (!opts.metadata_only && m.head_type == HeadType::F16) copy_head_f16(head ? *head : *embd);
-        if (!opts.metadata_only && m.head_type != HeadType::F16) {
+        if (!opts.metadata_only && head_q8_direct) {
+            copy_head_q8(*head);
+        } else if (!opts.metadata_only && m.head_type == HeadType::F16) {
+            copy_head_f16(head ? *head : *embd);
+        } else if (!opts.metadata_only && m.head_type != HeadType::F16) {
             if (!requantize_head(head ? *head : *embd, pool)) return false;
             // The F16 head is no longer read (a tied one stays the embedding, for row lookups).
             m.output = nullptr;
@@ -504,6 +602,12 @@ std::unique_ptr<Model> finish(std::unique_ptr<gguf::File> file, const std::strin
 }
 
 }  // namespace
+
+const ArchInfo * find_arch(const std::string & name) {
+    for (const ArchInfo & a : kArchitectures)
+        if (name == a.name) return &a;
+    return nullptr;
+}
 
 // A header-only load is a metadata-only one over a File that may end after its tensor table.
 static LoadOptions effective(const LoadOptions & opts) {

@@ -1,10 +1,13 @@
 // A loaded model: hyper-parameters, the ternary weights repacked into the kernels' layout, and
 // the F16 embedding / head (left in the file mapping when possible: a lookup touches one row).
 //
-// Architectures: `bitnet-b1.58` and `bitnet-25` (Microsoft 2B4T: squared-ReLU gated FFN),
-// `bitnet` (1bitLLM / upstream llama.cpp: SiLU gated FFN). Both have sub-norms before the
-// attention output and FFN down projections, NEOX RoPE, weight-only RMSNorm and no biases. The
-// head is `output.weight` when the file has one, `token_embd.weight` otherwise.
+// Architectures (kArchitectures in model.cpp describes each): `bitnet-b1.58` and `bitnet-25`
+// (Microsoft 2B4T: squared-ReLU gated FFN), `bitnet` (1bitLLM / upstream llama.cpp: SiLU gated
+// FFN), both with sub-norms before the attention output and FFN down projections and NEOX RoPE;
+// `llama` with ternary projections (Falcon3-1.58bit, Llama3-8B-1.58, TriLM: SiLU gated FFN, no
+// sub-norms, NORM RoPE on the q/k rows the converter permuted, optional Llama 3 RoPE frequency
+// scaling). All: weight-only RMSNorm, no biases, per-token int8 activations into every ternary
+// projection. The head is `output.weight` when the file has one, `token_embd.weight` otherwise.
 #pragma once
 
 #include <cstdint>
@@ -18,6 +21,17 @@
 namespace tern {
 
 enum class FfnAct { Relu2, Silu };
+// NEOX: dimension i of a head pairs with i + n_rot/2 (rotate-half). NORM: 2i pairs with 2i+1.
+enum class RopeType { Neox, Norm };
+
+// What one GGUF architecture name means for the graph.
+struct ArchInfo {
+    const char * name;  // general.architecture
+    FfnAct act;
+    RopeType rope;
+    bool sub_norms;     // attn_sub_norm before attn_output, ffn_sub_norm before ffn_down
+};
+const ArchInfo * find_arch(const std::string & name);  // nullptr when not supported
 
 struct Hparams {
     std::string arch;         // general.architecture as written in the file
@@ -33,6 +47,13 @@ struct Hparams {
     float rms_eps = 1e-5f;
     float rope_theta = 10000.0f;
     FfnAct act = FfnAct::Relu2;
+    RopeType rope_type = RopeType::Neox;
+    bool sub_norms = true;
+    // RoPE frequency scaling: the angle of pair i is pos * theta^(-2i/n_rot) / rope_freq_factors[i]
+    // (empty: no scaling). From a `rope_freqs.weight` tensor (Llama 3.1 GGUFs) or the
+    // rope.scaling.* keys (linear: every factor = rope.scaling.factor; llama3: Llama 3's
+    // wavelength-dependent rule).
+    std::vector<float> rope_freq_factors;
 
     int64_t kv_dim() const { return n_head_kv * head_dim; }
 };
@@ -68,11 +89,11 @@ struct TernaryMatrix {
 struct Layer {
     std::vector<float> attn_norm;      // [n_embd]
     TernaryMatrix wqkv;                // [n_embd + 2*kv_dim][n_embd]: q rows, then k, then v
-    std::vector<float> attn_sub_norm;  // [n_embd]
+    std::vector<float> attn_sub_norm;  // [n_embd]; empty without sub-norms (llama)
     TernaryMatrix wo;                  // [n_embd][n_embd]
     std::vector<float> ffn_norm;       // [n_embd]
     TernaryMatrix w_gate_up;           // [2*n_ff][n_embd]: gate rows, then up rows
-    std::vector<float> ffn_sub_norm;   // [n_ff]
+    std::vector<float> ffn_sub_norm;   // [n_ff]; empty without sub-norms
     TernaryMatrix w_down;              // [n_embd][n_ff]
 };
 

@@ -148,6 +148,10 @@ Vocab synthetic_vocab(int64_t n_vocab) {
     const int64_t n_merged = n_vocab - 256 - 5;
     for (int64_t i = 0; i < n_merged; ++i) {
         std::string a, b;
+        if (i >= 26 * 26 * 27) {  // beyond the letter triples: tokens no merge reaches (a large vocabulary's head)
+            v.tokens.push_back("x" + std::to_string(i));
+            continue;
+        }
         if (i < 26 * 26) {
             a = std::string(1, letters[i / 26]);
             b = std::string(1, letters[i % 26]);
@@ -183,11 +187,13 @@ struct TensorPlan {
 
 SynthError synth_write(const std::string & path, const SynthParams & p, std::string * error) {
     // ---- check the parameters ----
-    const bool arch_ok = p.arch == "bitnet-b1.58" || p.arch == "bitnet-25" || p.arch == "bitnet";
+    const bool arch_ok = p.arch == "bitnet-b1.58" || p.arch == "bitnet-25" || p.arch == "bitnet" || p.arch == "llama";
     if (!arch_ok) {
-        *error = "unknown architecture '" + p.arch + "' (bitnet-b1.58, bitnet-25, bitnet)";
+        *error = "unknown architecture '" + p.arch + "' (bitnet-b1.58, bitnet-25, bitnet, llama)";
         return SynthError::InvalidArgument;
     }
+    // llama (Falcon3-1.58bit, Llama3-8B-1.58 layout): no sub-norms, a separate output.weight.
+    const bool llama = p.arch == "llama";
     uint32_t ttype;
     uint32_t file_type;
     if (p.format == "I2_S") ttype = gguf::I2_S, file_type = 40;
@@ -224,7 +230,7 @@ SynthError synth_write(const std::string & path, const SynthParams & p, std::str
             return bad("the vocabulary of " + p.vocab_path + " has " + std::to_string(toks.size()) + " tokens, the shape asks for " +
                        std::to_string(p.n_vocab));
     } else {
-        if (p.n_vocab < 262 || p.n_vocab > 26 * 26 * 27 + 261) return bad("vocab must be 262..18513 without a vocabulary file");
+        if (p.n_vocab < 262 || p.n_vocab > (1 << 18)) return bad("vocab must be 262..262144 without a vocabulary file");
         synth_vocab = synthetic_vocab(p.n_vocab);
     }
 
@@ -243,15 +249,15 @@ SynthError synth_write(const std::string & path, const SynthParams & p, std::str
         plan.push_back({b + "attn_k.weight", {E, KV}, ttype, ternary_bytes(E * KV), TensorPlan::Ternary, 2.0f});
         plan.push_back({b + "attn_v.weight", {E, KV}, ttype, ternary_bytes(E * KV), TensorPlan::Ternary, 1.0f});
         plan.push_back({b + "attn_output.weight", {E, E}, ttype, ternary_bytes(E * E), TensorPlan::Ternary, 8.0f});
-        plan.push_back({b + "attn_sub_norm.weight", {E}, gguf::F32, static_cast<uint64_t>(E * 4), TensorPlan::Norm});
+        if (!llama) plan.push_back({b + "attn_sub_norm.weight", {E}, gguf::F32, static_cast<uint64_t>(E * 4), TensorPlan::Norm});
         plan.push_back({b + "ffn_norm.weight", {E}, gguf::F32, static_cast<uint64_t>(E * 4), TensorPlan::Norm});
         plan.push_back({b + "ffn_gate.weight", {E, F}, ttype, ternary_bytes(E * F), TensorPlan::Ternary, 1.0f});
         plan.push_back({b + "ffn_up.weight", {E, F}, ttype, ternary_bytes(E * F), TensorPlan::Ternary, 1.0f});
         plan.push_back({b + "ffn_down.weight", {F, E}, ttype, ternary_bytes(F * E), TensorPlan::Ternary, 8.0f});
-        plan.push_back({b + "ffn_sub_norm.weight", {F}, gguf::F32, static_cast<uint64_t>(F * 4), TensorPlan::Norm});
+        if (!llama) plan.push_back({b + "ffn_sub_norm.weight", {F}, gguf::F32, static_cast<uint64_t>(F * 4), TensorPlan::Norm});
     }
     plan.push_back({"output_norm.weight", {E}, gguf::F32, static_cast<uint64_t>(E * 4), TensorPlan::Norm});
-    if (p.arch == "bitnet-25") plan.push_back({"output.weight", {E, V}, gguf::F16, static_cast<uint64_t>(E * V * 2), TensorPlan::Embedding});
+    if (p.arch == "bitnet-25" || llama) plan.push_back({"output.weight", {E, V}, gguf::F16, static_cast<uint64_t>(E * V * 2), TensorPlan::Embedding});
 
     const std::string tmp = path + ".tmp";
     Out o(tmp);

@@ -106,6 +106,22 @@ describe.skipIf(!built)('tern engine commands', () => {
     expect(r1.ids).toEqual(r2.ids);
   });
 
+  it('synth --arch llama (Falcon3 / Llama3-8B layout): eps from the shape, a separate head, no sub-norms; the model runs', () => {
+    const a = join(tmp, 'llama.gguf');
+    tern(['synth', '--arch', 'llama', '--shape', 'embd=256,layers=2,heads=2,kv=1,ff=512,vocab=300,ctx=128,theta=1000042,eps=1e-6', '--seed', '3', '-o', a]);
+    const d = JSON.parse(tern(['inspect', a, '--json']));
+    expect(d.arch).toBe('llama');
+    expect(d.tiedHead).toBe(false);
+    expect(d.hparams.headDim).toBe(128);
+    expect(d.hparams.rmsEps).toBeCloseTo(1e-6, 9);
+    expect(d.hparams.ropeTheta).toBe(1000042);
+    const names = (d.tensors as { name: string }[]).map((t) => t.name);
+    expect(names).toContain('output.weight');
+    expect(names.filter((n) => n.includes('sub_norm'))).toEqual([]);
+    const r = JSON.parse(tern(['run', '-m', a, '--ids', '295,1,2', '-n', '4', '--ignore-eos', '--json']));
+    expect(r.ids).toHaveLength(4);
+  });
+
   it('inspect says plainly that a vocabulary-only file holds a tokenizer and no weights', () => {
     for (const file of readdirSync(join(fixtures, 'tokenizer')).filter((f) => f.endsWith('.gguf'))) {
       const r = spawnSync(process.execPath, [bin, 'inspect', join(fixtures, 'tokenizer', file)], { encoding: 'utf8' });

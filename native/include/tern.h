@@ -254,7 +254,7 @@ tern_status tern_process_memory(tern_memory_usage * out);
  * native/src/synth/synth.h for the weights. The same parameters always give the same bytes. */
 
 typedef struct tern_synth_params {
-    const char * arch;        /* "bitnet-b1.58", "bitnet-25" (adds output.weight), "bitnet" */
+    const char * arch;        /* "bitnet-b1.58", "bitnet-25" (adds output.weight), "bitnet", "llama" (no sub-norms, output.weight) */
     const char * format;      /* "I2_S", "TQ1_0", "TQ2_0" */
     int64_t n_embd, n_layer, n_head, n_head_kv, n_ff, n_vocab, n_ctx;
     float rope_theta, rms_eps;
@@ -299,12 +299,16 @@ tern_status tern_tokenize(const tern_model * model, const char * text, size_t le
  * part of a UTF-8 character. Writes at most size - 1 bytes and a NUL; returns the full length,
  * or -1 for a bad id or no tokenizer. */
 int32_t tern_token_to_piece(const tern_model * model, int32_t id, bool skip_special, char * buf, size_t size);
-/* Ids to bytes, concatenated (invalid UTF-8 if the ids split a character). Same buffer rules. */
+/* Ids to text. gpt2 vocabularies: the bytes concatenated (invalid UTF-8 if the ids split a
+ * character); SentencePiece ("llama") vocabularies: sentencepiece's DecodeIds (control tokens
+ * invisible, <unk> as " ⁇ ", the first piece without its leading space, valid UTF-8). Same
+ * buffer rules. */
 int32_t tern_detokenize(const tern_model * model, const int32_t * ids, int32_t n_ids, bool skip_special, char * buf,
                         size_t size);
 
 /* Streaming detokenizer: push ids one at a time, get back only complete UTF-8 characters (the
- * bytes of a character split across tokens are held until the rest arrives). */
+ * bytes of a character split across tokens are held until the rest arrives). The pieces joined
+ * equal tern_detokenize of the same ids when they are valid UTF-8 (SentencePiece: always). */
 typedef struct tern_detokenizer tern_detokenizer;
 tern_status tern_detokenizer_new(const tern_model * model, bool skip_special, tern_detokenizer ** out);
 /* The text completed by this token (valid UTF-8; *len bytes, NUL-terminated), valid until the

@@ -1,9 +1,14 @@
 // Tokenizer tests: the Llama 3 fixture cases (exact ids), the synthetic vocabularies of the
 // fixture models (prompt ids of the reference files), round trips, streaming UTF-8, invalid
-// input, errors, and load/tokenize timings. Every expectation is read from the fixture files.
+// input, errors, and load/tokenize timings; then SentencePiece (the Llama 2 fixture: encode,
+// decode and streaming decode cases, and toy vocabularies for the rules). Every expectation is
+// read from the fixture files.
 //
 // Case files: every test/fixtures/tokenizer/*.json with a "cases" array, each tokenized with the
 // vocabulary its "gguf" field names; TERN_TOKENIZER_CASES=path[:path...] replaces that list.
+// SentencePiece case files: every *.json with "cases" under test/fixtures/tokenizer-spm (any
+// depth), its "gguf" relative to the set's folder (the one holding its MANIFEST.json);
+// TERN_SPM_CASES=path[:path...] replaces that list.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -14,6 +19,9 @@
 #include <vector>
 
 #include "gguf/gguf.h"
+#include "model/vocab.h"
+#include "runtime/text_stream.h"
+#include "tokenizer/detokenizer.h"
 #include "json.h"
 #include "test.h"
 #include "tokenizer/pretokenize.h"
@@ -317,10 +325,10 @@ TEST_CASE("pre-tokenizer names: supported ones, unknown ones refused with a clea
     CHECK(Tokenizer::create(spec, &error) == nullptr);
     CHECK_MSG(error.find("unknown pre-tokenizer 'qwen2'") != std::string::npos, error);
     spec.pre = "";
-    spec.model = "llama";
+    spec.model = "bert";
     error.clear();
     CHECK(Tokenizer::create(spec, &error) == nullptr);
-    CHECK_MSG(error.find("unsupported tokenizer model 'llama'") != std::string::npos, error);
+    CHECK_MSG(error.find("unsupported tokenizer model 'bert'") != std::string::npos, error);
     spec.model = "gpt2";
     spec.token_types = {1, 1};
     CHECK(Tokenizer::create(spec, &error) == nullptr);
@@ -529,6 +537,422 @@ TEST_CASE("timing: tokenizing a few thousand characters takes milliseconds") {
     const double ms = ms_since(start) / reps;
     std::printf("tokenize %zu bytes -> %zu tokens: %.2f ms\n", text.size(), n / reps, ms);
     CHECK(ms < 100);  // generous: a debug build on a busy machine
+}
+
+// ---- SentencePiece (tokenizer.ggml.model = "llama") ----
+
+namespace {
+
+// A SentencePiece case file, its vocabulary loaded through the model loader's load_vocab.
+struct SpmSet {
+    std::string path;
+    json::Value doc;
+    std::unique_ptr<Tokenizer> tokenizer;
+    std::string gguf;
+};
+
+// The set's folder: the nearest folder above the case file that holds a MANIFEST.json (the
+// layout of the shared fixtures: <set>/tokenizer/<cases>.json, "gguf": "tokenizer/<file>").
+std::filesystem::path set_root(const std::filesystem::path & cases) {
+    for (auto dir = cases.parent_path(); !dir.empty(); dir = dir.parent_path()) {
+        if (std::filesystem::exists(dir / "MANIFEST.json")) return dir;
+        if (dir == dir.parent_path()) break;
+    }
+    return cases.parent_path().parent_path();
+}
+
+std::vector<SpmSet> find_spm_sets() {
+    std::vector<std::string> paths;
+    if (const char * env = std::getenv("TERN_SPM_CASES"); env && *env) {
+        std::string list = env;
+        for (size_t start = 0; start <= list.size();) {
+            const size_t end = std::min(list.find(':', start), list.size());
+            if (end > start) paths.push_back(list.substr(start, end - start));
+            start = end + 1;
+        }
+    } else {
+        std::error_code ec;
+        for (const auto & entry : std::filesystem::recursive_directory_iterator(kFixtures + "/tokenizer-spm", ec)) {
+            if (entry.path().extension() == ".json" && entry.path().filename() != "MANIFEST.json") {
+                paths.push_back(entry.path().string());
+            }
+        }
+        std::sort(paths.begin(), paths.end());
+    }
+    std::vector<SpmSet> sets;
+    for (const std::string & path : paths) {
+        SpmSet set;
+        set.path = path;
+        std::string error;
+        set.doc = json::parse_file(path, &error);
+        if (!error.empty()) {
+            std::fprintf(stderr, "%s\n", error.c_str());
+            continue;
+        }
+        if (!set.doc["cases"].is_array() && !set.doc["decode_cases"].is_array()) continue;
+        const std::filesystem::path gguf = set.doc["gguf"].str();
+        set.gguf = (set_root(path) / gguf).string();
+        if (!std::filesystem::exists(set.gguf)) set.gguf = (std::filesystem::path(path).parent_path() / gguf.filename()).string();
+        const auto start = std::chrono::steady_clock::now();
+        auto file = tern::gguf::File::open(set.gguf, &error);
+        if (file && tern::load_vocab(*file, &set.tokenizer, &error) != tern::VocabResult::Ok) set.tokenizer.reset();
+        if (!set.tokenizer) {
+            std::fprintf(stderr, "%s: cannot load %s: %s\n", path.c_str(), set.gguf.c_str(), error.c_str());
+        } else {
+            std::printf("%s: read + built in %.1f ms (%d tokens)\n", std::filesystem::path(set.gguf).filename().string().c_str(),
+                        ms_since(start), set.tokenizer->n_tokens());
+        }
+        sets.push_back(std::move(set));
+    }
+    return sets;
+}
+
+const std::vector<SpmSet> & spm_sets() {
+    static const std::vector<SpmSet> sets = find_spm_sets();
+    return sets;
+}
+
+// Streams ids through a Detokenizer; every chunk must be valid UTF-8.
+std::string detok_stream(const Tokenizer & t, const std::vector<int32_t> & ids, bool * all_valid, int * held,
+                         tern::DetokenizeOptions options = {}) {
+    tern::Detokenizer d(&t, options);
+    std::string out;
+    *all_valid = true;
+    *held = 0;
+    for (const int32_t id : ids) {
+        const std::string chunk = d.push(id);
+        if (!tern::unicode::is_valid_utf8(chunk)) *all_valid = false;
+        if (d.pending() > 0) ++*held;
+        out += chunk;
+    }
+    const std::string tail = d.flush();
+    if (!tern::unicode::is_valid_utf8(tail)) *all_valid = false;
+    return out + tail;
+}
+
+// What decoding gives back for a text: a literal "▁" reads as a space.
+std::string spm_spaced(const std::string & text) {
+    std::string out;
+    for (size_t p = 0; p < text.size();) {
+        if (text.compare(p, 3, "\xE2\x96\x81") == 0) {
+            out += ' ';
+            p += 3;
+        } else {
+            out += text[p++];
+        }
+    }
+    return out;
+}
+
+std::string show(const std::string & s) {  // for failure messages: the text, escaped
+    std::string out = "\"";
+    for (const char c : s) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u < 0x20 || u == 0x7F || c == '"' || c == '\\') {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\x%02X", u);
+            out += buf;
+        } else {
+            out += c;
+        }
+    }
+    return out + "\"";
+}
+
+}  // namespace
+
+TEST_CASE("spm fixture: the vocabulary as the file says (kind, ids, flags)") {
+    REQUIRE(!spm_sets().empty());
+    for (const SpmSet & set : spm_sets()) {
+        REQUIRE(set.tokenizer != nullptr);
+        const Tokenizer & t = *set.tokenizer;
+        std::string error;
+        auto file = tern::gguf::File::open(set.gguf, &error);
+        REQUIRE(file != nullptr);
+        std::string model;
+        CHECK(file->get_string("tokenizer.ggml.model", &model) && model == "llama");
+        CHECK(t.kind() == tern::TokenizerKind::spm);
+        std::vector<std::string_view> tokens;
+        REQUIRE(file->get_string_array("tokenizer.ggml.tokens", &tokens));
+        CHECK(t.n_tokens() == static_cast<int32_t>(tokens.size()));
+        CHECK(t.n_merges() == 0);
+        int64_t id = -1;
+        if (file->get_int("tokenizer.ggml.bos_token_id", &id)) CHECK(t.bos_id() == id);
+        if (file->get_int("tokenizer.ggml.eos_token_id", &id)) CHECK(t.eos_id() == id);
+        if (file->get_int("tokenizer.ggml.unknown_token_id", &id)) CHECK(t.unk_id() == id);
+        bool flag = false;
+        CHECK(t.add_bos() == (file->get_bool("tokenizer.ggml.add_bos_token", &flag) ? flag : true));
+        CHECK(t.add_eos() == (file->get_bool("tokenizer.ggml.add_eos_token", &flag) ? flag : false));
+        CHECK(t.add_space_prefix() == (file->get_bool("tokenizer.ggml.add_space_prefix", &flag) ? flag : true));
+        CHECK(t.is_end_of_generation(t.eos_id()));
+        CHECK(t.token_type(t.bos_id()) == tern::TokenType::control);
+        CHECK(t.token_type(t.unk_id()) == tern::TokenType::unknown);
+    }
+}
+
+TEST_CASE("spm fixture: every encode case gives exactly expected_ids (add_bos, parse_special as given)") {
+    for (const SpmSet & set : spm_sets()) {
+        REQUIRE(set.tokenizer != nullptr);
+        const Tokenizer & t = *set.tokenizer;
+        int passed = 0, segments = 0;
+        for (const json::Value & c : set.doc["cases"].items()) {
+            tern::TokenizeOptions options;
+            options.add_bos = c["add_bos"].boolean();
+            options.parse_special = c["parse_special"].boolean();
+            const std::vector<int32_t> ids = t.tokenize(case_text(c), options);
+            const std::vector<int32_t> expected = to_ids(c["expected_ids"]);
+            const bool ok = ids == expected;
+            passed += ok;
+            CHECK_MSG(ok, c["name"].str() + ": got " + ids_to_string(ids) + ", expected " + ids_to_string(expected));
+            if (options.add_bos && !expected.empty()) CHECK_MSG(expected[0] == t.bos_id(), c["name"].str());
+            // Each text fragment of a parse_special case on its own, each special token by its text.
+            for (const json::Value & seg : c["segments"].items()) {
+                ++segments;
+                if (seg.has("special")) {
+                    CHECK_MSG(t.find_token(seg["special"].str()) == seg["id"].integer(), c["name"].str());
+                    CHECK_MSG((t.tokenize(seg["special"].str(), {false, true}) ==
+                               std::vector<int32_t>{static_cast<int32_t>(seg["id"].integer())}),
+                              c["name"].str());
+                } else {
+                    CHECK_MSG(t.tokenize(seg["text"].str(), {false, false}) == to_ids(seg["ids"]),
+                              c["name"].str() + " segment " + show(seg["text"].str()));
+                }
+            }
+        }
+        std::printf("%s: %d/%zu encode cases exact, %d segments\n", std::filesystem::path(set.path).filename().string().c_str(),
+                    passed, set.doc["cases"].size(), segments);
+    }
+}
+
+TEST_CASE("spm fixture: every decode case gives expected_text, whole and streamed") {
+    for (const SpmSet & set : spm_sets()) {
+        REQUIRE(set.tokenizer != nullptr);
+        const Tokenizer & t = *set.tokenizer;
+        int passed = 0;
+        for (const json::Value & c : set.doc["decode_cases"].items()) {
+            const std::vector<int32_t> ids = to_ids(c["ids"]);
+            const std::string expected =
+                c.has("expected_text_utf8_hex") ? from_hex(c["expected_text_utf8_hex"].str()) : c["expected_text"].str();
+            const std::string whole = t.detokenize(ids);
+            bool valid = false;
+            int held = 0;
+            const std::string streamed = detok_stream(t, ids, &valid, &held);
+            passed += whole == expected && streamed == expected;
+            CHECK_MSG(whole == expected, c["name"].str() + ": got " + show(whole) + ", expected " + show(expected));
+            CHECK_MSG(streamed == expected, c["name"].str() + " (streamed): got " + show(streamed));
+            CHECK_MSG(valid, c["name"].str());
+            // Skipping special tokens changes nothing here: control tokens are invisible anyway.
+            tern::DetokenizeOptions skip;
+            skip.skip_special = true;
+            CHECK_MSG(t.detokenize(ids, skip) == expected, c["name"].str());
+        }
+        std::printf("%s: %d/%zu decode cases exact (whole and streamed)\n",
+                    std::filesystem::path(set.path).filename().string().c_str(), passed, set.doc["decode_cases"].size());
+    }
+}
+
+TEST_CASE("spm fixture: encode cases decode back to their text; streaming equals the whole decode") {
+    int held_total = 0;
+    for (const SpmSet & set : spm_sets()) {
+        REQUIRE(set.tokenizer != nullptr);
+        const Tokenizer & t = *set.tokenizer;
+        for (const json::Value & c : set.doc["cases"].items()) {
+            const std::vector<int32_t> ids = to_ids(c["expected_ids"]);
+            const std::string text = case_text(c);
+            const std::string whole = t.detokenize(ids);
+            // Without special tokens in the ids (BOS aside), decode(encode(text)) is the text, with
+            // a literal ▁ read back as a space.
+            bool plain = true;
+            for (size_t i = c["add_bos"].boolean() ? 1 : 0; i < ids.size(); ++i) {
+                const tern::TokenType type = t.token_type(ids[i]);
+                plain = plain && type != tern::TokenType::control && type != tern::TokenType::unknown;
+            }
+            if (plain) CHECK_MSG(whole == spm_spaced(text), c["name"].str() + ": got " + show(whole));
+            bool valid = false;
+            int held = 0;
+            CHECK_MSG(detok_stream(t, ids, &valid, &held) == whole, c["name"].str());
+            CHECK_MSG(valid, c["name"].str());
+            held_total += held;
+        }
+    }
+    CHECK(held_total > 0);  // byte fallback splits characters: the stream held bytes back
+}
+
+namespace {
+// A toy SentencePiece vocabulary: the given pieces (NORMAL, scores as given) after <unk>, <s>,
+// </s> and the 256 byte tokens.
+TokenizerSpec toy_spm(const std::vector<std::pair<std::string, float>> & pieces) {
+    TokenizerSpec spec;
+    spec.model = "llama";
+    spec.pre = "default";
+    spec.tokens = {"<unk>", "<s>", "</s>"};
+    spec.token_types = {2, 3, 3};
+    for (int b = 0; b < 256; ++b) {
+        char name[8];
+        std::snprintf(name, sizeof name, "<0x%02X>", b);
+        spec.tokens.push_back(name);
+        spec.token_types.push_back(6);
+    }
+    spec.scores.assign(spec.tokens.size(), 0.0f);
+    for (const auto & [text, score] : pieces) {
+        spec.tokens.push_back(text);
+        spec.token_types.push_back(1);
+        spec.scores.push_back(score);
+    }
+    spec.bos_id = 1;
+    spec.eos_id = 2;
+    spec.unk_id = 0;
+    return spec;
+}
+constexpr int32_t kToy = 259;  // the first toy piece's id
+}  // namespace
+
+TEST_CASE("spm rules on a toy vocabulary: score order, leftmost ties, prefix, bytes, specials") {
+    using Ids = std::vector<int32_t>;
+    // ▁ a b ab ▁a bc abc aa
+    const std::string S = "\xE2\x96\x81";
+    std::string error;
+    auto t = Tokenizer::create(toy_spm({{S, -10}, {"a", -1}, {"b", -2}, {"c", -3}, {"ab", -5}, {"bc", -4},
+                                        {S + "a", -6}, {"abc", -7}, {"aa", -8}}),
+                               &error);
+    REQUIRE(t != nullptr);
+    const int32_t sp = kToy, a = kToy + 1, b = kToy + 2, c = kToy + 3, ab = kToy + 4, bc = kToy + 5, sa = kToy + 6,
+                  abc = kToy + 7, aa = kToy + 8;
+    CHECK(t->kind() == tern::TokenizerKind::spm);
+    CHECK(t->add_bos());  // not given: on for SentencePiece
+    // By score, not by position: "bc" (-4) before "ab" (-5) and "▁a" (-6); then "▁a" (-6) before
+    // "abc" (-7), which therefore never forms.
+    CHECK((t->tokenize("abc", {false, false}) == Ids{sa, bc}));
+    CHECK((t->tokenize("xabc", {false, false}) == Ids{sp, 3 + 'x', abc}));
+    // "▁a" (-6) beats "aa" (-8); the rest "aa".
+    CHECK((t->tokenize("aaa", {false, false}) == Ids{sa, aa}));
+    // BOS from the file's default; dummy prefix even before a space.
+    CHECK((t->tokenize(" a") == Ids{1, sp, sa}));
+    // A character with no piece: its UTF-8 bytes as byte tokens.
+    CHECK((t->tokenize("\xC3\xA9", {false, false}) == Ids{sp, 3 + 0xC3, 3 + 0xA9}));
+    // Only U+0020 is a space; a tab is an ordinary (byte) character.
+    CHECK((t->tokenize("\t", {false, false}) == Ids{sp, 3 + 9}));
+    // Special tokens only with parse_special; each fragment gets its own prefix.
+    CHECK((t->tokenize("a</s>b", {false, true}) == Ids{sa, 2, sp, b}));
+    CHECK(t->tokenize("", {false, true}).empty());
+    CHECK((t->tokenize("<s>", {false, true}) == Ids{1}));
+    // Decoding: the first piece loses its space once; control invisible; <unk> " ⁇ ".
+    CHECK(t->detokenize({1, sa, sa}) == "a a");
+    CHECK(t->detokenize({sp, sa}) == " a");
+    CHECK(t->detokenize({0, sa}) == " \xE2\x81\x87  a");
+    CHECK(t->detokenize({3 + 0xC3, sa}) == "\xEF\xBF\xBD a");
+    CHECK(t->detokenize({a, 3 + 0xE2, 3 + 0x82, c}) == "a\xEF\xBF\xBD\xEF\xBF\xBD" "c");
+    CHECK(t->detokenize({a, 3 + 0xE2, 3 + 0x82, 3 + 0xAC}) == "a\xE2\x82\xAC");
+    CHECK(t->detokenize({3 + 0xC0, 3 + 0xAF}) == "\xEF\xBF\xBD\xEF\xBF\xBD");  // overlong
+    (void)ab;
+
+    // Ties go to the leftmost pair: four spaces with only "▁▁" (all equal scores).
+    auto spaces = Tokenizer::create(toy_spm({{S, -1e9f}, {S + S, -1e9f}, {S + S + S, -1e9f}}), &error);
+    REQUIRE(spaces != nullptr);
+    // "▁" + 4 spaces = 5 markers, every merge at the same score: the leftmost pair each time,
+    // ▁▁ then ▁▁▁ at the front, then ▁▁ of the rest (a rightmost rule would give ▁▁ ▁▁▁).
+    CHECK((spaces->tokenize("    ", {false, false}) == Ids{kToy + 2, kToy + 1}));
+
+    // No dummy prefix when the file says so; user-defined tokens split out even without
+    // parse_special; EOS appended when the file asks for it.
+    TokenizerSpec spec = toy_spm({{S, -1}, {"a", -2}, {"<x>", 0}});
+    spec.token_types.back() = 4;
+    spec.add_space_prefix = false;
+    spec.add_eos = true;
+    auto u = Tokenizer::create(spec, &error);
+    REQUIRE(u != nullptr);
+    CHECK((u->tokenize("a<x>a") == Ids{1, kToy + 1, kToy + 2, kToy + 1, 2}));
+    CHECK((u->tokenize(" a", {false, false}) == Ids{kToy, kToy + 1}));
+    CHECK(u->detokenize({kToy + 1, kToy + 2}) == "a<x>");
+    tern::DetokenizeOptions skip;
+    skip.skip_special = true;
+    CHECK(u->detokenize({kToy + 1, kToy + 2}, skip) == "a");
+
+    // Without byte tokens, an unknown character becomes <unk>.
+    TokenizerSpec bare;
+    bare.model = "llama";
+    bare.tokens = {"<unk>", "<s>", "</s>", S, "a"};
+    bare.token_types = {2, 3, 3, 1, 1};
+    bare.scores = {0, 0, 0, -1, -2};
+    auto v = Tokenizer::create(bare, &error);
+    REQUIRE(v != nullptr);
+    CHECK((v->tokenize("a\xC3\xA9", {false, false}) == Ids{3, 4, 0}));
+    CHECK(v->unk_id() == 0);  // found by type
+    bare.scores = {0, 0};
+    CHECK(Tokenizer::create(bare, &error) == nullptr);
+    CHECK_MSG(error.find("scores") != std::string::npos, error);
+}
+
+TEST_CASE("spm fixture: random text round-trips, streams as valid UTF-8, agrees with the whole decode") {
+    for (const SpmSet & set : spm_sets()) {
+        REQUIRE(set.tokenizer != nullptr);
+        const Tokenizer & t = *set.tokenizer;
+        uint64_t state = 777;
+        const auto next = [&] {
+            state = state * 6364136223846793005ull + 1442695040888963407ull;
+            return static_cast<uint32_t>(state >> 33);
+        };
+        const char * pieces[] = {"a", "Z", " ", "  ", "\n", "\r\n", "\t", "the", " of", "7", "42", ".", "!?",
+                                 "\xC3\xA9", "\xE6\x97\xA5", "\xF0\x9F\x8D\x95", "\xE2\x80\x8D", "\xC2\xA0",
+                                 "\xE3\x80\x80", "\xE2\x96\x81", "\xE0\xB4\x92", "<0x41>", "<", "s>", "\x01"};
+        int failures = 0;
+        for (int i = 0; i < 2000; ++i) {
+            std::string text;
+            const uint32_t n = next() % 16;
+            for (uint32_t k = 0; k < n; ++k) text += pieces[next() % (sizeof(pieces) / sizeof(pieces[0]))];
+            const std::vector<int32_t> ids = t.tokenize(text, {true, false});
+            bool valid = false;
+            int held = 0;
+            const std::string whole = t.detokenize(ids);
+            const std::string streamed = detok_stream(t, ids, &valid, &held);
+            const std::string spaced = spm_spaced(text);  // a literal ▁ reads back as a space
+            const bool ok = whole == spaced && streamed == whole && valid;
+            if (!ok && failures < 5) std::fprintf(stderr, "random %d: %s -> %s\n", i, show(text).c_str(), show(whole).c_str());
+            failures += !ok;
+        }
+        CHECK(failures == 0);
+    }
+}
+
+TEST_CASE("spm timing: the fixture texts tokenize in milliseconds") {
+    for (const SpmSet & set : spm_sets()) {
+        REQUIRE(set.tokenizer != nullptr);
+        std::string text;
+        for (const json::Value & c : set.doc["cases"].items()) text += case_text(c) + "\n";
+        while (text.size() < 5000) text += text;
+        const auto start = std::chrono::steady_clock::now();
+        size_t n = 0;
+        const int reps = 20;
+        for (int i = 0; i < reps; ++i) n += set.tokenizer->tokenize(text, {false, true}).size();
+        const double ms = ms_since(start) / reps;
+        std::printf("spm tokenize %zu bytes -> %zu tokens: %.2f ms\n", text.size(), n / reps, ms);
+        CHECK(ms < 100);
+    }
+}
+
+TEST_CASE("spm fixture: generation's TextStream gives the whole decode and stops at EOS") {
+    for (const SpmSet & set : spm_sets()) {
+        REQUIRE(set.tokenizer != nullptr);
+        const Tokenizer & t = *set.tokenizer;
+        for (const json::Value & c : set.doc["cases"].items()) {
+            std::vector<int32_t> ids = to_ids(c["expected_ids"]);
+            if (c["add_bos"].boolean() && !ids.empty()) ids.erase(ids.begin());  // generated ids carry no BOS
+            tern::TextStream stream(&t, {t.eos_id()}, {});
+            std::string text;
+            for (const int32_t id : ids) {
+                const tern::TextStream::Step step = stream.push(id);
+                CHECK_MSG(tern::unicode::is_valid_utf8(step.text), c["name"].str());
+                text += step.text;
+                if (step.reason != tern::StopReason::none) break;
+            }
+            const tern::TextStream::Step end = stream.push(t.eos_id());
+            CHECK(end.reason == tern::StopReason::end_of_generation);
+            text += end.text;
+            // Up to the first EOS in the ids (a parse_special case may hold one).
+            const auto eos = std::find(ids.begin(), ids.end(), t.eos_id());
+            CHECK_MSG(text == t.detokenize(std::vector<int32_t>(ids.begin(), eos)), c["name"].str() + ": got " + show(text));
+        }
+    }
 }
 
 TEST_MAIN("test_tokenizer")

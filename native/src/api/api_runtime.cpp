@@ -10,12 +10,11 @@
 #include "api/api_internal.h"
 #include "runtime/session.h"
 #include "runtime/text_stream.h"
-#include "tokenizer/utf8_stream.h"
+#include "tokenizer/detokenizer.h"
 
 struct tern_detokenizer {
     const tern::Tokenizer * tok;
-    bool skip_special;
-    tern::Utf8StreamDecoder utf8;
+    tern::Detokenizer detok;
     std::string out;
 };
 
@@ -87,12 +86,10 @@ int32_t tern_detokenize(const tern_model * model, const int32_t * ids, int32_t n
     const tern::Tokenizer * tok = tokenizer_of(model);
     if (!tok || n_ids < 0 || (!ids && n_ids > 0)) return -1;
     try {
-        std::string out;
         for (int32_t i = 0; i < n_ids; ++i) {
             if (ids[i] < 0 || ids[i] >= tok->n_tokens()) return -1;
-            out += tok->token_bytes(ids[i], detok(skip_special));
         }
-        return copy_out(out, buf, size);
+        return copy_out(tok->detokenize(std::vector<int32_t>(ids, ids + n_ids), detok(skip_special)), buf, size);
     } catch (...) {
         return -1;
     }
@@ -104,7 +101,7 @@ tern_status tern_detokenizer_new(const tern_model * model, bool skip_special, te
         *out = nullptr;
         const tern::Tokenizer * tok = tokenizer_of(model);
         if (!tok) return fail(TERN_ERR_UNSUPPORTED, "the model file has no tokenizer (tokenizer.ggml.tokens)");
-        *out = new tern_detokenizer{tok, skip_special, {}, {}};
+        *out = new tern_detokenizer{tok, tern::Detokenizer(tok, detok(skip_special)), {}};
         return TERN_OK;
     });
 }
@@ -113,7 +110,7 @@ const char * tern_detokenizer_push(tern_detokenizer * d, int32_t id, size_t * le
     if (len) *len = 0;
     if (!d || id < 0 || id >= d->tok->n_tokens()) return nullptr;
     try {
-        d->out = d->utf8.push(d->tok->token_bytes(id, detok(d->skip_special)));
+        d->out = d->detok.push(id);
     } catch (...) {
         return nullptr;
     }
@@ -124,7 +121,7 @@ const char * tern_detokenizer_push(tern_detokenizer * d, int32_t id, size_t * le
 const char * tern_detokenizer_flush(tern_detokenizer * d, size_t * len) {
     if (len) *len = 0;
     if (!d) return nullptr;
-    d->out = d->utf8.flush();
+    d->out = d->detok.flush();
     if (len) *len = d->out.size();
     return d->out.c_str();
 }

@@ -1,6 +1,7 @@
 // Reads the tokenizer keys of a GGUF into a TokenizerSpec and builds the tokenizer.
 #include "model/vocab.h"
 
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -32,6 +33,10 @@ VocabResult load_vocab(const gguf::File & f, std::unique_ptr<Tokenizer> * out, s
         }
         spec.token_types.assign(types.begin(), types.end());
     }
+    if (f.find("tokenizer.ggml.scores") && !f.get_float_array("tokenizer.ggml.scores", &spec.scores)) {
+        *error = "tokenizer.ggml.scores is not an array of numbers";
+        return VocabResult::Format;
+    }
     struct IdKey {
         const char * key;
         int32_t * out;
@@ -46,13 +51,19 @@ VocabResult load_vocab(const gguf::File & f, std::unique_ptr<Tokenizer> * out, s
         }
         *k.out = static_cast<int32_t>(id);
     }
-    bool add_bos = false;
-    if (f.find("tokenizer.ggml.add_bos_token")) {
-        if (!f.get_bool("tokenizer.ggml.add_bos_token", &add_bos)) {
-            *error = "tokenizer.ggml.add_bos_token is not a boolean";
+    struct FlagKey {
+        const char * key;
+        std::optional<bool> * out;
+    };
+    for (const FlagKey & k : {FlagKey{"tokenizer.ggml.add_bos_token", &spec.add_bos}, FlagKey{"tokenizer.ggml.add_eos_token", &spec.add_eos},
+                              FlagKey{"tokenizer.ggml.add_space_prefix", &spec.add_space_prefix}}) {
+        if (!f.find(k.key)) continue;
+        bool value = false;
+        if (!f.get_bool(k.key, &value)) {
+            *error = std::string(k.key) + " is not a boolean";
             return VocabResult::Format;
         }
-        spec.add_bos = add_bos;
+        *k.out = value;
     }
     if (f.find("tokenizer.ggml.model") && !f.get_string("tokenizer.ggml.model", &spec.model)) {
         *error = "tokenizer.ggml.model is not a string";
@@ -68,7 +79,7 @@ VocabResult load_vocab(const gguf::File & f, std::unique_ptr<Tokenizer> * out, s
     if (!*out) {
         // An unknown tokenizer model or pre-tokenizer is something we do not run; anything
         // else is a broken vocabulary.
-        const bool unsupported = model != "gpt2" || why.find("pre-tokenizer") != std::string::npos;
+        const bool unsupported = (model != "gpt2" && model != "llama") || why.find("pre-tokenizer") != std::string::npos;
         *error = why.rfind("tokenizer", 0) == 0 ? why : "tokenizer: " + why;
         return unsupported ? VocabResult::Unsupported : VocabResult::Format;
     }

@@ -5,13 +5,13 @@
 namespace tern {
 
 TextStream::TextStream(const Tokenizer * tokenizer, std::vector<int32_t> stop_ids, std::vector<std::string> stop_strings)
-    : tok_(tokenizer), stop_(std::move(stop_ids), std::move(stop_strings)) {}
+    : detok_(tokenizer), stop_(std::move(stop_ids), std::move(stop_strings)) {}
 
 TextStream::Step TextStream::push(int32_t id) {
     Step out;
     if (stop_.is_stop_id(id)) {
         // The end: a character left incomplete before the stop token is shown as U+FFFD.
-        const std::string rest = utf8_.flush();
+        const std::string rest = detok_.flush();
         if (!rest.empty()) {
             StopStep s = stop_.push(-1, rest);
             out.text = std::move(s.text);
@@ -21,15 +21,14 @@ TextStream::Step TextStream::push(int32_t id) {
             }
         }
     }
-    const std::string bytes = tok_ ? tok_->token_bytes(id) : std::string();
-    StopStep s = stop_.push(id, stop_.is_stop_id(id) ? std::string() : utf8_.push(bytes));
+    StopStep s = stop_.push(id, stop_.is_stop_id(id) ? std::string() : detok_.push(id));
     out.text += s.text;
     out.reason = s.reason;
     return out;
 }
 
 std::string TextStream::finish() {
-    const std::string rest = utf8_.flush();
+    const std::string rest = detok_.flush();
     std::string out;
     if (!rest.empty()) {
         StopStep s = stop_.push(-1, rest);

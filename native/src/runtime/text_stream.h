@@ -1,5 +1,5 @@
-// Generated ids to text that is safe to show as it comes: the bytes of each token go through a
-// streaming UTF-8 decoder (never half a character) and then the stop conditions (text that may
+// Generated ids to text that is safe to show as it comes: each token goes through a streaming
+// Detokenizer (never half a character; SentencePiece rules per sequence) and then the stop conditions (text that may
 // begin a stop string is held back until the next token decides).
 //
 //   TextStream s(tokenizer, {eos, eot}, {"\nUser:"});
@@ -13,7 +13,7 @@
 
 #include "sampler/stop.h"
 #include "tokenizer/tokenizer.h"
-#include "tokenizer/utf8_stream.h"
+#include "tokenizer/detokenizer.h"
 
 namespace tern {
 
@@ -32,8 +32,7 @@ public:
     std::string finish();
 
 private:
-    const Tokenizer * tok_;
-    Utf8StreamDecoder utf8_;
+    Detokenizer detok_;
     StopConditions stop_;
 };
 

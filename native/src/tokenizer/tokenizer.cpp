@@ -4,6 +4,7 @@
 #include <exception>
 #include <queue>
 
+#include "tokenizer/detokenizer.h"
 #include "tokenizer/unicode.h"
 
 namespace tern {
@@ -74,11 +75,14 @@ std::unique_ptr<Tokenizer> Tokenizer::create(TokenizerSpec spec, std::string * e
 }
 
 bool Tokenizer::build(TokenizerSpec & spec, std::string * error) {
-    if (spec.model != "gpt2") {
-        *error = "unsupported tokenizer model '" + spec.model + "' (only 'gpt2', byte-level BPE, is supported)";
+    const bool spm = spec.model == "llama";
+    if (spec.model != "gpt2" && !spm) {
+        *error = "unsupported tokenizer model '" + spec.model +
+                 "' (supported: 'gpt2', byte-level BPE, and 'llama', SentencePiece)";
         return false;
     }
-    if (!pre_tokenizer_from_name(spec.pre, &pre_)) {
+    // SentencePiece has no pre-tokenizer (converters write 'default'; it means nothing there).
+    if (!spm && !pre_tokenizer_from_name(spec.pre, &pre_)) {
         *error = "unknown pre-tokenizer '" + spec.pre + "'; supported: " + supported_pre_tokenizer_names();
         return false;
     }
@@ -107,10 +111,16 @@ bool Tokenizer::build(TokenizerSpec & spec, std::string * error) {
         !check_id(spec.unk_id, "UNK")) {
         return false;
     }
+    if (spm) return build_spm(spec, error);
     ignore_merges_ = pre_ == PreTokenizer::llama3;
     add_bos_ = spec.add_bos.value_or(pre_ == PreTokenizer::llama3 && spec.bos_id >= 0);
     if (add_bos_ && spec.bos_id < 0) {
         *error = "add_bos_token is set but there is no BOS id";
+        return false;
+    }
+    add_eos_ = spec.add_eos.value_or(false);
+    if (add_eos_ && spec.eos_id < 0) {
+        *error = "add_eos_token is set but there is no EOS id";
         return false;
     }
 
@@ -126,8 +136,7 @@ bool Tokenizer::build(TokenizerSpec & spec, std::string * error) {
     for (int32_t i = 0; i < n; ++i) {
         const std::string_view text = tokens_[i];
         if (is_special_type(types_[i])) {
-            special_by_text_.insert(tokens_, i);
-            if (!text.empty()) specials_by_byte_[static_cast<uint8_t>(text[0])].push_back({text, i});
+            add_special(i);
         } else {
             by_text_.insert(tokens_, i);  // keeps the first id when a spelling repeats
             if (types_[i] != TokenType::unused) bytes_[i] = unspell(text);
@@ -159,14 +168,98 @@ bool Tokenizer::build(TokenizerSpec & spec, std::string * error) {
         merges_.insert(left, right, {static_cast<int32_t>(rank), result});
     }
 
+    find_eot(spec.eot_id);
+    return true;
+}
+
+void Tokenizer::add_special(int32_t id) {
+    special_by_text_.insert(tokens_, id);
+    const std::string_view text = tokens_[id];
+    const bool always = spm_ && types_[id] == TokenType::user_defined;
+    if (text.empty()) return;
+    specials_by_byte_[static_cast<uint8_t>(text[0])].push_back({text, id, always});
+    has_always_special_ = has_always_special_ || always;
+}
+
+void Tokenizer::find_eot(int32_t eot_id) {
     // Files written by bitnet.cpp's converter carry no EOT id; Llama 3 ends a turn with <|eot_id|>.
-    eot_id_ = spec.eot_id;
+    eot_id_ = eot_id;
     if (eot_id_ < 0) {
         for (const char * name : {"<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>"}) {
             eot_id_ = special_by_text_.find(name);
             if (eot_id_ >= 0) break;
         }
     }
+}
+
+bool Tokenizer::build_spm(TokenizerSpec & spec, std::string * error) {
+    const int32_t n = static_cast<int32_t>(spec.tokens.size());
+    ignore_merges_ = false;
+    add_bos_ = spec.add_bos.value_or(spec.bos_id >= 0);  // SentencePiece models start with BOS
+    add_eos_ = spec.add_eos.value_or(false);
+    if (add_bos_ && spec.bos_id < 0) {
+        *error = "add_bos_token is set but there is no BOS id";
+        return false;
+    }
+    if (add_eos_ && spec.eos_id < 0) {
+        *error = "add_eos_token is set but there is no EOS id";
+        return false;
+    }
+    tokens_ = std::move(spec.tokens);  // never resized again: the indexes hold views into it
+    types_.resize(n, TokenType::normal);
+    for (int32_t i = 0; i < n && !spec.token_types.empty(); ++i) types_[i] = static_cast<TokenType>(spec.token_types[i]);
+    bos_id_ = spec.bos_id;
+    eos_id_ = spec.eos_id;
+    unk_id_ = spec.unk_id;
+    if (unk_id_ < 0) {
+        for (int32_t i = 0; i < n && unk_id_ < 0; ++i) {
+            if (types_[i] == TokenType::unknown) unk_id_ = i;
+        }
+    }
+    spm_ = std::make_unique<SpmEncoder>();
+    if (!spm_->build(tokens_, types_, std::move(spec.scores), unk_id_, spec.add_space_prefix.value_or(true), error)) {
+        return false;
+    }
+
+    // Each token's text on its own: "▁" as a space, a byte token's byte, <unk>'s surface; control
+    // tokens are invisible. Control and unknown tokens are split out with parse_special,
+    // user-defined ones always.
+    by_text_.reserve(n);
+    bytes_.resize(n);
+    for (int32_t i = 0; i < n; ++i) {
+        const std::string & text = tokens_[i];
+        switch (types_[i]) {
+            case TokenType::control:
+            case TokenType::user_defined:
+            case TokenType::unknown:
+                add_special(i);
+                if (types_[i] == TokenType::unknown) bytes_[i] = kSpmUnkSurface;
+                if (types_[i] == TokenType::user_defined) bytes_[i] = text;
+                break;
+            case TokenType::byte: {
+                by_text_.insert(tokens_, i);
+                const int value = spm_byte_value(text);
+                if (value >= 0) bytes_[i] = std::string(1, static_cast<char>(value));
+                break;
+            }
+            default:
+                by_text_.insert(tokens_, i);
+                for (size_t pos = 0; pos < text.size();) {
+                    if (text.compare(pos, kSpmSpace.size(), kSpmSpace) == 0) {
+                        bytes_[i] += ' ';
+                        pos += kSpmSpace.size();
+                    } else {
+                        bytes_[i] += text[pos++];
+                    }
+                }
+        }
+    }
+    for (auto & group : specials_by_byte_) {
+        std::stable_sort(group.begin(), group.end(),
+                         [](const Special & a, const Special & b) { return a.text.size() > b.text.size(); });
+    }
+    for (int b = 0; b < 256; ++b) byte_token_[b] = -1;  // BPE byte tables are unused
+    find_eot(spec.eot_id);
     return true;
 }
 
@@ -185,36 +278,42 @@ std::vector<int32_t> Tokenizer::tokenize(std::string_view text, const TokenizeOp
     std::vector<int32_t> out;
     out.reserve(text.size() / 3 + 2);
     if (options.add_bos && add_bos_ && bos_id_ >= 0) out.push_back(bos_id_);
-    if (!options.parse_special) {
-        encode_text(text, out);
-        return out;
-    }
     // Leftmost-longest special-token text splits the input; the pieces between are ordinary text.
-    size_t start = 0;
-    for (size_t pos = 0; pos < text.size();) {
-        const auto & group = specials_by_byte_[static_cast<uint8_t>(text[pos])];
-        const Special * found = nullptr;
-        for (const Special & s : group) {
-            if (text.compare(pos, s.text.size(), s.text) == 0) {
-                found = &s;  // the group is sorted longest first
-                break;
+    // Without parse_special only the `always` ones split (SentencePiece's user-defined tokens).
+    if (!options.parse_special && !has_always_special_) {
+        encode_text(text, out);
+    } else {
+        size_t start = 0;
+        for (size_t pos = 0; pos < text.size();) {
+            const auto & group = specials_by_byte_[static_cast<uint8_t>(text[pos])];
+            const Special * found = nullptr;
+            for (const Special & s : group) {
+                if ((options.parse_special || s.always) && text.compare(pos, s.text.size(), s.text) == 0) {
+                    found = &s;  // the group is sorted longest first
+                    break;
+                }
             }
+            if (!found) {
+                ++pos;
+                continue;
+            }
+            encode_text(text.substr(start, pos - start), out);
+            out.push_back(found->id);
+            pos += found->text.size();
+            start = pos;
         }
-        if (!found) {
-            ++pos;
-            continue;
-        }
-        encode_text(text.substr(start, pos - start), out);
-        out.push_back(found->id);
-        pos += found->text.size();
-        start = pos;
+        encode_text(text.substr(start), out);
     }
-    encode_text(text.substr(start), out);
+    if (options.add_bos && add_eos_ && eos_id_ >= 0) out.push_back(eos_id_);
     return out;
 }
 
 void Tokenizer::encode_text(std::string_view text, std::vector<int32_t> & out) const {
     if (text.empty()) return;
+    if (spm_) {
+        spm_->encode(text, out);  // each fragment on its own, with its own dummy prefix
+        return;
+    }
     thread_local std::vector<std::string_view> pieces;
     pieces.clear();
     pretokenize(pre_, text, pieces);
@@ -291,11 +390,18 @@ void Tokenizer::encode_pretoken(std::string_view piece, std::vector<int32_t> & o
 
 std::string Tokenizer::token_bytes(int32_t id, const DetokenizeOptions & options) const {
     if (id < 0 || id >= n_tokens()) return std::string();
+    if (spm_) return options.skip_special && types_[id] == TokenType::user_defined ? std::string() : bytes_[id];
     if (is_special_type(types_[id])) return options.skip_special ? std::string() : tokens_[id];
     return bytes_[id];
 }
 
 std::string Tokenizer::detokenize(const std::vector<int32_t> & ids, const DetokenizeOptions & options) const {
+    if (spm_) {
+        Detokenizer d(this, options);
+        std::string out;
+        for (const int32_t id : ids) out += d.push(id);
+        return out + d.flush();
+    }
     std::string out;
     for (const int32_t id : ids) {
         if (id < 0 || id >= n_tokens()) continue;

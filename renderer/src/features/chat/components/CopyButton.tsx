@@ -1,28 +1,9 @@
-import { useEffect, useState } from 'react';
 import { Icon } from '../../../components/Icon';
-import { copyText } from '../../../lib/clipboard';
-
-/** How long "Copied" (or the failure) stays. */
-const SAY_MS = 1600;
+import { useCopy } from '../../../components/useCopy';
 
 /** Copies a message's text; says "Copied" (or that it could not) for a moment. */
 export function CopyButton({ text }: { text: string }) {
-  const [said, setSaid] = useState<'copied' | 'failed' | null>(null);
-
-  useEffect(() => {
-    if (!said) return;
-    const timer = setTimeout(() => setSaid(null), SAY_MS);
-    return () => clearTimeout(timer);
-  }, [said]);
-
-  async function copy() {
-    try {
-      await copyText(text);
-      setSaid('copied');
-    } catch {
-      setSaid('failed');
-    }
-  }
+  const { copy, said, words } = useCopy(text);
 
   return (
     <>
@@ -30,7 +11,7 @@ export function CopyButton({ text }: { text: string }) {
         <Icon name={said === 'copied' ? 'check' : 'copy'} />
       </button>
       <span className={said === 'failed' ? 'message-action-said failed' : 'message-action-said'} role="status">
-        {said === 'copied' ? 'Copied' : said === 'failed' ? 'Could not copy' : ''}
+        {words}
       </span>
     </>
   );

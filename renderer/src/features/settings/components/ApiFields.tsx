@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState } from 'react';
-import { copyText } from '../../../lib/clipboard';
+import { useCopy } from '../../../components/useCopy';
 import { parseNumber, type NumberRule } from '../../../lib/number-field';
 
 interface CommitNumberFieldProps {
@@ -89,27 +89,9 @@ export function CommitNumberField({ label, value, rule, hint, disabled, onCommit
   );
 }
 
-/** How long "Copied" (or the failure) stays. */
-const SAY_MS = 1600;
-
 /** A button that copies a text and says so for a moment (or that it could not). */
 export function CopyTextButton({ text, label, disabled }: { text: string; label: string; disabled?: boolean }) {
-  const [said, setSaid] = useState<'copied' | 'failed' | null>(null);
-
-  useEffect(() => {
-    if (!said) return;
-    const timer = setTimeout(() => setSaid(null), SAY_MS);
-    return () => clearTimeout(timer);
-  }, [said]);
-
-  async function copy() {
-    try {
-      await copyText(text);
-      setSaid('copied');
-    } catch {
-      setSaid('failed');
-    }
-  }
+  const { copy, said, words } = useCopy(text);
 
   return (
     <>
@@ -117,7 +99,7 @@ export function CopyTextButton({ text, label, disabled }: { text: string; label:
         {label}
       </button>
       <span className={said === 'failed' ? 'copy-said failed' : 'copy-said'} aria-live="polite">
-        {said === 'copied' ? 'Copied' : said === 'failed' ? 'Could not copy' : ''}
+        {words}
       </span>
     </>
   );

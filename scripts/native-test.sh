@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the engine's C++ tests and runs them with CTest; then the ARM build of them under qemu
-# when the cross tools are installed (scripts/arm-test.sh).
+# Builds the engine's C++ tests and runs them with CTest; then, where the cross tools are
+# installed, the ARM build of them under qemu (scripts/arm-test.sh) and the Windows build under
+# wine (scripts/windows-test.sh).
 #
 # By default the tests are built in the addon's own cmake-js tree, build/native (`npm install`
 # makes it): the engine library (tern_engine) is compiled once, for the addon and the tests
@@ -49,8 +50,17 @@ cmake --build "$build" -j "$jobs"
 ctest --test-dir "$build" --output-on-failure --no-tests=error -j "$jobs"
 
 # The NEON path, cross-compiled and run under qemu, where the tools are installed (CI installs them).
+status=0
 if command -v aarch64-linux-gnu-g++ >/dev/null && command -v qemu-aarch64 >/dev/null; then
-  bash "$root/scripts/arm-test.sh"
+  bash "$root/scripts/arm-test.sh" || status=1
 else
   echo "native-test: ARM (NEON) tests not run: install g++-aarch64-linux-gnu and qemu-user to run them"
 fi
+
+# The Windows build (MinGW-w64), run under wine, where the tools are installed (CI installs them).
+if command -v x86_64-w64-mingw32-g++-posix >/dev/null && command -v wine >/dev/null; then
+  bash "$root/scripts/windows-test.sh" || status=1
+else
+  echo "native-test: Windows tests not run: install g++-mingw-w64-x86-64-posix, wine and wine64 to run them"
+fi
+exit $status

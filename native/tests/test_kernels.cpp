@@ -6,6 +6,7 @@
 #include "kernels/kernels_isa.h"
 #include "tern.h"
 #include "test.h"
+#include "util/fma.h"
 
 #include <algorithm>
 #include <cmath>
@@ -373,6 +374,36 @@ TEST_CASE("dot_f32: within tolerance of double") {
     }
 }
 
+TEST_CASE("fma_f32: one rounding, where rounding twice (through a double) would be wrong") {
+    using tern::fma_f32;
+    const float a = 1.0f + std::ldexp(1.0f, -12);  // a * a = 1 + 2^-11 + 2^-24: halfway between two floats
+    const float tiny = std::ldexp(1.0f, -70);      // far below a double's unit at 1
+    const float up = 1.0f + std::ldexp(1.0f, -11) + std::ldexp(1.0f, -23), down = 1.0f + std::ldexp(1.0f, -11);
+    CHECK(fma_f32(a, a, tiny) == up);    // (float)(double(a) * a + tiny) would give `down`
+    CHECK(fma_f32(a, a, -tiny) == down);
+    CHECK(fma_f32(-a, a, -tiny) == -up);
+    CHECK(fma_f32(-a, a, tiny) == -down);
+    CHECK(fma_f32(a, a, 0.0f) == down);  // exactly halfway: to even
+    CHECK(fma_f32(2.0f, 3.0f, 1.0f) == 7.0f);
+    CHECK(std::signbit(fma_f32(1.0f, -0.0f, -0.0f)));
+    CHECK(std::isinf(fma_f32(std::numeric_limits<float>::max(), 2.0f, 0.0f)));
+    CHECK(std::isnan(fma_f32(std::numeric_limits<float>::infinity(), 0.0f, 1.0f)));
+    CHECK(fma_f32(std::ldexp(1.0f, -126), 0.5f, 0.0f) == std::ldexp(1.0f, -127));  // into the subnormals
+#if defined(__GLIBC__)
+    // glibc's fmaf is correctly rounded: the two agree on random operands of every scale.
+    std::mt19937 rng(37);
+    std::uniform_real_distribution<float> mant(-2.0f, 2.0f);
+    std::uniform_int_distribution<int> scale(-40, 40);
+    int differ = 0;
+    for (int i = 0; i < 200000; ++i) {
+        const float x = std::ldexp(mant(rng), scale(rng)), y = std::ldexp(mant(rng), scale(rng)), z = std::ldexp(mant(rng), scale(rng));
+        const float want = std::fma(x, y, z), got = fma_f32(x, y, z);
+        if (std::memcmp(&want, &got, sizeof want) != 0) ++differ;
+    }
+    CHECK_MSG(differ == 0, std::to_string(differ) + " of 200000 differ from glibc's fmaf");
+#endif
+}
+
 TEST_CASE("f16_axpy_rows: every path gives the fused multiply-add chain's bits per head, guards intact") {
     std::mt19937 rng(31);
     for (const KernelTable * k : paths()) {
@@ -390,7 +421,7 @@ TEST_CASE("f16_axpy_rows: every path gives the fused multiply-add chain's bits p
                         for (int64_t r = 0; r < rows; ++r)
                             for (int64_t i = 0; i < cols; ++i) {
                                 float & w = want[h * y_stride + i];
-                                w = std::fma(a[h * a_stride + r], f16_to_f32(v[r * stride + i]), w);
+                                w = tern::fma_f32(a[h * a_stride + r], f16_to_f32(v[r * stride + i]), w);
                             }
                     Guarded<float> y(y_stride * static_cast<size_t>(n));
                     std::copy(y0.begin(), y0.end(), y.data());

@@ -3,6 +3,7 @@
 // layout's pack/unpack and the exact IEEE half conversions.
 #include "kernels/kernels.h"
 #include "kernels/ternary_layout.h"
+#include "util/fma.h"
 
 #include <cmath>
 #include <cstring>
@@ -190,7 +191,7 @@ void f16_axpy_rows_scalar(const uint16_t * v, size_t v_stride, int64_t rows, int
         float * yh = y + h * y_stride;
         for (int64_t r = 0; r < rows; ++r) {
             const uint16_t * row = v + r * v_stride;
-            for (int64_t i = 0; i < cols; ++i) yh[i] = std::fma(ah[r], f16_to_f32(row[i]), yh[i]);
+            for (int64_t i = 0; i < cols; ++i) yh[i] = fma_f32(ah[r], f16_to_f32(row[i]), yh[i]);
         }
     }
 }

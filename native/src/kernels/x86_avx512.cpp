@@ -14,6 +14,7 @@
 #include "kernels/kernels.h"
 #include "kernels/kernels_isa.h"
 #include "kernels/ternary_layout.h"
+#include "util/aligned.h"
 
 // GCC 12 warns about the deliberately undefined registers inside its own AVX-512 intrinsics
 // (GCC bug 105593); the warnings are about its headers, not this code.
@@ -309,8 +310,8 @@ bool ternary_gemm_panels(const uint8_t * w, size_t w_stride, int64_t rows, int64
     thread_local size_t sums_cap = 0;
     const size_t need = static_cast<size_t>(kPanelRows * cols);
     if (need > panel_cap) {
-        std::free(panel);
-        panel = static_cast<uint8_t *>(std::aligned_alloc(64, (need + 63) / 64 * 64));
+        aligned_free(panel);
+        panel = static_cast<uint8_t *>(aligned_malloc((need + 63) / 64 * 64, 64));
         panel_cap = panel ? need : 0;
     }
     if (static_cast<size_t>(n) > sums_cap) {
@@ -659,8 +660,8 @@ Q8Act * q8_scratch(size_t n) {
     thread_local Q8Act * buf = nullptr;
     thread_local size_t cap = 0;
     if (n > cap) {
-        std::free(buf);
-        buf = static_cast<Q8Act *>(std::aligned_alloc(64, n * sizeof(Q8Act)));
+        aligned_free(buf);
+        buf = static_cast<Q8Act *>(aligned_malloc(n * sizeof(Q8Act), 64));
         cap = buf ? n : 0;
     }
     return buf;
@@ -791,8 +792,8 @@ void q6_gemm_avx512(const Q6Matrix & w, int64_t r0, int64_t rows, int64_t cols, 
     thread_local size_t cap = 0;
     const size_t need = static_cast<size_t>(n * groups);
     if (need > cap) {
-        std::free(buf);
-        buf = static_cast<Q6Act *>(std::aligned_alloc(64, need * sizeof(Q6Act)));
+        aligned_free(buf);
+        buf = static_cast<Q6Act *>(aligned_malloc(need * sizeof(Q6Act), 64));
         cap = buf ? need : 0;
     }
     if (buf == nullptr) std::abort();  // a few kB per token

@@ -33,6 +33,7 @@ const KernelTable * kernels_amx() { return nullptr; }
 #include "kernels/kernels.h"
 #include "kernels/kernels_isa.h"
 #include "kernels/ternary_layout.h"
+#include "util/aligned.h"
 
 #include <immintrin.h>
 
@@ -137,11 +138,11 @@ int32_t sum_i8(const int8_t * x, int64_t cols) {
 struct Scratch {
     uint8_t * p = nullptr;
     size_t cap = 0;
-    ~Scratch() { std::free(p); }
+    ~Scratch() { aligned_free(p); }
     uint8_t * get(size_t n) {
         if (n > cap) {
-            std::free(p);
-            p = static_cast<uint8_t *>(std::aligned_alloc(64, (n + 63) / 64 * 64));
+            aligned_free(p);
+            p = static_cast<uint8_t *>(aligned_malloc((n + 63) / 64 * 64, 64));
             cap = p ? n : 0;
         }
         return p;

@@ -20,6 +20,7 @@
 #include "kernels/kernels.h"
 #include "model/vocab.h"
 #include "threads/thread_pool.h"
+#include "util/aligned.h"
 #include "util/format.h"
 
 namespace tern {
@@ -31,29 +32,15 @@ namespace tern {
 // streams ~770 MB per token, and with 4 kB pages every 4 kB costs a TLB miss. The tail past
 // the last whole 2 MB page keeps small pages, so no memory is wasted.
 static void * aligned_alloc64(size_t n) {
-#ifdef _WIN32
-    return _aligned_malloc(n ? n : 1, 64);
-#else
-    constexpr size_t kHuge = size_t(2) << 20;
-    void * p = nullptr;
-    if (n >= 2 * kHuge) {
-        if (posix_memalign(&p, kHuge, n) != 0) return nullptr;
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
-        madvise(p, n / kHuge * kHuge, MADV_HUGEPAGE);
-#endif
+    constexpr size_t kHuge = size_t(2) << 20;
+    if (n >= 2 * kHuge) {
+        void * p = aligned_malloc(n, kHuge);
+        if (p) madvise(p, n / kHuge * kHuge, MADV_HUGEPAGE);
         return p;
     }
-    if (posix_memalign(&p, 64, n ? n : 1) != 0) return nullptr;
-    return p;
 #endif
-}
-
-static void aligned_free64(void * p) {
-#ifdef _WIN32
-    _aligned_free(p);
-#else
-    std::free(p);
-#endif
+    return aligned_malloc(n, 64);
 }
 
 AlignedBytes::AlignedBytes(size_t n) : n_(n) {
@@ -61,11 +48,11 @@ AlignedBytes::AlignedBytes(size_t n) : n_(n) {
     if (!p_) throw std::bad_alloc();
 }
 
-AlignedBytes::~AlignedBytes() { aligned_free64(p_); }
+AlignedBytes::~AlignedBytes() { aligned_free(p_); }
 
 AlignedBytes & AlignedBytes::operator=(AlignedBytes && o) noexcept {
     if (this != &o) {
-        aligned_free64(p_);
+        aligned_free(p_);
         p_ = o.p_, n_ = o.n_;
         o.p_ = nullptr, o.n_ = 0;
     }

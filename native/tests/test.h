@@ -4,11 +4,17 @@
 #pragma once
 
 #include <cstdio>
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <vector>
 
 namespace tern_test {
+
+// A path for a scratch file in the system's temporary folder (not the working directory).
+inline std::string temp_path(const std::string & name) {
+    return (std::filesystem::temp_directory_path() / name).string();
+}
 
 struct State {
     int checks = 0;

@@ -103,7 +103,7 @@ TEST_CASE("broken files give errors, never crashes") {
 }
 
 TEST_CASE("broken files through the mmap path") {
-    const std::string path = "test_gguf_broken.tmp.gguf";
+    const std::string path = tern_test::temp_path("test_gguf_broken.tmp.gguf");
     int n = 0;
     for (const auto & bf : tern_test::broken_gguf_corpus()) {
         if (n++ % 5) continue;  // a sample is enough for the file path
@@ -115,7 +115,7 @@ TEST_CASE("broken files through the mmap path") {
         CHECK_MSG(File::open(path, &err) == nullptr, bf.name);
         CHECK(!err.empty());
     }
-    std::remove(path.c_str());
+    CHECK(std::remove(path.c_str()) == 0);  // no mapping of it outlives the failed opens
     std::string err;
     CHECK(File::open("/nonexistent/dir/model.gguf", &err) == nullptr);
     CHECK(err.find("cannot open") != std::string::npos);

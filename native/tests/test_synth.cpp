@@ -60,7 +60,7 @@ TEST_CASE("every arch and format loads, runs, and is deterministic") {
     for (const char * arch : {"bitnet-b1.58", "bitnet-25", "bitnet", "llama"}) {
         std::vector<float> first;
         for (const char * format : {"I2_S", "TQ1_0", "TQ2_0"}) {
-            const std::string path = std::string("synth_test_") + arch + "_" + format + ".gguf";
+            const std::string path = tern_test::temp_path(std::string("synth_test_") + arch + "_" + format + ".gguf");
             tern_synth_params p = tiny(arch, format);
             const tern_status st = tern_synth_write(path.c_str(), &p);
             CHECK_MSG(st == TERN_OK, tern_last_error());
@@ -97,7 +97,7 @@ TEST_CASE("every arch and format loads, runs, and is deterministic") {
 TEST_CASE("a synthetic vocabulary larger than the letter triples (Falcon3's 131072) loads and runs") {
     tern_synth_params p = tiny("llama", "I2_S");
     p.n_vocab = 20000;
-    const std::string path = "synth_test_big_vocab.gguf";
+    const std::string path = tern_test::temp_path("synth_test_big_vocab.gguf");
     REQUIRE(tern_synth_write(path.c_str(), &p) == TERN_OK);
     const std::vector<float> l = logits_of(path, {19995, 10, 20}, 2);
     CHECK(l.size() == 20000);
@@ -106,12 +106,13 @@ TEST_CASE("a synthetic vocabulary larger than the letter triples (Falcon3's 1310
 
 TEST_CASE("a different seed gives different weights") {
     tern_synth_params p = tiny("bitnet-b1.58", "I2_S");
-    REQUIRE(tern_synth_write("synth_seed_a.gguf", &p) == TERN_OK);
+    const std::string a = tern_test::temp_path("synth_seed_a.gguf"), b = tern_test::temp_path("synth_seed_b.gguf");
+    REQUIRE(tern_synth_write(a.c_str(), &p) == TERN_OK);
     p.seed = 43;
-    REQUIRE(tern_synth_write("synth_seed_b.gguf", &p) == TERN_OK);
-    CHECK(slurp("synth_seed_a.gguf") != slurp("synth_seed_b.gguf"));
-    std::remove("synth_seed_a.gguf");
-    std::remove("synth_seed_b.gguf");
+    REQUIRE(tern_synth_write(b.c_str(), &p) == TERN_OK);
+    CHECK(slurp(a) != slurp(b));
+    std::remove(a.c_str());
+    std::remove(b.c_str());
 }
 
 TEST_CASE("official layout: key order, I2_S tail, Llama 3 vocabulary copied") {
@@ -124,35 +125,39 @@ TEST_CASE("official layout: key order, I2_S tail, Llama 3 vocabulary copied") {
     p.n_ff = 256;
     p.n_vocab = 128256;
     p.vocab_path = vocab.c_str();
-    const tern_status st = tern_synth_write("synth_llama3.gguf", &p);
+    const std::string path = tern_test::temp_path("synth_llama3.gguf");
+    const tern_status st = tern_synth_write(path.c_str(), &p);
     CHECK_MSG(st == TERN_OK, tern_last_error());
     REQUIRE(st == TERN_OK);
-    std::string err;
-    auto ours = tern::gguf::File::open("synth_llama3.gguf", &err);
-    auto ref = tern::gguf::File::open(vocab, &err);
-    REQUIRE(ours && ref);
-    // Same keys, same order, same types as the official file (whose keys the fixture copies).
-    REQUIRE(ours->metadata().size() == ref->metadata().size());
-    for (size_t i = 0; i < ref->metadata().size(); ++i) {
-        CHECK_MSG(ours->metadata()[i].key == ref->metadata()[i].key, std::string(ref->metadata()[i].key));
-        CHECK(ours->metadata()[i].value.type == ref->metadata()[i].value.type);
+    {
+        std::string err;
+        auto ours = tern::gguf::File::open(path, &err);
+        auto ref = tern::gguf::File::open(vocab, &err);
+        REQUIRE(ours && ref);
+        // Same keys, same order, same types as the official file (whose keys the fixture copies).
+        REQUIRE(ours->metadata().size() == ref->metadata().size());
+        for (size_t i = 0; i < ref->metadata().size(); ++i) {
+            CHECK_MSG(ours->metadata()[i].key == ref->metadata()[i].key, std::string(ref->metadata()[i].key));
+            CHECK(ours->metadata()[i].value.type == ref->metadata()[i].value.type);
+        }
+        std::vector<std::string_view> a, b;
+        CHECK(ours->get_string_array("tokenizer.ggml.merges", &a) && ref->get_string_array("tokenizer.ggml.merges", &b) && a == b);
+        CHECK(ours->get_string_array("tokenizer.ggml.tokens", &a) && ref->get_string_array("tokenizer.ggml.tokens", &b) && a == b);
+        const auto * q = ours->find_tensor("blk.0.attn_q.weight");
+        REQUIRE(q != nullptr);
+        const uint64_t n = q->n_elements;
+        float scale;
+        std::memcpy(&scale, q->data + n / 4, 4);
+        CHECK(scale > 0.0f);
+        bool zeros = true;
+        for (int i = 4; i < 32; ++i) zeros &= q->data[n / 4 + i] == 0;
+        CHECK(zeros);
+        CHECK(ours->tensors().size() == 2 + 11 * 1);
     }
-    std::vector<std::string_view> a, b;
-    CHECK(ours->get_string_array("tokenizer.ggml.merges", &a) && ref->get_string_array("tokenizer.ggml.merges", &b) && a == b);
-    CHECK(ours->get_string_array("tokenizer.ggml.tokens", &a) && ref->get_string_array("tokenizer.ggml.tokens", &b) && a == b);
-    const auto * q = ours->find_tensor("blk.0.attn_q.weight");
-    REQUIRE(q != nullptr);
-    const uint64_t n = q->n_elements;
-    float scale;
-    std::memcpy(&scale, q->data + n / 4, 4);
-    CHECK(scale > 0.0f);
-    bool zeros = true;
-    for (int i = 4; i < 32; ++i) zeros &= q->data[n / 4 + i] == 0;
-    CHECK(zeros);
-    CHECK(ours->tensors().size() == 2 + 11 * 1);
-    const std::vector<float> l = logits_of("synth_llama3.gguf", {128000, 9906, 1917}, 2);
+    const std::vector<float> l = logits_of(path, {128000, 9906, 1917}, 2);
     CHECK(l.size() == 128256);
-    std::remove("synth_llama3.gguf");
+    // Every mapping of the file is closed by now: Windows refuses to delete a mapped file.
+    CHECK(std::remove(path.c_str()) == 0);
 }
 
 TEST_CASE("bad parameters are refused with a reason") {

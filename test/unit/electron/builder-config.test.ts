@@ -76,6 +76,12 @@ describe('electron-builder.yml', () => {
     expect(targetNames(config.win?.target)).toEqual(['nsis']);
   });
 
+  it('gives each packed architecture its own engine, and an uninstall keeps the data folder', () => {
+    expect(config.afterPack).toBe('scripts/after-pack.cjs');
+    expect(config.nsis?.deleteAppDataOnUninstall).toBe(false);
+    expect(config.publish).toBeNull();  // the release workflow adds the GitHub feed when package.json names a repository
+  });
+
   it('turns off the Electron fuses an offline app does not need', () => {
     expect(config.electronFuses).toMatchObject({
       runAsNode: false,

@@ -1,8 +1,9 @@
 /**
  * scripts/native-test.sh (`npm run test:native`) builds the C++ tests in the addon's cmake-js tree
  * (the `--out` of package.json's install script), so that the engine library is compiled once for
- * the addon and the tests, not a second time in a tree of its own. Run inside a fake project whose
- * cmake, ctest, cmake-js and arm-test.sh only record what they were asked to do.
+ * the addon and the tests, not a second time in a tree of its own; then the ARM (qemu) and Windows
+ * (wine) cross builds. Run inside a fake project whose cmake, ctest, cmake-js, arm-test.sh and
+ * windows-test.sh only record what they were asked to do.
  */
 import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -45,7 +46,9 @@ function project({ configured = true, cmakeJs = true }: { configured?: boolean; 
   copyFileSync(join(root, 'scripts/native-test.sh'), join(dir, 'scripts/native-test.sh'));
   const recorder = (name: string) => `#!/usr/bin/env bash\necho "${name} $*" >> "${log}"\n`;
   write(join(dir, 'scripts/arm-test.sh'), recorder('arm-test'), true);
-  for (const tool of ['cmake', 'ctest', 'aarch64-linux-gnu-g++', 'qemu-aarch64']) write(join(dir, 'bin', tool), recorder(tool), true);
+  write(join(dir, 'scripts/windows-test.sh'), recorder('windows-test'), true);
+  for (const tool of ['cmake', 'ctest', 'aarch64-linux-gnu-g++', 'qemu-aarch64', 'x86_64-w64-mingw32-g++-posix', 'wine'])
+    write(join(dir, 'bin', tool), recorder(tool), true);
   if (cmakeJs) {
     // cmake-js configure makes the tree, as the real one does.
     write(
@@ -68,6 +71,17 @@ function run(fake: Fake, env: Record<string, string> = {}): string[] {
 }
 
 describe('scripts/native-test.sh', () => {
+  it('fails when a cross build\'s tests fail, after running the others', () => {
+    const fake = project();
+    write(join(fake.dir, 'scripts/arm-test.sh'), `#!/usr/bin/env bash\necho "arm-test" >> "${fake.log}"\nexit 1\n`, true);
+    const result = spawnSync('bash', [join(fake.dir, 'scripts/native-test.sh')], {
+      encoding: 'utf8',
+      env: { PATH: `${join(fake.dir, 'bin')}:/usr/bin:/bin`, HOME: fake.dir },
+    });
+    expect(result.status).toBe(1);
+    expect(readFileSync(fake.log, 'utf8')).toContain('windows-test');
+  });
+
   it("builds and runs the tests in the addon's cmake-js tree, so the engine is compiled once", () => {
     const fake = project();
     const tree = join(fake.dir, addonTree());
@@ -75,11 +89,13 @@ describe('scripts/native-test.sh', () => {
     expect(calls).toContain(`cmake -S ${fake.dir} -B ${tree} -DTERN_BUILD_TESTS=ON`);
     const builds = calls.filter((c) => c.startsWith('cmake --build'));
     expect(builds).toHaveLength(1);
-    expect(builds[0]).toMatch(new RegExp(`^cmake --build ${tree} -j \\d+$`));
-    expect(calls.some((c) => c.startsWith(`ctest --test-dir ${tree} `) && c.includes('--no-tests=error'))).toBe(true);
-    // No second tree (the engine would be compiled again there), and the ARM tests still run.
+    // --config / -C Release: what a multi-configuration generator (Visual Studio on Windows) needs.
+    expect(builds[0]).toMatch(new RegExp(`^cmake --build ${tree} --config Release -j \\d+$`));
+    expect(calls.some((c) => c.startsWith(`ctest --test-dir ${tree} -C Release `) && c.includes('--no-tests=error'))).toBe(true);
+    // No second tree (the engine would be compiled again there); the ARM and Windows tests still run.
     expect(calls.filter((c) => c.startsWith('cmake') && !c.includes(tree))).toEqual([]);
     expect(calls.map((c) => c.trim())).toContain('arm-test');
+    expect(calls.map((c) => c.trim())).toContain('windows-test');
   });
 
   it('configures the addon tree with cmake-js (with the tests) when npm install has not made it', () => {

@@ -66,7 +66,8 @@ bool spec_from_gguf(const std::string & path, TokenizerSpec * spec, std::string 
     return true;
 }
 
-std::unique_ptr<Tokenizer> load(const std::string & path, double * load_ms = nullptr) {
+// `pre`, when not empty, replaces the file's tokenizer.ggml.pre (a case file's "pre" field).
+std::unique_ptr<Tokenizer> load(const std::string & path, double * load_ms = nullptr, const std::string & pre = "") {
     const auto start = std::chrono::steady_clock::now();
     TokenizerSpec spec;
     std::string error;
@@ -74,6 +75,7 @@ std::unique_ptr<Tokenizer> load(const std::string & path, double * load_ms = nul
         std::fprintf(stderr, "%s: %s\n", path.c_str(), error.c_str());
         return nullptr;
     }
+    if (!pre.empty()) spec.pre = pre;
     auto t = Tokenizer::create(std::move(spec), &error);
     if (!t) std::fprintf(stderr, "%s: %s\n", path.c_str(), error.c_str());
     if (load_ms) *load_ms = ms_since(start);
@@ -81,16 +83,16 @@ std::unique_ptr<Tokenizer> load(const std::string & path, double * load_ms = nul
 }
 
 // Each vocabulary is loaded once; the first load prints its time (GGUF read + tokenizer build).
-const Tokenizer * tokenizer_for(const std::string & gguf) {
+const Tokenizer * tokenizer_for(const std::string & gguf, const std::string & pre = "") {
     static std::map<std::string, std::unique_ptr<Tokenizer>> cache;
-    auto it = cache.find(gguf);
+    auto it = cache.find(gguf + "#" + pre);
     if (it == cache.end()) {
         double ms = 0;
-        auto tok = load(gguf, &ms);
+        auto tok = load(gguf, &ms, pre);
         std::printf("%s: read + built in %.1f ms (%d tokens, %zu merges)\n",
                     std::filesystem::path(gguf).filename().string().c_str(), ms, tok ? tok->n_tokens() : 0,
                     tok ? tok->n_merges() : size_t(0));
-        it = cache.emplace(gguf, std::move(tok)).first;
+        it = cache.emplace(gguf + "#" + pre, std::move(tok)).first;
     }
     return it->second.get();
 }
@@ -137,7 +139,8 @@ std::vector<CaseSet> find_case_sets() {
         }
         if (!set.cases().is_array()) continue;
         const std::string gguf = set.doc["gguf"].str();
-        set.tokenizer = gguf.empty() ? &llama3() : tokenizer_for(kFixtures + "/" + gguf);
+        const std::string pre = set.doc.has("pre") ? set.doc["pre"].str() : "";
+        set.tokenizer = gguf.empty() ? &llama3() : tokenizer_for(kFixtures + "/" + gguf, pre);
         if (!set.tokenizer) std::fprintf(stderr, "%s: cannot load %s\n", path.c_str(), gguf.c_str());
         sets.push_back(std::move(set));
     }
@@ -363,6 +366,43 @@ TEST_CASE("llama3 pre-tokenizer: hand-checked splits") {
     CHECK((split(L, "(n):") == Pieces{"(n", "):"}));
     CHECK((split(L, "'\xC5\xBF") == Pieces{"'\xC5\xBF"}));  // U+017F folds to s under (?i)
     CHECK((split(L, "\xFF" "ab") == Pieces{"\xFF" "ab"}));  // an invalid byte is "other"
+}
+
+// Case files with "pieces" (falcon3-pretokenizer-cases.json: made by Python's regex module with
+// scripts/gen-falcon3-cases.py) give the exact split of each text by their "pre" pre-tokenizer.
+TEST_CASE("fixture cases with pieces: the pre-tokenizer splits exactly as Python's regex does") {
+    int files = 0;
+    for (const CaseSet & set : case_sets()) {
+        if (!set.doc.has("pre") || set.cases().size() == 0 || !set.cases().items().front().has("pieces")) continue;
+        ++files;
+        tern::PreTokenizer kind;
+        REQUIRE(tern::pre_tokenizer_from_name(set.doc["pre"].str(), &kind));
+        REQUIRE(set.tokenizer != nullptr && set.tokenizer->pre_tokenizer() == kind);
+        int exact = 0;
+        for (const json::Value & c : set.cases().items()) {
+            Pieces want;
+            for (const json::Value & p : c["pieces"].items()) want.push_back(p.str());
+            const bool ok = split(kind, case_text(c)) == want;
+            exact += ok;
+            CHECK_MSG(ok, c["name"].str());
+        }
+        std::printf("%s: %d/%zu splits exact\n", std::filesystem::path(set.path).filename().string().c_str(), exact,
+                    set.cases().size());
+    }
+    CHECK(files > 0);
+}
+
+TEST_CASE("falcon3: the Llama 3 rules, ignore_merges and BOS, as llama.cpp's vocabulary gives it") {
+    tern::PreTokenizer p;
+    CHECK(tern::pre_tokenizer_from_name("falcon3", &p) && p == tern::PreTokenizer::llama3);
+    const Tokenizer * falcon3 = tokenizer_for(kFixtures + "/tokenizer/llama3-bitnet-b1.58-vocab-only.gguf", "falcon3");
+    REQUIRE(falcon3 != nullptr);
+    CHECK(falcon3->pre_tokenizer() == tern::PreTokenizer::llama3);
+    tern::TokenizeOptions options;
+    options.parse_special = false;
+    const std::vector<int32_t> ids = falcon3->tokenize("Hello", options);
+    REQUIRE(!ids.empty());
+    CHECK(ids.front() == falcon3->bos_id());
 }
 
 TEST_CASE("gpt2 pre-tokenizer: hand-checked splits") {

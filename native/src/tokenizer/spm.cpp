@@ -4,6 +4,7 @@
 
 #include "tokenizer/tokenizer.h"
 #include "tokenizer/unicode.h"
+#include "tokenizer/utf8_stream.h"
 
 namespace tern {
 
@@ -124,35 +125,11 @@ int spm_byte_value(std::string_view text) {
     return hi < 0 || lo < 0 ? -1 : hi * 16 + lo;
 }
 
-namespace {
-
-// Length of the UTF-8 sequence a lead byte starts (0: it starts none) and the allowed range of
-// the second byte (no overlong forms, surrogates or code points above U+10FFFF).
-struct Lead {
-    int length;
-    uint8_t second_min;
-    uint8_t second_max;
-};
-
-Lead classify(uint8_t b) {
-    if (b < 0x80) return {1, 0, 0};
-    if (b >= 0xC2 && b <= 0xDF) return {2, 0x80, 0xBF};
-    if (b == 0xE0) return {3, 0xA0, 0xBF};
-    if (b == 0xED) return {3, 0x80, 0x9F};
-    if (b >= 0xE1 && b <= 0xEF) return {3, 0x80, 0xBF};
-    if (b == 0xF0) return {4, 0x90, 0xBF};
-    if (b >= 0xF1 && b <= 0xF3) return {4, 0x80, 0xBF};
-    if (b == 0xF4) return {4, 0x80, 0x8F};
-    return {0, 0, 0};
-}
-
-}  // namespace
-
 size_t spm_decode_bytes(std::string_view bytes, bool final, std::string & out) {
     static constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
     size_t pos = 0;
     while (pos < bytes.size()) {
-        const Lead lead = classify(static_cast<uint8_t>(bytes[pos]));
+        const Utf8Lead lead = utf8_lead(static_cast<uint8_t>(bytes[pos]));
         if (lead.length == 0) {
             out += kReplacement;
             ++pos;

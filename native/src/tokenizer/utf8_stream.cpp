@@ -8,15 +8,9 @@ namespace {
 
 const char kReplacement[] = "\xEF\xBF\xBD";  // U+FFFD
 
-// For a lead byte: the sequence length (0 if it cannot start one) and the range allowed for the
-// second byte, which rules out overlong forms, surrogates and code points above U+10FFFF.
-struct Lead {
-    int length;
-    uint8_t second_min;
-    uint8_t second_max;
-};
+}  // namespace
 
-Lead classify(uint8_t b) {
+Utf8Lead utf8_lead(uint8_t b) {
     if (b < 0x80) return {1, 0, 0};
     if (b >= 0xC2 && b <= 0xDF) return {2, 0x80, 0xBF};
     if (b == 0xE0) return {3, 0xA0, 0xBF};
@@ -25,10 +19,8 @@ Lead classify(uint8_t b) {
     if (b == 0xF0) return {4, 0x90, 0xBF};
     if (b >= 0xF1 && b <= 0xF3) return {4, 0x80, 0xBF};
     if (b == 0xF4) return {4, 0x80, 0x8F};
-    return {0, 0, 0};  // continuation byte, C0, C1, F5..FF
+    return {0, 0, 0};
 }
-
-}  // namespace
 
 std::string Utf8StreamDecoder::push(std::string_view bytes) {
     pending_.append(bytes.data(), bytes.size());
@@ -38,7 +30,7 @@ std::string Utf8StreamDecoder::push(std::string_view bytes) {
     size_t pos = 0;
     while (pos < n) {
         const uint8_t b0 = static_cast<uint8_t>(pending_[pos]);
-        const Lead lead = classify(b0);
+        const Utf8Lead lead = utf8_lead(b0);
         if (lead.length == 1) {
             out += static_cast<char>(b0);
             ++pos;

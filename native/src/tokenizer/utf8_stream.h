@@ -5,10 +5,21 @@
 // still pending at the end becomes U+FFFD in flush().
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
 namespace tern {
+
+// What a byte starts in UTF-8: the length of the sequence (0: none; a continuation byte, C0, C1
+// or F5..FF) and the range allowed for its second byte (so no overlong form, surrogate or code
+// point above U+10FFFF passes). Shared by the decoders, which differ in how they replace errors.
+struct Utf8Lead {
+    int length;
+    uint8_t second_min;
+    uint8_t second_max;
+};
+Utf8Lead utf8_lead(uint8_t b);
 
 class Utf8StreamDecoder {
 public:

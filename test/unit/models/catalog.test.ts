@@ -30,6 +30,23 @@ describe('resources/catalog.json', () => {
     }
   });
 
+  it('lists the other ternary families the engine runs: Falcon3 1.58-bit Instruct and Llama3-8B-1.58, each with its license', () => {
+    const byRepo = new Map(catalog().entries.map((e) => [e.repo, e]));
+    for (const size of ['1B', '3B', '7B', '10B']) {
+      expect(byRepo.get(`tiiuae/Falcon3-${size}-Instruct-1.58bit-GGUF`)).toMatchObject({
+        file: 'ggml-model-i2_s.gguf',
+        architecture: 'llama',
+        license: 'TII Falcon-LLM License 2.0',
+      });
+    }
+    expect(byRepo.get('eugenehp/Llama3-8B-1.58-100B-tokens-GGUF')).toMatchObject({
+      architecture: 'llama',
+      license: 'Llama 3 Community License',
+      contextLength: 8192,
+    });
+    expect(new Set(catalog().entries.map((e) => e.name)).size).toBe(catalog().entries.length);
+  });
+
   it('never types in a size or a sha256 (they come from the hub), and refuses unknown keys', () => {
     const file = raw();
     for (const entry of file.entries) {

@@ -1,13 +1,16 @@
 #!/usr/bin/env node
-// npm run bench: the standard speed set on the 2B4T-shape model.
-//  1. makes the synthetic 2B4T-shape I2_S model once (tern synth, cached in ~/.cache/tern/,
+// npm run bench: the standard speed set on the 2B4T-shape model (or another shape).
+//  1. makes the synthetic I2_S model of the shape once (tern synth, cached in ~/.cache/tern/,
 //     outside the repository; TERN_BENCH_MODEL=FILE uses another file);
 //  2. runs `tern bench -t 1,2 -p 128 -n 64 -r 3` for each head format (q8_0, the default;
 //     q6_k; f16, the file's table);
 //  3. runs the kernel micro-benchmark (GEMV GB/s beside the measured read bandwidth), building
 //     it first in build/bench if needed.
-// Options: --reps N, --heads q8_0,f16, --no-kernels, --peer PATH (a llama-bench binary run on
-// the same file in the same session, for ratios), --json FILE (everything as JSON).
+// Options: --shape 2b4t|falcon3-1b|falcon3-3b|falcon3-7b|llama3-8b (tern synth's shapes: the
+// falcon3 and llama3 ones are the llama architecture with a separate head), --reps N,
+// --heads q8_0,f16, --no-kernels, --peer PATH (a llama-bench binary run on the same file in the
+// same session, for ratios), --json FILE (everything as JSON).
+//   npm run bench -- --shape falcon3-1b
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -21,6 +24,19 @@ const opt = (name, fallback) => {
   return i >= 0 && i + 1 < argv.length ? argv[i + 1] : fallback;
 };
 const reps = opt('--reps', '3');
+const shape = opt('--shape', '2b4t');
+// The architecture each shape is of, and its size on disk (for the one-time message).
+const SHAPES = {
+  '2b4t': { arch: 'bitnet-b1.58', gb: 1.19 },
+  'falcon3-1b': { arch: 'llama', gb: 1.36 },
+  'falcon3-3b': { arch: 'llama', gb: 2.2 },
+  'falcon3-7b': { arch: 'llama', gb: 3.3 },
+  'llama3-8b': { arch: 'llama', gb: 3.9 },
+};
+if (!SHAPES[shape]) {
+  console.error(`unknown --shape ${shape}: one of ${Object.keys(SHAPES).join(', ')}`);
+  process.exit(2);
+}
 const heads = opt('--heads', 'q8_0,q6_k,f16').split(',');
 const peer = opt('--peer', null);
 const jsonOut = opt('--json', null);
@@ -36,12 +52,12 @@ function run(cmd, args, opts = {}) {
 }
 
 // 1. The model.
-const model = process.env.TERN_BENCH_MODEL || join(homedir(), '.cache', 'tern', 'synth-2b4t-i2_s.gguf');
+const model = process.env.TERN_BENCH_MODEL || join(homedir(), '.cache', 'tern', `synth-${shape}-i2_s.gguf`);
 if (!existsSync(model)) {
   mkdirSync(dirname(model), { recursive: true });
   const tmp = `${model}.${process.pid}.tmp`;
-  console.log(`making ${model} (tern synth, about a minute, 1.19 GB) ...`);
-  run(process.execPath, [tern, 'synth', '--arch', 'bitnet-b1.58', '--format', 'i2_s', '--shape', '2b4t', '--seed', '1', '-o', tmp], {
+  console.log(`making ${model} (tern synth, a minute or more, about ${SHAPES[shape].gb} GB) ...`);
+  run(process.execPath, [tern, 'synth', '--arch', SHAPES[shape].arch, '--format', 'i2_s', '--shape', shape, '--seed', '1', '-o', tmp], {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   renameSync(tmp, model);
@@ -88,7 +104,9 @@ if (!argv.includes('--no-kernels')) {
 const bw = kernelOut && /read bandwidth: 1 thread ([\d.]+) GB\/s, 2 threads ([\d.]+) GB\/s/.exec(kernelOut);
 if (bw) {
   for (const r of results) {
-    const ternary = r.weightsBytes - r.headBytes;  // the weights in memory include the head, in every format
+    // Read per decoded token: every ternary projection and the whole head (a separate
+    // output.weight, or the tied embedding in the head's format); of an untied embedding, one row.
+    const ternary = r.ternaryBytes;
     const perToken = ternary + r.headBytes;
     const floor = (Number(bw[2]) * 1e9) / perToken;
     console.log(

@@ -219,7 +219,10 @@ export interface NativeModel {
   /** Stops the running generation: its promise resolves with stopReason 'cancelled'. */
   cancel(): void;
   memory(): MemoryInUse;
-  /** The control and user-defined tokens: tokenize() matches their text only with special: true. */
+  /**
+   * The control and user-defined tokens: tokenize() matches their text only with special: true,
+   * except a SentencePiece vocabulary's user-defined tokens, which it always splits out.
+   */
   specialTokens(): { id: number; text: string }[];
   /** Cancels what runs, waits for it, frees the model. */
   dispose(): Promise<void>;

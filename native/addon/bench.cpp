@@ -84,6 +84,7 @@ public:
         o.Set("weightType", rep_.weight_type);
         o.Set("headType", rep_.head_type);
         o.Set("headBytes", static_cast<double>(rep_.info.head_bytes));
+        o.Set("ternaryBytes", static_cast<double>(rep_.info.ternary_bytes));
         o.Set("fileBytes", static_cast<double>(rep_.info.file_bytes));
         o.Set("kvCacheBytes", static_cast<double>(rep_.kv.kv_cache_bytes));
         o.Set("weightsBytes", static_cast<double>(rep_.kv.weights_bytes));

@@ -131,6 +131,7 @@ typedef struct tern_model_info {
     uint64_t n_params;           /* elements of every tensor in the file */
     const char * head_type;      /* the head's format in memory: "f16", "q8_0" or "q6_k" */
     uint64_t head_bytes;         /* bytes of the head read per token */
+    uint64_t ternary_bytes;      /* the repacked ternary projections and their scales, all read per token */
 } tern_model_info;
 
 /* Strings point into the model and live as long as it does. */

@@ -40,6 +40,8 @@ export interface BenchReport {
   weightType: string;
   headType: string;
   headBytes: number;
+  /** The repacked ternary projections and their scales: read once per decoded token. */
+  ternaryBytes: number;
   fileBytes: number;
   kvCacheBytes: number;
   weightsBytes: number;
@@ -157,6 +159,7 @@ export const bench: Command = {
           weightType: report.weightType,
           head: report.headType,
           headBytes: report.headBytes,
+          ternaryBytes: report.ternaryBytes,
           weightsBytes: report.weightsBytes,
           fileBytes,
           kvCacheBytes: report.kvCacheBytes,

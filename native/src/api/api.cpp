@@ -173,6 +173,7 @@ tern_status tern_model_get_info(const tern_model * model, tern_model_info * out)
     out->n_params = m.n_params;
     out->head_type = tern::head_type_name(m.head_type);
     out->head_bytes = m.head_bytes;
+    out->ternary_bytes = m.repacked_bytes;
     return TERN_OK;
 }
 

@@ -17,6 +17,7 @@ import { modelCalls, modelEvents } from './areas/models';
 import { monitoringCalls, monitoringEvents } from './areas/monitoring';
 import { settingsCalls, settingsEvents } from './areas/settings';
 import { tuningCalls, tuningEvents } from './areas/tuning';
+import { updateCalls, updateEvents } from './areas/updates';
 
 export * from './areas/api';
 export * from './areas/app';
@@ -28,6 +29,7 @@ export * from './areas/models';
 export * from './areas/monitoring';
 export * from './areas/settings';
 export * from './areas/tuning';
+export * from './areas/updates';
 export { Id } from './schema';
 
 // ---- Calls and events, assembled from the areas -------------------------------------------
@@ -43,6 +45,7 @@ export const calls = {
   ...tuningCalls,
   ...monitoringCalls,
   ...apiCalls,
+  ...updateCalls,
 } as const;
 
 export type Calls = typeof calls;
@@ -64,6 +67,7 @@ export const events = {
   ...tuningEvents,
   ...monitoringEvents,
   ...apiEvents,
+  ...updateEvents,
 } as const;
 
 export type Events = typeof events;

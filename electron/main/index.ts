@@ -4,12 +4,14 @@
  */
 import { join } from 'node:path';
 import { BrowserWindow, Menu, app, dialog, ipcMain, protocol, safeStorage, session, shell, utilityProcess } from 'electron';
+import { autoUpdater } from 'electron-updater';
 import { defaultWorkerPath } from '../services/engine-host/host';
 import { openServices } from '../services/services';
 import { utilityLauncher } from './engine-process';
 import { createSavedToken, type SafeStorageLike } from './hub-token';
 import { startApp } from './app';
 import type { ElectronMain } from './ports';
+import { desktopUpdates } from './updater';
 
 const electron: ElectronMain = {
   app,
@@ -40,6 +42,14 @@ startApp({
       ...options,
       savedToken: createSavedToken(options.dataDir, systemStorage),
       launchEngine: utilityLauncher((path, args, o) => utilityProcess.fork(path, args, o), defaultWorkerPath()),
+      // Only a packaged build naming a GitHub repository gets an updater; it checks only when asked.
+      updates: desktopUpdates({
+        packaged: app.isPackaged,
+        appPath: app.getAppPath(),
+        platform: process.platform,
+        autoUpdater: () => autoUpdater,
+        log,
+      }),
     }),
   argv: process.argv,
   cwd: process.cwd(),

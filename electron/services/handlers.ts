@@ -24,6 +24,7 @@ import type { SettingsService } from './settings';
 import type { Store } from './store';
 import type { TelemetryService } from './telemetry/service';
 import type { TuningService } from './tuning/service';
+import type { UpdateService } from './updates/service';
 
 /** What only the desktop app can do for the Models view. */
 export interface DesktopActions {
@@ -46,6 +47,8 @@ export interface HandlerDeps {
   telemetry: TelemetryService;
   /** The local API. */
   api: Pick<ApiService, 'status' | 'update' | 'rotateKey'>;
+  /** Checking for, downloading and installing updates. */
+  updates: Pick<UpdateService, 'status' | 'check' | 'download' | 'install' | 'setAutoCheck'>;
   /** The fit check's inputs, as the services made them (absent: made here from the above). */
   fitDeps?: FitDeps;
   /** This machine's memory, for the fit check; the real one unless a test says otherwise. */
@@ -60,7 +63,7 @@ export interface HandlerDeps {
 }
 
 export function createHandlers(deps: HandlerDeps): Handlers {
-  const { store, events, settings, library, downloads, engine, chat, tuning, telemetry, api } = deps;
+  const { store, events, settings, library, downloads, engine, chat, tuning, telemetry, api, updates } = deps;
   const cpuInfo = deps.cpuInfo ?? nativeCpuInfo;
 
   const fitDeps: FitDeps = deps.fitDeps ?? { library, downloads, engine, settings, machine: deps.machine, apiSlot: () => api.status().on };
@@ -258,6 +261,12 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     getApiStatus: () => api.status(),
     updateApiSettings: (changes) => api.update(changes),
     rotateApiKey: () => api.rotateKey(),
+
+    getUpdateStatus: () => updates.status(),
+    checkForUpdates: () => updates.check(),
+    downloadUpdate: () => updates.download(),
+    installUpdate: () => updates.install(),
+    setAutoUpdateCheck: ({ enabled }) => updates.setAutoCheck(enabled),
   };
 }
 

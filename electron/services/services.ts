@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
+import packageJson from '../../package.json';
 import type { EngineStatus, KernelPaths, ModelFile } from '../common/contract';
 import { ApiService } from './api/service';
 import { ChatService } from './chat/service';
@@ -24,6 +25,8 @@ import { type Store, openStore } from './store';
 import { EnergyTiers, type EnergyTiersOptions } from './telemetry/energy/tiers';
 import { TelemetryService } from './telemetry/service';
 import { TuningService } from './tuning/service';
+import { UpdateService } from './updates/service';
+import { FROM_SOURCE_REASON, HEADLESS_REASON, type UpdateSource } from './updates/updater';
 
 export const DATABASE_FILE = 'tern.db';
 export const MODELS_FOLDER = 'models';
@@ -53,6 +56,11 @@ export interface ServicesOptions {
   telemetryOptions?: Partial<Pick<EnergyTiersOptions, 'powercapRoot' | 'powercapFiles' | 'cpuName' | 'platform'>> & { sampleIntervalMs?: number };
   /** The local API for this run (tern serve --api [--api-port N]); unset: the saved setting decides. */
   api?: { on?: boolean; port?: number };
+  /**
+   * The desktop app's updater, or why it has none (electron/main/updater.ts decides). The headless
+   * host never updates, whatever this says; the desktop app without it is taken as run from source.
+   */
+  updates?: UpdateSource;
   log?: (message: string) => void;
 }
 
@@ -71,6 +79,8 @@ export interface Services {
   readonly api: ApiService;
   /** Settles once the API has started listening or given up (its status then says why); never rejects. */
   readonly apiStarted: Promise<void>;
+  /** Checking for, downloading and installing updates (desktop app only). */
+  readonly updates: UpdateService;
   /** Whether a reply is being written. */
   replying(): boolean;
   /** Stops the local API, replies (kept as interrupted), the engine process, then closes the store. */
@@ -184,6 +194,15 @@ export function openServices(options: ServicesOptions): Services {
   });
   const apiStarted = api.start().catch((error: unknown) => log(`local API: ${error instanceof Error ? error.message : String(error)}`));
 
+  const updates = new UpdateService({
+    currentVersion: packageJson.version,
+    source: updateSource(options),
+    settings,
+    events,
+    log,
+  });
+  updates.start();
+
   engine.setIdleUnload(settings.get().idleUnloadMinutes * 60_000);
   settings.onChange((next) => {
     engine.setIdleUnload(next.idleUnloadMinutes * 60_000);
@@ -208,6 +227,7 @@ export function openServices(options: ServicesOptions): Services {
     tuning,
     telemetry,
     api,
+    updates,
     savedToken: options.savedToken,
     desktop: options.desktop,
     machine: options.machine,
@@ -227,10 +247,12 @@ export function openServices(options: ServicesOptions): Services {
     telemetry,
     api,
     apiStarted,
+    updates,
     replying: () => chat.busy(),
     close() {
       closing ??= (async () => {
         try {
+          updates.close(); // no automatic update check from here on
           // The API first: no new requests while replies stop and the engine goes.
           await api.close().catch((error: unknown) => log(`local API: ${error instanceof Error ? error.message : String(error)}`));
           await downloads.close();
@@ -249,6 +271,12 @@ export function openServices(options: ServicesOptions): Services {
       return closing;
     },
   };
+}
+
+/** Where updates come from: never in the headless host; in the desktop app, what main found. */
+function updateSource(options: ServicesOptions): UpdateSource {
+  if (options.host === 'headless') return { updater: null, reason: HEADLESS_REASON, releasePageUrl: null };
+  return options.updates ?? { updater: null, reason: FROM_SOURCE_REASON, releasePageUrl: null };
 }
 
 let knownKernels: KernelPaths | null | undefined;

@@ -17,6 +17,7 @@ export type TuningSettingsChanges = Partial<Pick<AppSettings, 'threads' | 'promp
 const DEFAULT_MODEL_KEY = 'defaultModelId';
 const MODELS_FOLDER_KEY = 'modelsFolder';
 const LINKED_MODELS_KEY = 'linkedModels';
+const AUTO_UPDATE_CHECK_KEY = 'autoUpdateCheck';
 
 export class SettingsService {
   private readonly listeners = new Set<(settings: AppSettings) => void>();
@@ -91,6 +92,15 @@ export class SettingsService {
 
   setLinkedModels(paths: string[]): void {
     this.repository.set(LINKED_MODELS_KEY, paths);
+  }
+
+  /** Whether the desktop app looks for updates by itself (once after start, then daily); off unless switched on. */
+  autoUpdateCheck(): boolean {
+    return this.repository.get(AUTO_UPDATE_CHECK_KEY) === true;
+  }
+
+  setAutoUpdateCheck(on: boolean): void {
+    this.repository.set(AUTO_UPDATE_CHECK_KEY, on);
   }
 
   onChange(listener: (settings: AppSettings) => void): () => void {

@@ -63,6 +63,8 @@ export type {
   TuningState,
   TuningValues,
   Unsubscribe,
+  UpdateState,
+  UpdateStatus,
 } from '../../../electron/common/contract';
 
 import type { MessageStats } from '../../../electron/common/contract';

@@ -94,6 +94,15 @@ export {
   type ApiOutcome,
 } from './actions/api';
 export {
+  loadUpdateStatus,
+  setUpdateStatus,
+  checkForUpdates,
+  downloadUpdate,
+  installUpdate,
+  setAutoUpdateCheck,
+  dismissUpdateError,
+} from './actions/updates';
+export {
   loadTuning,
   loadBenchmarks,
   followTuning,

@@ -172,6 +172,18 @@ export function useApiStatus() {
   );
 }
 
+/** Updates as the host reports them, how reading them went, and the last call that was refused. */
+export function useUpdateStatus() {
+  return useTernStore(
+    useShallow((s) => ({
+      status: s.updateStatus,
+      loadStatus: s.updateStatusStatus,
+      error: s.updateStatusError,
+      actionError: s.updateActionError,
+    })),
+  );
+}
+
 /** The models folder (null until the model list has come) and the move under way or just done. */
 export function useModelsFolder() {
   return useTernStore(

@@ -13,6 +13,7 @@ import { initialMonitoringSlice, type MonitoringSlice } from './slices/monitorin
 import { initialSearchSlice, type SearchSlice } from './slices/search';
 import { initialSettingsSlice, type SettingsSlice } from './slices/settings';
 import { initialTuningSlice, type TuningSlice } from './slices/tuning';
+import { initialUpdatesSlice, type UpdatesSlice } from './slices/updates';
 
 /**
  * The renderer's one store: plain state in slices. Actions live at module level in ./actions
@@ -29,6 +30,7 @@ export type TernState = ConversationsSlice &
   MonitoringSlice &
   HubSlice &
   ApiSlice &
+  UpdatesSlice &
   AboutSlice &
   ConnectionSlice &
   LayoutSlice;
@@ -46,6 +48,7 @@ function initialState(): TernState {
     ...initialMonitoringSlice(),
     ...initialHubSlice(),
     ...initialApiSlice(),
+    ...initialUpdatesSlice(),
     ...initialAboutSlice(),
     ...initialConnectionSlice(),
     ...initialLayoutSlice(),

@@ -24,6 +24,7 @@ function report(nPrompt: number, threads: number[], extra: Partial<BenchReport> 
     weightType: 'I2_S',
     headType: 'q8_0',
     headBytes: 1,
+    ternaryBytes: 2,
     fileBytes: 2,
     kvCacheBytes: nPrompt,
     weightsBytes: 3,
@@ -60,6 +61,9 @@ describe.skipIf(!addonBuilt || !model)('tern bench (built command, fixture model
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout) as {
+      headBytes: number;
+      ternaryBytes: number;
+      weightsBytes: number;
       nPrompt: number[];
       nGen: number;
       results: { nPrompt: number; threads: number; prefillTokPerSec: { median: number } | null; decodeTokPerSec: { median: number } | null }[];
@@ -67,6 +71,9 @@ describe.skipIf(!addonBuilt || !model)('tern bench (built command, fixture model
     };
     expect(out.nPrompt).toEqual([16, 32]);
     expect(out.nGen).toBe(4);
+    // What a decoded token reads (npm run bench's bytes-per-token line): the projections and the head.
+    expect(out.ternaryBytes).toBeGreaterThan(0);
+    expect(out.ternaryBytes + out.headBytes).toBeLessThanOrEqual(out.weightsBytes);
     expect(out.results.map((x) => [x.nPrompt, x.threads])).toEqual([
       [16, 1],
       [32, 1],

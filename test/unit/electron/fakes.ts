@@ -2,6 +2,7 @@
  * Typed fakes of the Electron objects main and the preload use (see electron/main/ports.ts).
  * They record what the code under test did and let a test fire Electron's events.
  */
+import { resolve } from 'node:path';
 import type {
   AboutPanelOptionsOptions,
   BrowserWindowConstructorOptions,
@@ -32,6 +33,8 @@ import type {
 } from '../../../electron/main/ports';
 
 type Listener = (...args: never[]) => unknown;
+
+const REPOSITORY_ROOT = resolve(__dirname, '..', '..', '..');
 
 /** on/once/emit, enough of Node's EventEmitter for the fakes. */
 export class Emitter {
@@ -149,6 +152,8 @@ export class FakeWindow extends Emitter implements WindowLike {
 
 export class FakeApp extends Emitter implements AppLike {
   gotLock = true;
+  /** Run from source, like `npm start` (index.ts reads these two for updates). */
+  isPackaged = false;
   readonly paths = new Map<string, string>([['userData', '/home/user/.config/Tern']]);
   quitCalls = 0;
   exitCode: number | undefined;
@@ -186,6 +191,10 @@ export class FakeApp extends Emitter implements AppLike {
   }
   getName(): string {
     return 'Tern';
+  }
+  /** Electron's answer when run from source: the folder with the app's package.json. */
+  getAppPath(): string {
+    return REPOSITORY_ROOT;
   }
   getVersion(): string {
     return '0.1.0';

@@ -71,6 +71,13 @@ describe('electron/main/index.ts', () => {
     expect(forks[0]!.options).toEqual({ serviceName: 'Tern engine', stdio: 'inherit' });
     const status = await fake.ipcMain.invoke('tern:getEngineStatus', event, {});
     expect(status).toMatchObject({ ok: true, value: { state: 'idle', modelId: null } });
+    // Run from source (not packaged): no updater, and the status says why.
+    const updates = (await fake.ipcMain.invoke('tern:getUpdateStatus', event, {})) as { ok: true; value: { enabled: boolean; reason: string } };
+    expect(updates).toMatchObject({ ok: true, value: { enabled: false, state: 'idle' } });
+    expect([
+      'Updates are off: this build names no repository to take them from.',
+      'Updates are off when Tern runs from source.',
+    ]).toContain(updates.value.reason);
 
     fake.app.emit('will-quit', { preventDefault: () => {} });
     expect(fake.ipcMain.handlers.size).toBe(0);

@@ -9,8 +9,10 @@
  * state (scenarios, profiles, a model's own profile) and benchmarks a test runs step by step (runBenchmark
  * answers when the test calls finishBenchmark(); benchmarkStep() emits progress), the monitoring state
  * (rules, alerts a test raises, the energy status) and replies' metrics a test adds, and the local
- * API's status (settings, listening or why not, key, request counts; setApiStatus() moves it). Events are
- * emitted like the host does, and any call can be made to fail.
+ * API's status (settings, listening or why not, key, request counts; setApiStatus() moves it), and
+ * updates (off with the headless host's reason unless a test makes them desktopUpdates(); a check
+ * finds updateFound, a download waits for the test's updateProgress() and finishUpdateDownload()).
+ * Events are emitted like the host does, and any call can be made to fail.
  */
 import type {
   Alert,
@@ -51,6 +53,7 @@ import type {
   TuningState,
   TuningValues,
   Unsubscribe,
+  UpdateStatus,
 } from '../../../electron/common/contract';
 import { DEFAULT_API_SETTINGS, DEFAULT_SETTINGS, TernError } from '../../../electron/common/contract';
 import { NO_STATS } from '../../../renderer/src/lib/stats';
@@ -302,6 +305,32 @@ export function sampleApiStatus(fields: Partial<ApiStatus> = {}): ApiStatus {
   };
 }
 
+export const RELEASE_PAGE = 'https://github.com/tern-app/tern/releases';
+
+/** Updates as a host answers them: off with the headless host's reason unless fields say otherwise. */
+export function sampleUpdateStatus(fields: Partial<UpdateStatus> = {}): UpdateStatus {
+  return {
+    currentVersion: '9.8.7',
+    enabled: false,
+    reason: 'Updates are only in the desktop app.',
+    autoCheck: false,
+    state: 'idle',
+    availableVersion: null,
+    releaseNotes: null,
+    progress: null,
+    error: null,
+    lastCheckedAt: null,
+    releasePageUrl: null,
+    canInstall: false,
+    ...fields,
+  };
+}
+
+/** Updates in a packaged desktop app that can install them (canInstall false: an unsigned macOS build). */
+export function desktopUpdates(fields: Partial<UpdateStatus> = {}): UpdateStatus {
+  return sampleUpdateStatus({ enabled: true, reason: null, releasePageUrl: RELEASE_PAGE, canInstall: true, ...fields });
+}
+
 const IDLE_ENGINE: EngineStatus = { state: 'idle', modelId: null, progress: null, error: null, contextTokens: null, busy: false };
 
 interface Failure {
@@ -361,7 +390,17 @@ export class FakeTern {
   apiOverride = false;
   /** Set: turning the API on fails to listen with this error (the port is taken, say). */
   apiListenError: string | null = null;
+  /** Updates as the host keeps them. */
+  updateStatus: UpdateStatus = sampleUpdateStatus();
+  /** What the next check finds: a newer version, or null (up to date). */
+  updateFound: { version: string; releaseNotes?: string } | null = null;
+  /** Set: the next check fails with this message (the host's plain words). */
+  updateCheckError: string | null = null;
+  /** How many times installUpdate quit to install. */
+  installs = 0;
   private keyCount = 0;
+  /** The download under way: downloadUpdate answers when the test calls finishUpdateDownload(). */
+  private pendingUpdate: { resolve: (status: UpdateStatus) => void } | null = null;
   /** The run under way and how its runBenchmark call answers. */
   private benchmarkRun: { id: string; done: number; total: number; resolve: (benchmark: Benchmark) => void } | null = null;
   private failures = new Map<CallName, Failure>();
@@ -711,6 +750,31 @@ export class FakeTern {
     this.apiStatus = { ...this.apiStatus, ...fields };
     this.emitEvent('apiStatus', this.apiStatus);
     return this.apiStatus;
+  }
+
+  /** Changes the update status as the host would and emits updateStatus. */
+  setUpdateStatus(fields: Partial<UpdateStatus>): UpdateStatus {
+    this.updateStatus = { ...this.updateStatus, ...fields };
+    this.emitEvent('updateStatus', this.updateStatus);
+    return this.updateStatus;
+  }
+
+  /** The download under way moves on to `fraction` (0..1). */
+  updateProgress(fraction: number): void {
+    if (!this.pendingUpdate) throw new Error('no update is downloading');
+    this.setUpdateStatus({ progress: fraction });
+  }
+
+  /** The download under way ends: downloaded, or failed with `error`. */
+  finishUpdateDownload(error?: string): void {
+    const download = this.pendingUpdate;
+    if (!download) throw new Error('no update is downloading');
+    this.pendingUpdate = null;
+    download.resolve(
+      error === undefined
+        ? this.setUpdateStatus({ state: 'downloaded', progress: 1 })
+        : this.setUpdateStatus({ state: 'error', progress: null, error: `Could not download the update: ${error}` }),
+    );
   }
 
   /** Listening or not after a change of the settings, like the host: on by the setting or tern serve --api. */
@@ -1502,6 +1566,52 @@ export class FakeTern {
       return this.setApiStatus({ key: `tern-sk-rotated-${this.keyCount}` });
     },
 
+    getUpdateStatus: async (request) => {
+      await this.enter('getUpdateStatus', request);
+      return this.updateStatus;
+    },
+    checkForUpdates: async (request) => {
+      await this.enter('checkForUpdates', request);
+      const status = this.updateStatus;
+      if (!status.enabled || status.state === 'downloading' || status.state === 'downloaded') return status;
+      this.setUpdateStatus({ state: 'checking', error: null });
+      await Promise.resolve();
+      const found = this.updateFound;
+      if (this.updateCheckError !== null) {
+        return this.setUpdateStatus({ state: 'error', error: this.updateCheckError, availableVersion: null, releaseNotes: null });
+      }
+      return this.setUpdateStatus({
+        state: found ? 'available' : 'up-to-date',
+        availableVersion: found?.version ?? null,
+        releaseNotes: found?.releaseNotes ?? null,
+        lastCheckedAt: Date.now(),
+      });
+    },
+    downloadUpdate: async (request) => {
+      await this.enter('downloadUpdate', request);
+      const status = this.updateStatus;
+      if (!status.enabled) return status;
+      if (!status.canInstall) throw new TernError('CONFLICT', 'This build is not signed, so it cannot update itself: get the new version from the release page.');
+      if (status.availableVersion === null || (status.state !== 'available' && status.state !== 'error')) {
+        throw new TernError('CONFLICT', 'There is no update to download: check for updates first.');
+      }
+      this.setUpdateStatus({ state: 'downloading', progress: 0, error: null });
+      return new Promise<UpdateStatus>((resolve) => {
+        this.pendingUpdate = { resolve };
+      });
+    },
+    installUpdate: async (request) => {
+      await this.enter('installUpdate', request);
+      if (!this.updateStatus.enabled) return this.updateStatus;
+      if (this.updateStatus.state !== 'downloaded') throw new TernError('CONFLICT', 'No update has been downloaded yet.');
+      this.installs += 1;
+      return this.updateStatus;
+    },
+    setAutoUpdateCheck: async (request) => {
+      await this.enter('setAutoUpdateCheck', request);
+      return this.setUpdateStatus({ autoCheck: request.enabled });
+    },
+
     on: {
       conversationsChanged: this.on('conversationsChanged'),
       chatStream: this.on('chatStream'),
@@ -1517,6 +1627,7 @@ export class FakeTern {
       alert: this.on('alert'),
       monitoringChanged: this.on('monitoringChanged'),
       apiStatus: this.on('apiStatus'),
+      updateStatus: this.on('updateStatus'),
     },
   };
 }

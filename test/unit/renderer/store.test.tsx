@@ -154,8 +154,8 @@ describe('renderer store', () => {
   it('follows the host: change events reload the list and the open conversation', async () => {
     const stop = startSync();
     await waitFor(() => expect(state().conversationsStatus).toBe('ready'));
-    // conversationsChanged, chatStream, contextUse, engineStatus, modelsChanged, settingsChanged, readouts, alert, apiStatus
-    expect(fake().listenerCount).toBe(9);
+    // conversationsChanged, chatStream, contextUse, engineStatus, modelsChanged, settingsChanged, readouts, alert, apiStatus, updateStatus
+    expect(fake().listenerCount).toBe(10);
 
     const c = fake().addConversation('Made elsewhere');
     fake().emit({ reason: 'created', conversationId: c.id });

@@ -48,18 +48,18 @@ describe('Tuning view', () => {
 
   it('follows the host only while shown (startSync does not listen to tuning events)', async () => {
     const stop = startSync();
-    // startSync's own nine (apiStatus among them).
-    await waitFor(() => expect(fake().listenerCount).toBe(9));
+    // startSync's own ten (apiStatus and updateStatus among them).
+    await waitFor(() => expect(fake().listenerCount).toBe(10));
     const view = render(<TuningPanel onClose={() => {}} />);
     await screen.findByRole('spinbutton', { name: 'CPU threads' });
     // tuningChanged, benchmarkProgress, benchmarkChanged; monitoringChanged, alert, chatStream (Monitoring)
-    expect(fake().listenerCount).toBe(15);
+    expect(fake().listenerCount).toBe(16);
     expect(fake().callsOf('getTuning')).toHaveLength(1);
     expect(fake().callsOf('listBenchmarks')).toHaveLength(1);
     expect(fake().callsOf('getMonitoring')).toHaveLength(1);
     expect(fake().callsOf('listReplyMetrics')).toEqual([{ limit: 20 }]);
     view.unmount();
-    expect(fake().listenerCount).toBe(9);
+    expect(fake().listenerCount).toBe(10);
     stop();
   });
 

@@ -52,4 +52,15 @@ describe('SettingsService', () => {
     service.setDefaultModelId('abc');
     expect(service.defaultModelId()).toBe('abc');
   });
+
+  it('keeps the automatic update check off until switched on, across a restart and a reset of the settings', () => {
+    expect(service.autoUpdateCheck()).toBe(false);
+    service.setAutoUpdateCheck(true);
+    expect(new SettingsService(temp.reopen().settings).autoUpdateCheck()).toBe(true);
+    service = new SettingsService(temp.store.settings);
+    service.reset();
+    expect(service.autoUpdateCheck()).toBe(true);
+    service.setAutoUpdateCheck(false);
+    expect(service.autoUpdateCheck()).toBe(false);
+  });
 });

@@ -15,6 +15,7 @@ import { resumeWaitingRequests } from './retry';
 import { refreshSearch } from './search';
 import { loadSettings, setSettings } from './settings';
 import { refreshTuning } from './tuning';
+import { refreshUpdateStatus, setUpdateStatus } from './updates';
 
 const { setState, getState } = useTernStore;
 
@@ -44,6 +45,8 @@ export function startSync(): Unsubscribe {
     on.alert(receiveAlert),
     // Sent when the local API starts or stops, its settings or key change, or its requests move.
     on.apiStatus(setApiStatus),
+    // Sent when a check starts or answers, a download moves on, or the automatic check is switched.
+    on.updateStatus(setUpdateStatus),
   ];
   return () => {
     for (const stop of stops) stop();
@@ -66,6 +69,7 @@ export function setConnection(connection: ConnectionState): void {
     refreshTuning();
     refreshMonitoring();
     refreshApiStatus();
+    refreshUpdateStatus();
     if (getState().catalogStatus === 'error') ensureCatalog();
     // The open conversation, and any whose reply was streaming, may have moved on meanwhile;
     // the others are reloaded when opened.

@@ -3,8 +3,9 @@ import { Icon } from '../../../components/Icon';
 import { loadSettings, useSettingsState } from '../../../state';
 import { LocalApiSection } from './LocalApiSection';
 import { SettingsForm } from './SettingsForm';
+import { UpdatesSection } from './UpdatesSection';
 
-/** The app's settings: conversation defaults, the engine's housekeeping, downloads, the models folder and the local API. */
+/** The app's settings: conversation defaults, the engine's housekeeping, downloads, the models folder, the local API and updates. */
 export function SettingsPanel({ onClose }: { onClose: () => void }) {
   const { settings, status, error } = useSettingsState();
   const headingRef = useRef<HTMLHeadingElement>(null);
@@ -26,7 +27,9 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
           <h2 id="settings-title" className="pane-title" tabIndex={-1} ref={headingRef}>
             Settings
           </h2>
-          <p className="pane-subtitle">Defaults for every conversation (a conversation can set its own), downloads, the models folder and the local API.</p>
+          <p className="pane-subtitle">
+            Defaults for every conversation (a conversation can set its own), downloads, the models folder, the local API and updates.
+          </p>
         </div>
         <button type="button" className="icon-button" aria-label="Close Settings" onClick={onClose}>
           <Icon name="close" />
@@ -43,8 +46,9 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
         )}
         {!settings && status !== 'error' && <p className="list-note">Reading the settings…</p>}
         {settings && <SettingsForm settings={settings} />}
-        {/* Outside the form: each of its changes goes to the host at once, without Save. */}
+        {/* Outside the form: each of their changes goes to the host at once, without Save. */}
         <LocalApiSection />
+        <UpdatesSection />
       </div>
     </section>
   );

@@ -36,12 +36,12 @@ describe('resources/catalog.json', () => {
       expect(byRepo.get(`tiiuae/Falcon3-${size}-Instruct-1.58bit-GGUF`)).toMatchObject({
         file: 'ggml-model-i2_s.gguf',
         architecture: 'llama',
-        license: 'TII Falcon-LLM License 2.0',
+        license: 'TII Falcon-LLM 2.0',
       });
     }
     expect(byRepo.get('eugenehp/Llama3-8B-1.58-100B-tokens-GGUF')).toMatchObject({
       architecture: 'llama',
-      license: 'Llama 3 Community License',
+      license: 'Llama 3 Community',
       contextLength: 8192,
     });
     expect(new Set(catalog().entries.map((e) => e.name)).size).toBe(catalog().entries.length);

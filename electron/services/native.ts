@@ -127,6 +127,11 @@ export interface GenerateOptions {
   /** Keep going after EOS / EOT. */
   ignoreEog?: boolean;
   /**
+   * The reply continues the prompt's text (a completion, not a chat turn): a SentencePiece
+   * vocabulary's first generated piece keeps its leading space ("is" + " Paris").
+   */
+  continuation?: boolean;
+  /**
    * Prompt-lookup drafting: up to this many tokens that followed the last few tokens earlier in
    * the prompt or output are checked with each step in one batch. The output is identical to 0
    * (off, the default) for every setting; text that repeats its context comes faster. 0..64.

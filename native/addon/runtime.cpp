@@ -63,6 +63,7 @@ GenerateArgs generate_args(Napi::Env env, std::vector<int32_t> prompt, const Nap
     s.seed = static_cast<uint64_t>(number_option(o, "seed", static_cast<double>(s.seed), 0, 9007199254740991.0, true));
     a.max_tokens = static_cast<int32_t>(number_option(o, "maxTokens", -1, -1, 1 << 24, true));
     if (o.Has("ignoreEog") && !o.Get("ignoreEog").IsUndefined()) a.ignore_eog = o.Get("ignoreEog").ToBoolean().Value();
+    if (o.Has("continuation") && !o.Get("continuation").IsUndefined()) a.continuation = o.Get("continuation").ToBoolean().Value();
     a.draft_max = static_cast<int32_t>(number_option(o, "draftMax", 0, 0, 64, true));
     a.slot = static_cast<int32_t>(number_option(o, "slot", 0, 0, 1, true));
     if (o.Has("stop") && !o.Get("stop").IsUndefined()) {
@@ -116,6 +117,7 @@ void GenerateWorker::Execute(const ExecutionProgress & progress) {
     p.stop_strings = stops.data();
     p.n_stop_strings = static_cast<int32_t>(stops.size());
     p.ignore_eog = args_.ignore_eog;
+    p.continuation = args_.continuation;
     p.draft_max = args_.draft_max;
     p.on_token = &GenerateWorker::on_token;
     p.on_token_user_data = this;

@@ -44,6 +44,7 @@ struct GenerateArgs {
     int32_t max_tokens = -1;
     std::vector<std::string> stop;
     bool ignore_eog = false;
+    bool continuation = false;  // the reply continues the prompt's text (tern.h)
     int32_t draft_max = 0;  // prompt-lookup drafting (tern.h): 0 = off
     int32_t slot = 0;       // the KV slot (context) to run in: 0 the app's, 1 the local API's
 };

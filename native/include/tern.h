@@ -378,6 +378,10 @@ typedef struct tern_generate_params {
     const char * const * stop_strings; /* n_stop_strings NUL-terminated strings */
     int32_t n_stop_strings;
     bool ignore_eog;                   /* do not stop on EOS / EOT */
+    /* The reply continues the prompt's text (a completion, not a chat turn): a SentencePiece
+     * vocabulary's first generated piece keeps its leading space ("is" + " Paris"), where a reply of
+     * its own loses it, as sentencepiece decodes a sequence. Default false. */
+    bool continuation;
     /* Prompt-lookup drafting: after each sampled token, up to draft_max tokens that followed the
      * sequence's last n-gram (n from draft_ngram_max down to draft_ngram_min) earlier in the
      * prompt or the output are evaluated with it in one batch, and each is kept only if sampling

@@ -995,4 +995,34 @@ TEST_CASE("spm fixture: generation's TextStream gives the whole decode and stops
     }
 }
 
+TEST_CASE("continuation: a completion keeps SentencePiece's leading space, a reply of its own loses it") {
+    for (const SpmSet & set : spm_sets()) {
+        REQUIRE(set.tokenizer != nullptr);
+        const Tokenizer & t = *set.tokenizer;
+        tern::TokenizeOptions no_bos;
+        no_bos.add_bos = false;
+        const std::vector<int32_t> ids = t.tokenize("Paris, France", no_bos);  // "▁Paris" first: the dummy prefix
+        REQUIRE(!ids.empty());
+        std::string reply, completion;
+        tern::TextStream own(&t, {t.eos_id()}, {});
+        tern::TextStream continued(&t, {t.eos_id()}, {}, /*continuation=*/true);
+        for (const int32_t id : ids) {
+            reply += own.push(id).text;
+            completion += continued.push(id).text;
+        }
+        reply += own.finish();
+        completion += continued.finish();
+        CHECK_MSG(reply == "Paris, France", show(reply));
+        CHECK_MSG(completion == " Paris, France", show(completion));  // "The capital is" + " Paris, France"
+    }
+    // Byte-level BPE keeps every space as it is: continuation changes nothing there.
+    tern::TokenizeOptions no_bos;
+    no_bos.add_bos = false;
+    const std::vector<int32_t> ids = llama3().tokenize(" Paris", no_bos);
+    tern::TextStream own(&llama3(), {}, {}), continued(&llama3(), {}, {}, true);
+    std::string a, b;
+    for (const int32_t id : ids) a += own.push(id).text, b += continued.push(id).text;
+    CHECK(a == " Paris" && b == " Paris");
+}
+
 TEST_MAIN("test_tokenizer")

@@ -225,7 +225,8 @@ async function generation(ctx: ApiServerContext, kind: Kind, request: FastifyReq
       );
     }
     const budget = maxTokens ?? Math.min(settings.maxTokensCap, room);
-    const options = samplerOptions(ctx.appSettings, body, budget);
+    // A completion continues the prompt's text: a SentencePiece model's first piece keeps its space.
+    const options = { ...samplerOptions(ctx.appSettings, body, budget), ...(kind === 'completion' ? { continuation: true } : {}) };
     if (settings.debugLog) ctx.log(`api: ${kind} prompt (${ids.length} tokens): ${JSON.stringify(kind === 'chat' ? (body as ChatBody).messages : (body as CompletionBody).prompt)}`);
     const run: Run = { ctx, kind, flight, found, ids, options, settings, reply, request };
     if (body.stream === true) {

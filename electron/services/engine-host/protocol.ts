@@ -140,9 +140,9 @@ export function parseGenerateOptions(value: unknown): GenerateOptions | string {
     } else if (key === 'stop') {
       if (!Array.isArray(v) || !v.every((s) => typeof s === 'string')) return 'options.stop must be a list of strings';
       out.stop = [...(v as string[])];
-    } else if (key === 'ignoreEog') {
-      if (typeof v !== 'boolean') return 'options.ignoreEog must be true or false';
-      out.ignoreEog = v;
+    } else if (key === 'ignoreEog' || key === 'continuation') {
+      if (typeof v !== 'boolean') return `options.${key} must be true or false`;
+      out[key] = v;
     } else if (key === 'slot') {
       if (v !== 0 && v !== 1) return 'options.slot must be 0 or 1';
       out.slot = v;

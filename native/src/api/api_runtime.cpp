@@ -162,6 +162,7 @@ tern_generate_params tern_generate_default_params(void) {
     p.stop_strings = nullptr;
     p.n_stop_strings = 0;
     p.ignore_eog = false;
+    p.continuation = false;
     p.draft_max = 0;
     p.draft_ngram_min = 2;
     p.draft_ngram_max = 4;
@@ -193,6 +194,7 @@ tern_status tern_generate(tern_context * ctx, const int32_t * prompt, int32_t n_
         g.sampler.seed = p.sampler.seed;
         g.max_tokens = p.max_tokens;
         g.ignore_eog = p.ignore_eog;
+        g.continuation = p.continuation;
         g.draft_max = p.draft_max;
         g.draft_ngram_min = p.draft_ngram_min;
         g.draft_ngram_max = p.draft_ngram_max;

@@ -146,7 +146,7 @@ GenerateError Session::generate(const std::vector<int32_t> & prompt, const Gener
             for (int32_t id : {m_.tokenizer->eos_id(), m_.tokenizer->eot_id()})
                 if (id >= 0) stop_ids.push_back(id);
         }
-        TextStream text(m_.tokenizer.get(), stop_ids, params.stop_strings);
+        TextStream text(m_.tokenizer.get(), stop_ids, params.stop_strings, params.continuation);
         Clock::time_point last = t0;
         auto emit = [&](int32_t id, std::string piece) {
             const Clock::time_point now = Clock::now();

@@ -29,6 +29,8 @@ struct GenerateParams {
     int32_t max_tokens = -1;                 // -1: until the context is full
     std::vector<std::string> stop_strings;   // generation ends before the first one found
     bool ignore_eog = false;                 // keep going after EOS / EOT
+    bool continuation = false;               // the reply continues the prompt's text (a completion):
+                                             // SentencePiece's first piece keeps its leading space
     // Prompt-lookup drafting (runtime/prompt_lookup.h): after each sampled token, up to
     // draft_max tokens that followed the sequence's last n-gram (n = draft_ngram_max down to
     // draft_ngram_min) earlier on are evaluated with it in one batch. A drafted token is kept

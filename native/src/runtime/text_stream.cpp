@@ -4,8 +4,17 @@
 
 namespace tern {
 
-TextStream::TextStream(const Tokenizer * tokenizer, std::vector<int32_t> stop_ids, std::vector<std::string> stop_strings)
-    : detok_(tokenizer), stop_(std::move(stop_ids), std::move(stop_strings)) {}
+namespace {
+DetokenizeOptions continuation_options(bool continuation) {
+    DetokenizeOptions o;
+    o.continuation = continuation;
+    return o;
+}
+}  // namespace
+
+TextStream::TextStream(const Tokenizer * tokenizer, std::vector<int32_t> stop_ids, std::vector<std::string> stop_strings,
+                       bool continuation)
+    : detok_(tokenizer, continuation_options(continuation)), stop_(std::move(stop_ids), std::move(stop_strings)) {}
 
 TextStream::Step TextStream::push(int32_t id) {
     Step out;

@@ -20,7 +20,9 @@ namespace tern {
 class TextStream {
 public:
     // tokenizer may be null (a model without a vocabulary): every piece is then empty.
-    TextStream(const Tokenizer * tokenizer, std::vector<int32_t> stop_ids, std::vector<std::string> stop_strings);
+    // continuation: the ids continue the prompt's text (DetokenizeOptions::continuation).
+    TextStream(const Tokenizer * tokenizer, std::vector<int32_t> stop_ids, std::vector<std::string> stop_strings,
+               bool continuation = false);
 
     struct Step {
         std::string text;  // valid UTF-8, safe to show now

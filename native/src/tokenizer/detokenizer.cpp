@@ -2,7 +2,8 @@
 
 namespace tern {
 
-Detokenizer::Detokenizer(const Tokenizer * tokenizer, DetokenizeOptions options) : tok_(tokenizer), options_(options) {}
+Detokenizer::Detokenizer(const Tokenizer * tokenizer, DetokenizeOptions options)
+    : tok_(tokenizer), options_(options), at_start_(!options.continuation) {}
 
 std::string Detokenizer::push(int32_t id) {
     if (!tok_ || id < 0 || id >= tok_->n_tokens()) return std::string();
@@ -34,7 +35,7 @@ std::string Detokenizer::flush() {
     if (tok_ && tok_->kind() == TokenizerKind::spm) {
         spm_decode_bytes(bytes_, true, out);
         bytes_.clear();
-        at_start_ = true;
+        at_start_ = !options_.continuation;
         return out;
     }
     return utf8_.flush();

@@ -10,7 +10,8 @@
 // SentencePiece vocabularies: sentencepiece's DecodeIds, applied per sequence: control tokens are
 // invisible, <unk> reads " ⁇ ", a run of byte tokens is decoded as UTF-8 with every byte that
 // starts no complete sequence as its own U+FFFD (an incomplete sequence is held until the run
-// ends), and the first piece loses one leading space unless a byte token or <unk> came first.
+// ends), and the first piece loses one leading space unless a byte token or <unk> came first, or
+// the options say the ids continue text already shown (continuation).
 #pragma once
 
 #include <cstdint>
@@ -38,7 +39,7 @@ private:
     DetokenizeOptions options_;
     Utf8StreamDecoder utf8_;  // gpt2
     std::string bytes_;       // SentencePiece: the undecoded end of the current byte-token run
-    bool at_start_ = true;    // SentencePiece: nothing shown yet in this sequence
+    bool at_start_;           // SentencePiece: nothing shown yet in this sequence
 };
 
 }  // namespace tern

@@ -72,6 +72,8 @@ struct TokenizeOptions {
 struct DetokenizeOptions {
     bool skip_special = false;   // leave out control and user-defined tokens (SentencePiece: control
                                  // tokens are always invisible)
+    bool continuation = false;   // the ids continue text already shown (a completion of a prompt):
+                                 // SentencePiece's first piece keeps its leading space
 };
 
 enum class TokenizerKind { bpe, spm };

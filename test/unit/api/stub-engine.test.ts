@@ -194,6 +194,7 @@ describe('the local API over a stand-in engine', () => {
     expect(request.source).toBe('api');
     expect(request.threads).toBe(3);
     expect(request.options).toMatchObject({ temperature: 0.2, topP: 0.5, maxTokens: 3, seed: 2 ** 32 - 1, stop: ['zz'], frequencyPenalty: 0.5, presencePenalty: -0.5 });
+    expect(request.options.continuation).toBeUndefined(); // a chat reply is text of its own
     expect(completion.usage).toEqual({ prompt_tokens: request.ids.length, completion_tokens: 3, total_tokens: request.ids.length + 3 });
     expect(tracked).toHaveLength(1);
     expect(tracked[0]!.context).toMatchObject({ conversationId: null, messageId: null, source: 'api', modelId: MODEL.id });
@@ -203,6 +204,13 @@ describe('the local API over a stand-in engine', () => {
     // loaded now: no second fit check
     await client.chat.completions.create({ model: MODEL.id, messages: HELLO, max_tokens: 1 });
     expect(checked).toHaveLength(1);
+  });
+
+  it('asks the engine to continue the prompt\'s text for /v1/completions (a SentencePiece space stays), not for chat', async () => {
+    await client.completions.create({ model: 'stub', prompt: 'The capital of France is', max_tokens: 2 });
+    expect(engine.requests.at(-1)!.options.continuation).toBe(true);
+    await client.chat.completions.create({ model: 'stub', messages: HELLO, max_tokens: 2 });
+    expect(engine.requests.at(-1)!.options.continuation).toBeUndefined();
   });
 
   it('answers 503 when the fit check refuses the model', async () => {

@@ -50,6 +50,8 @@ describe('parseHostRequest', () => {
     expect(typeof parseGenerateOptions({ topK: Number.NaN })).toBe('string');
     expect(typeof parseGenerateOptions({ stop: 'x' })).toBe('string');
     expect(typeof parseGenerateOptions([1])).toBe('string');
+    expect(parseGenerateOptions({ continuation: true, ignoreEog: false })).toEqual({ continuation: true, ignoreEog: false });
+    expect(parseGenerateOptions({ continuation: 'yes' })).toBe('options.continuation must be true or false');
   });
 });
 

@@ -122,15 +122,15 @@ async function closeServices(services: Services): Promise<boolean> {
 }
 
 /**
- * Says on stderr where the local API listens, or why it does not (a port in use, say: the UI is
- * served all the same). Nothing when the API is off.
+ * Says on stderr why the local API does not listen (a port in use, say: the UI is served all the
+ * same). Where it listens the API service's own log line says ("local API on URL"); nothing when
+ * the API is off.
  */
 async function reportApi(services: Services): Promise<void> {
   await services.apiStarted;
   const status = services.api.status();
-  if (!status.on) return;
-  if (status.listening && status.address) log(`local API on ${status.address}`);
-  else log(`local API not serving: ${(status.error ?? 'it could not start').replace(/\.$/, '')} (the UI is served all the same)`);
+  if (!status.on || status.listening) return;
+  log(`local API not serving: ${(status.error ?? 'it could not start').replace(/\.$/, '')} (the UI is served all the same)`);
 }
 
 /** The --model files, resolved; a missing one is an error now rather than a silent absence later. */

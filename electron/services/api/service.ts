@@ -201,7 +201,7 @@ export class ApiService {
     this.error = null;
     this.served = 0;
     this.address = `http://${host.includes(':') ? `[${host}]` : host}:${bound.port}/v1`;
-    this.log(`api: listening on ${this.address}`);
+    this.log(`local API on ${this.address}`);
     this.emitStatus();
   }
 

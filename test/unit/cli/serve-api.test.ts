@@ -101,6 +101,7 @@ describe('tern serve --api', () => {
     const serving = await startServe(['--api', '--api-port', '0'], API_LINE);
     const match = API_LINE.exec(serving.stderr());
     const port = Number(match?.[2]);
+    expect(serving.stderr().match(new RegExp(API_LINE.source, 'gm'))).toHaveLength(1); // said once
     expect(port).toBeGreaterThan(0);
     expect(port).not.toBe(4311);
     const lines = await stdoutLines(serving);

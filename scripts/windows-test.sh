@@ -27,6 +27,7 @@ built=$(date +%s)
 export WINEPREFIX="${WINEPREFIX:-$build/wineprefix}" WINEDEBUG="${WINEDEBUG:--all}" WINEDLLOVERRIDES="mscoree,mshtml="
 # One wineserver for the whole run: started per program, it would exit between them, and a
 # program starting just then loses its connection ("wine client error ... Connection reset").
+mkdir -p "$WINEPREFIX"  # wineserver needs the folder; wineboot fills it
 wineserver -p
 trap 'wineserver -k 2>/dev/null || true' EXIT
 wineboot --init >/dev/null 2>&1 || true

@@ -22,7 +22,8 @@ export function SamplingFields({ draft, errors, onChange, fallback }: SamplingFi
             key={field.key}
             label={field.label}
             value={draft[field.key]}
-            onChange={(value) => onChange(field.key, value)}
+            inputMode="decimal"
+            onChange={(e) => onChange(field.key, e.target.value)}
             min={field.min}
             max={field.max}
             step={field.step}

@@ -1,6 +1,7 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { NumberField } from '../../../components/NumberField';
+import { useCommitNumber } from '../../../components/useCommitNumber';
 import { useCopy } from '../../../components/useCopy';
-import { parseNumber, type NumberRule } from '../../../lib/number-field';
+import type { NumberRule } from '../../../lib/number-field';
 
 interface CommitNumberFieldProps {
   label: string;
@@ -18,75 +19,8 @@ interface CommitNumberFieldProps {
  * of range is said under the field and not sent.
  */
 export function CommitNumberField({ label, value, rule, hint, disabled, onCommit }: CommitNumberFieldProps) {
-  const id = useId();
-  const [draft, setDraft] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  /** The text being sent: Enter then leaving the field sends it once. */
-  const sending = useRef<string | null>(null);
-
-  async function commit() {
-    if (draft === null || sending.current === draft) return;
-    const parsed = parseNumber(draft, rule);
-    if (!parsed.ok) {
-      setError(parsed.error);
-      return;
-    }
-    setError(null);
-    const typed = draft;
-    if (parsed.value !== value) {
-      sending.current = typed;
-      try {
-        await onCommit(parsed.value);
-      } finally {
-        sending.current = null;
-      }
-    }
-    // The host's value again (a refusal is said by the section's error notice), unless more was typed.
-    setDraft((current) => (current === typed ? null : current));
-  }
-
-  const describedBy = [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(' ') || undefined;
-  return (
-    <div className={error ? 'field invalid' : 'field'}>
-      <label htmlFor={id} className="field-label">
-        {label}
-      </label>
-      <input
-        id={id}
-        className="field-input"
-        type="number"
-        inputMode="numeric"
-        min={rule.min}
-        max={rule.max}
-        step={1}
-        value={draft ?? String(value)}
-        disabled={disabled}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy}
-        onChange={(e) => {
-          setDraft(e.target.value);
-          setError(null);
-        }}
-        onBlur={() => void commit()}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter') {
-            e.preventDefault();
-            void commit();
-          }
-        }}
-      />
-      {error && (
-        <p id={`${id}-error`} className="field-error">
-          {error}
-        </p>
-      )}
-      {hint && (
-        <p id={`${id}-hint`} className="field-hint">
-          {hint}
-        </p>
-      )}
-    </div>
-  );
+  const { inputProps, error } = useCommitNumber({ value, rule, onCommit, whileTyping: false });
+  return <NumberField label={label} {...inputProps} step={1} disabled={disabled} error={error} hint={hint} />;
 }
 
 /** A button that copies a text and says so for a moment (or that it could not). */

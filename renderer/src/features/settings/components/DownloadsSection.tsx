@@ -51,7 +51,8 @@ export function DownloadsSection({ parallelDownloads, hubEndpoint, errors, onPar
         <NumberField
           label="Downloads at once"
           value={parallelDownloads}
-          onChange={onParallelDownloads}
+          inputMode="decimal"
+          onChange={(e) => onParallelDownloads(e.target.value)}
           min={PARALLEL_RULE.min}
           max={PARALLEL_RULE.max}
           step={1}

@@ -160,8 +160,9 @@ export function SettingsForm({ settings }: { settings: AppSettings }) {
           <NumberField
             label="Context size cap (tokens)"
             value={draft.contextTokens}
-            onChange={(value) => {
-              edit({ contextTokens: value });
+            inputMode="decimal"
+            onChange={(e) => {
+              edit({ contextTokens: e.target.value });
               setErrors((current) => ({ ...current, contextTokens: undefined }));
             }}
             min={CONTEXT_RULE.min}
@@ -173,8 +174,9 @@ export function SettingsForm({ settings }: { settings: AppSettings }) {
           <NumberField
             label="Unload after idle (minutes)"
             value={draft.idleUnloadMinutes}
-            onChange={(value) => {
-              edit({ idleUnloadMinutes: value });
+            inputMode="decimal"
+            onChange={(e) => {
+              edit({ idleUnloadMinutes: e.target.value });
               setErrors((current) => ({ ...current, idleUnloadMinutes: undefined }));
             }}
             min={IDLE_RULE.min}

@@ -1,9 +1,9 @@
 import { useId } from 'react';
+import { useCommitNumber } from '../../../components/useCommitNumber';
 import type { AlertRule, MonitoringState } from '../../../lib/contract';
 import { RETENTION_DAYS, RULE_WORDS, retentionLabel } from '../../../lib/monitoring-words';
 import { resetAlertRules, updateMonitoring, useCanChange } from '../../../state';
 import { TuningNumberField } from './TuningNumberField';
-import { useCommitNumber } from './useCommitNumber';
 
 function RuleRow({ rule, disabled }: { rule: AlertRule; disabled: boolean }) {
   const id = useId();

@@ -1,8 +1,7 @@
-import { useId, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
+import { NumberField } from '../../../components/NumberField';
+import { useCommitNumber } from '../../../components/useCommitNumber';
 import { RELOAD_NOTE } from '../../../lib/tuning-words';
-import { useCommitNumber } from './useCommitNumber';
-
-export { COMMIT_DELAY_MS } from './useCommitNumber';
 
 interface TuningNumberFieldProps {
   label: string;
@@ -39,40 +38,17 @@ export function TuningNumberField({
   disabled,
   onCommit,
 }: TuningNumberFieldProps) {
-  const id = useId();
   const { inputProps, error } = useCommitNumber({ value, rule: { min, max, integer }, onCommit });
-
-  const hintId = `${id}-hint`;
-  const errorId = `${id}-error`;
-  const reloadId = `${id}-reload`;
-  const describedBy = [error ? errorId : null, pendingReload ? reloadId : null, hintId].filter(Boolean).join(' ');
   return (
-    <div className={error ? 'field invalid' : 'field'}>
-      <label htmlFor={id} className="field-label">
-        {label}
-      </label>
-      <input
-        id={id}
-        className="field-input"
-        {...inputProps}
-        step={step}
-        placeholder={placeholder}
-        disabled={disabled}
-        aria-describedby={describedBy}
-      />
-      {error && (
-        <p id={errorId} className="field-error">
-          {error}
-        </p>
-      )}
-      {pendingReload && (
-        <p id={reloadId} className="reload-mark">
-          {RELOAD_NOTE}
-        </p>
-      )}
-      <p id={hintId} className="field-hint">
-        {hint}
-      </p>
-    </div>
+    <NumberField
+      label={label}
+      {...inputProps}
+      step={step}
+      placeholder={placeholder}
+      disabled={disabled}
+      error={error}
+      notes={pendingReload ? [{ key: 'reload', className: 'reload-mark', text: RELOAD_NOTE }] : []}
+      hint={hint}
+    />
   );
 }

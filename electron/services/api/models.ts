@@ -53,6 +53,23 @@ export class ApiModels {
     return models.find((m) => m.id === id) ?? models.find((m) => m.model.fileName === id || m.model.id === id) ?? null;
   }
 
+  /**
+   * The model an id names, waiting for a scan in progress when it is not listed yet: a model the
+   * library is still hashing or inspecting (at startup, or just added) is found, not refused.
+   */
+  async lookup(id: string): Promise<ApiModel | null> {
+    const now = this.find(id);
+    if (now) return now;
+    await this.deps.library.settled();
+    return this.find(id);
+  }
+
+  /** Every model, once a scan in progress has ended. */
+  async settledList(): Promise<ApiModel[]> {
+    await this.deps.library.settled();
+    return this.list();
+  }
+
   /** The API id of the model loaded now, or null. */
   loadedId(): string | null {
     const key = this.deps.engine.loaded()?.modelKey;

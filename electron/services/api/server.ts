@@ -148,10 +148,10 @@ export function buildApiServer(ctx: ApiServerContext): FastifyInstance {
     return reply.type(ctx.metrics.registry.contentType).send(text);
   });
 
-  app.get('/v1/models', async () => ({ object: 'list', data: ctx.models.list().map(modelObject) }));
+  app.get('/v1/models', async () => ({ object: 'list', data: (await ctx.models.settledList()).map(modelObject) }));
 
   app.get<{ Params: { model: string } }>('/v1/models/:model', async (request) => {
-    const found = ctx.models.find(request.params.model);
+    const found = await ctx.models.lookup(request.params.model);
     if (!found) throw modelNotFound(request.params.model);
     return modelObject(found);
   });
@@ -191,7 +191,7 @@ async function generation(ctx: ApiServerContext, kind: Kind, request: FastifyReq
   if (maxTokens !== null && maxTokens > settings.maxTokensCap) {
     throw badRequest('max_tokens_too_large', `${maxParam} is ${maxTokens}, above the limit of ${settings.maxTokensCap} set in Tern's local API settings.`, maxParam);
   }
-  const found = ctx.models.find(body.model);
+  const found = await ctx.models.lookup(body.model);
   if (!found) throw modelNotFound(body.model);
   const flight = ctx.inFlight.admit(settings.queueLimit);
   if (!flight) throw tooManyRequests('queue_full', `Tern is busy: ${settings.queueLimit} API requests are running or waiting. Try again shortly.`, 1);

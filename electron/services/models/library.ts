@@ -125,6 +125,11 @@ export class ModelLibrary {
     return () => this.listeners.delete(listener);
   }
 
+  /** Resolves once no scan is running (at once when none is): the list is then complete. */
+  async settled(): Promise<void> {
+    while (this.scanning) await this.scanning;
+  }
+
   /** Looks at the folder and the extra files again; a scan asked for during one runs after it. */
   scan(): Promise<ModelList> {
     if (this.scanning) {

@@ -422,4 +422,19 @@ describe.runIf(built)('the local API', () => {
     expect(off.address).toBeNull();
     await third.close();
   });
+
+  it('finds a model the library is still scanning instead of answering 404 (a request right after startup)', async () => {
+    const late = join(root, 'late.gguf');
+    await synthChatModel(late, { seed: 6 });
+    copyFileSync(late, join(services.dataDir, 'models', 'late.gguf'));
+    const now = new OpenAI({ apiKey: api.status().key!, baseURL: api.status().address!, maxRetries: 0 });
+    const scanning = services.library.scan(); // hashes and inspects the new file meanwhile
+    expect(services.library.list().scanning).toBe(true);
+    const found = await now.models.retrieve('late');
+    expect(found.id).toBe('late');
+    expect((await now.models.list()).data.map((m) => m.id).sort()).toEqual(['late', 'tiny']);
+    await scanning;
+    rmSync(join(services.dataDir, 'models', 'late.gguf'));
+    await services.library.scan();
+  });
 });

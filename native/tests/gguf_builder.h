@@ -127,4 +127,46 @@ struct GgufBuilder {
     }
 };
 
+// Deterministic tensor data for synthetic test models: an LCG, so every platform and compiler
+// gives the same bytes.
+struct TensorBytes {
+    uint32_t seed;
+
+    uint32_t next() {
+        seed = seed * 1664525u + 1013904223u;
+        return seed >> 8;
+    }
+    // float32 values in [base, base + 0.1) (norm weights).
+    std::vector<uint8_t> f32(uint64_t n, float base) {
+        std::vector<uint8_t> d(n * 4);
+        for (uint64_t i = 0; i < n; ++i) {
+            const float v = base + 0.1f * static_cast<float>(next() % 100) / 100.0f;
+            std::memcpy(&d[i * 4], &v, 4);
+        }
+        return d;
+    }
+    // Small float16 values: exponent 0x3400 (0.25..0.5), random sign and mantissa.
+    std::vector<uint8_t> f16(uint64_t n) {
+        std::vector<uint8_t> d(n * 2);
+        for (uint64_t i = 0; i < n; ++i) {
+            const uint32_t mantissa = next() & 0x3ff;
+            const uint32_t sign = next() & 1;
+            const uint16_t h = static_cast<uint16_t>(0x3400 | mantissa | (sign << 15));
+            std::memcpy(&d[i * 2], &h, 2);
+        }
+        return d;
+    }
+    // I2_S: n ternary codes, four to a byte (the high pair first), then the scale and zeros.
+    std::vector<uint8_t> i2s(uint64_t n, float scale) {
+        std::vector<uint8_t> d(n / 4 + 32);
+        for (uint64_t i = 0; i < n / 4; ++i) {
+            uint8_t byte = 0;
+            for (int k = 0; k < 4; ++k) byte = static_cast<uint8_t>(byte << 2 | (next() % 3));
+            d[i] = byte;
+        }
+        std::memcpy(&d[n / 4], &scale, 4);
+        return d;
+    }
+};
+
 }  // namespace tern_test

@@ -36,39 +36,11 @@ inline GgufBuilder tiny_model_builder(uint32_t ternary_type = 36) {
     b.kv_i32s("tokenizer.ggml.token_type", std::vector<int32_t>(V, 1));
     b.kv_f32s("tokenizer.ggml.scores", std::vector<float>(V, 0.0f));
 
-    uint32_t seed = 12345;
-    auto rnd = [&seed]() {
-        seed = seed * 1664525u + 1013904223u;
-        return seed >> 8;
-    };
-    auto f32_tensor = [&](uint64_t n, float base) {
-        std::vector<uint8_t> d(n * 4);
-        for (uint64_t i = 0; i < n; ++i) {
-            const float v = base + 0.1f * static_cast<float>(rnd() % 100) / 100.0f;
-            std::memcpy(&d[i * 4], &v, 4);
-        }
-        return d;
-    };
-    auto f16_tensor = [&](uint64_t n) {
-        std::vector<uint8_t> d(n * 2);
-        for (uint64_t i = 0; i < n; ++i) {
-            // small halves: exponent 0x3800..0x3bff (0.5..1), random sign and mantissa
-            const uint16_t h = static_cast<uint16_t>(0x3400 | (rnd() & 0x3ff) | ((rnd() & 1) << 15));
-            std::memcpy(&d[i * 2], &h, 2);
-        }
-        return d;
-    };
-    auto i2s_tensor = [&](uint64_t n) {
-        std::vector<uint8_t> d(n / 4 + 32);
-        for (uint64_t i = 0; i < n / 4; ++i) {
-            uint8_t byte = 0;
-            for (int k = 0; k < 4; ++k) byte = static_cast<uint8_t>(byte << 2 | (rnd() % 3));
-            d[i] = byte;
-        }
-        const float scale = 0.05f;
-        std::memcpy(&d[n / 4], &scale, 4);
-        return d;
-    };
+    TensorBytes rnd_bytes{12345};
+    auto rnd = [&rnd_bytes]() { return rnd_bytes.next(); };
+    auto f32_tensor = [&](uint64_t n, float base) { return rnd_bytes.f32(n, base); };
+    auto f16_tensor = [&](uint64_t n) { return rnd_bytes.f16(n); };
+    auto i2s_tensor = [&](uint64_t n) { return rnd_bytes.i2s(n, 0.05f); };
     auto tq2_tensor = [&](uint64_t n) {
         std::vector<uint8_t> d(n / 256 * 66);
         for (uint64_t blk = 0; blk < n / 256; ++blk) {

@@ -17,33 +17,17 @@
 #include "formats/formats.h"
 #include "gguf/gguf.h"
 #include "gguf_builder.h"
+#include "fixture_refs.h"
 #include "json_mini.h"
 #include "kernels/kernels.h"
 #include "model/context.h"
 #include "model/model.h"
 #include "test.h"
 
-namespace fs = std::filesystem;
-
 static const std::string kFixtures = TERN_FIXTURES_DIR;
 
-static std::vector<std::string> ref_files() {
-    std::vector<std::string> out;
-    for (const auto & e : fs::directory_iterator(kFixtures + "/refs"))
-        if (e.path().extension() == ".json") out.push_back(e.path().string());
-    std::sort(out.begin(), out.end());
-    return out;
-}
-
-static std::vector<float> read_f32(const std::string & path) {
-    std::vector<float> v;
-    FILE * f = std::fopen(path.c_str(), "rb");
-    if (!f) return v;
-    float x;
-    while (std::fread(&x, 4, 1, f) == 1) v.push_back(x);
-    std::fclose(f);
-    return v;
-}
+using tern_test::read_f32;
+using tern_test::ref_files;
 
 // The fixture tolerances (fixtures README, section 5) on last-position logits.
 static bool within_tolerance(const float * lg, const std::vector<float> & ref, double * cosine, double * max_diff) {
@@ -178,38 +162,11 @@ struct TinyLlama {
                 b.kv_u32(a + ".rope.scaling.original_context_length", 8);  // tiny, so every band shows
             }
         }
-        uint32_t seed = 777;
-        auto rnd = [&seed]() {
-            seed = seed * 1664525u + 1013904223u;
-            return seed >> 8;
-        };
-        auto f32s = [&](uint64_t n) {
-            std::vector<uint8_t> d(n * 4);
-            for (uint64_t i = 0; i < n; ++i) {
-                const float v = 1.0f + 0.1f * static_cast<float>(rnd() % 100) / 100.0f;
-                std::memcpy(&d[i * 4], &v, 4);
-            }
-            return d;
-        };
-        auto f16s = [&](uint64_t n) {
-            std::vector<uint8_t> d(n * 2);
-            for (uint64_t i = 0; i < n; ++i) {
-                const uint16_t h = static_cast<uint16_t>(0x3400 | (rnd() & 0x3ff) | ((rnd() & 1) << 15));
-                std::memcpy(&d[i * 2], &h, 2);
-            }
-            return d;
-        };
-        auto i2s = [&](uint64_t n) {
-            std::vector<uint8_t> d(n / 4 + 32);
-            for (uint64_t i = 0; i < n / 4; ++i) {
-                uint8_t byte = 0;
-                for (int k = 0; k < 4; ++k) byte = static_cast<uint8_t>(byte << 2 | (rnd() % 3));
-                d[i] = byte;
-            }
-            const float scale = 0.3f;
-            std::memcpy(&d[n / 4], &scale, 4);
-            return d;
-        };
+        tern_test::TensorBytes bytes{777};
+        auto rnd = [&bytes]() { return bytes.next(); };
+        auto f32s = [&](uint64_t n) { return bytes.f32(n, 1.0f); };
+        auto f16s = [&](uint64_t n) { return bytes.f16(n); };
+        auto i2s = [&](uint64_t n) { return bytes.i2s(n, 0.3f); };
         // Head codes: block b of row r has q[0] = +-127, the rest random in [-127, 127].
         std::vector<int8_t> q(V * E);
         for (uint64_t i = 0; i < V * E; ++i)

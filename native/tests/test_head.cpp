@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "fixture_refs.h"
 #include "json_mini.h"
 #include "tern.h"
 #include "test.h"
@@ -17,14 +18,7 @@ namespace {
 
 const std::string kFixtures = TERN_FIXTURES_DIR;
 
-// Every reference file of the fixture set (names are read, never assumed).
-std::vector<std::string> ref_files() {
-    std::vector<std::string> out;
-    for (const auto & e : std::filesystem::directory_iterator(kFixtures + "/refs"))
-        if (e.path().extension() == ".json") out.push_back(e.path().string());
-    std::sort(out.begin(), out.end());
-    return out;
-}
+using tern_test::ref_files;
 
 // Last-position logits of every sequence, with the given head type ("" = the default).
 std::vector<std::vector<float>> logits_for(const std::string & model, const char * head, const std::vector<std::vector<int32_t>> & seqs,

@@ -17,32 +17,16 @@
 #include <vector>
 
 #include "gguf_corpus.h"
+#include "fixture_refs.h"
 #include "json_mini.h"
 #include "kernels/kernels.h"
 #include "tern.h"
 #include "test.h"
 
-namespace fs = std::filesystem;
-
 static const std::string kFixtures = TERN_FIXTURES_DIR;
 
-static std::vector<std::string> ref_files() {
-    std::vector<std::string> out;
-    for (const auto & e : fs::directory_iterator(kFixtures + "/refs"))
-        if (e.path().extension() == ".json") out.push_back(e.path().string());
-    std::sort(out.begin(), out.end());
-    return out;
-}
-
-static std::vector<float> read_f32(const std::string & path) {
-    std::vector<float> v;
-    FILE * f = std::fopen(path.c_str(), "rb");
-    if (!f) return v;
-    float x;
-    while (std::fread(&x, 4, 1, f) == 1) v.push_back(x);
-    std::fclose(f);
-    return v;
-}
+using tern_test::read_f32;
+using tern_test::ref_files;
 
 static int argmax(const float * x, int64_t n) {
     int best = 0;

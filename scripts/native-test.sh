@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Builds the engine's C++ tests and runs them with CTest; then, where the cross tools are
-# installed, the ARM build of them under qemu (scripts/arm-test.sh) and the Windows build under
-# wine (scripts/windows-test.sh).
+# Builds the engine's C++ tests and runs them with CTest; then, where the tools are installed,
+# the x86 paths this CPU lacks in software (scripts/x86-emulation-test.sh), the ARM build under
+# qemu (scripts/arm-test.sh) and the Windows build under wine (scripts/windows-test.sh).
 #
 # By default the tests are built in the addon's own cmake-js tree, build/native (`npm install`
 # makes it): the engine library (tern_engine) is compiled once, for the addon and the tests
@@ -51,8 +51,18 @@ cmake --build "$build" --config "$build_type" -j "$jobs"
 # --no-tests=error: a build that registers no test is a failure, not a pass.
 ctest --test-dir "$build" -C "$build_type" --output-on-failure --no-tests=error -j "$jobs"
 
-# The NEON path, cross-compiled and run under qemu, where the tools are installed (CI installs them).
 status=0
+# The AVX-VNNI, AVX-512 and AMX paths in software, on an x86 machine where SIMDe is installed (CI
+# installs it): most machines, CI's included, have only some of those instruction sets.
+if [[ "$(uname -m)" =~ ^(x86_64|amd64)$ ]]; then
+  if [[ -f "${SIMDE_AVX512_HEADER:-/usr/include/simde/x86/avx512.h}" ]]; then
+    bash "$root/scripts/x86-emulation-test.sh" || status=1
+  else
+    echo "native-test: emulated AVX-VNNI/AVX-512/AMX tests not run: install libsimde-dev to run them"
+  fi
+fi
+
+# The NEON path, cross-compiled and run under qemu, where the tools are installed (CI installs them).
 if command -v aarch64-linux-gnu-g++ >/dev/null && command -v qemu-aarch64 >/dev/null; then
   bash "$root/scripts/arm-test.sh" || status=1
 else

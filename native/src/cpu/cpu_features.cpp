@@ -125,7 +125,14 @@ tern_cpu_features detect_arm64() {
 
 extern "C" tern_cpu_features tern_cpu_detect(void) {
     static const tern_cpu_features features = [] {
-#if defined(TERN_X86)
+#if defined(TERN_X86) && defined(TERN_X86_EMULATION)
+        // The emulated test build (native/tests/emulation): an AVX2 CPU runs the AVX-VNNI,
+        // AVX-512 and AMX paths in software, so it is reported to have them.
+        tern_cpu_features f = detect_x86();
+        if (f.avx2 && f.fma && f.f16c)
+            f.avx_vnni = f.avx512f = f.avx512dq = f.avx512bw = f.avx512vl = f.avx512vnni = true;
+        return f;
+#elif defined(TERN_X86)
         return detect_x86();
 #elif defined(TERN_ARM64)
         return detect_arm64();

@@ -22,7 +22,11 @@
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
+#if defined(TERN_X86_EMULATION)
+#include "x86_emulation.h"  // the emulated test build only (native/tests/emulation)
+#else
 #include <immintrin.h>
+#endif
 
 #include <cstdlib>
 #include <cstring>

@@ -22,7 +22,9 @@ const KernelTable * kernels_amx() { return nullptr; }
 
 #else
 
-#if defined(__GNUC__) && !defined(__clang__)
+#if defined(TERN_X86_EMULATION)
+// The emulated test build: tiles in software, no AMX instruction emitted.
+#elif defined(__GNUC__) && !defined(__clang__)
 #pragma GCC target("amx-tile,amx-int8")
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
@@ -35,7 +37,11 @@ const KernelTable * kernels_amx() { return nullptr; }
 #include "kernels/ternary_layout.h"
 #include "util/aligned.h"
 
+#if defined(TERN_X86_EMULATION)
+#include "x86_emulation.h"  // the emulated test build only (native/tests/emulation)
+#else
 #include <immintrin.h>
+#endif
 
 #include <cpuid.h>
 #include <cstdlib>
@@ -217,6 +223,9 @@ void ternary_gemm_amx(const uint8_t * w, size_t w_stride, int64_t rows, int64_t 
 // CPU has AMX-TILE and AMX-INT8, and the OS lets this process use the tile data.
 bool amx_usable() {
     static const bool ok = [] {
+#if defined(TERN_X86_EMULATION)
+        return true;  // tiles in software: nothing to ask of the CPU or the OS
+#else
         unsigned a, b, c, d;
         if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return false;
         if (!((d >> 24) & 1) || !((d >> 25) & 1)) return false;
@@ -230,6 +239,7 @@ bool amx_usable() {
 #else
         return false;
 #endif
+#endif  // TERN_X86_EMULATION
     }();
     return ok;
 }
@@ -249,7 +259,7 @@ const KernelTable * kernels_amx() {
 
 }  // namespace tern
 
-#if defined(__clang__)
+#if defined(__clang__) && !defined(TERN_X86_EMULATION)
 #pragma clang attribute pop
 #endif
 

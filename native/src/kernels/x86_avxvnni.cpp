@@ -21,7 +21,11 @@
 #include "kernels/kernels_isa.h"
 #include "kernels/ternary_layout.h"
 
+#if defined(TERN_X86_EMULATION)
+#include "x86_emulation.h"  // the emulated test build only (native/tests/emulation)
+#else
 #include <immintrin.h>
+#endif
 
 namespace tern {
 namespace {

@@ -1,9 +1,9 @@
 /**
  * scripts/native-test.sh (`npm run test:native`) builds the C++ tests in the addon's cmake-js tree
  * (the `--out` of package.json's install script), so that the engine library is compiled once for
- * the addon and the tests, not a second time in a tree of its own; then the ARM (qemu) and Windows
- * (wine) cross builds. Run inside a fake project whose cmake, ctest, cmake-js, arm-test.sh and
- * windows-test.sh only record what they were asked to do.
+ * the addon and the tests, not a second time in a tree of its own; then the emulated x86 paths
+ * (SIMDe), the ARM (qemu) and Windows (wine) cross builds. Run inside a fake project whose cmake,
+ * ctest, cmake-js and the three test scripts only record what they were asked to do.
  */
 import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -47,8 +47,12 @@ function project({ configured = true, cmakeJs = true }: { configured?: boolean; 
   const recorder = (name: string) => `#!/usr/bin/env bash\necho "${name} $*" >> "${log}"\n`;
   write(join(dir, 'scripts/arm-test.sh'), recorder('arm-test'), true);
   write(join(dir, 'scripts/windows-test.sh'), recorder('windows-test'), true);
+  write(join(dir, 'scripts/x86-emulation-test.sh'), recorder('x86-emulation-test'), true);
   for (const tool of ['cmake', 'ctest', 'aarch64-linux-gnu-g++', 'qemu-aarch64', 'x86_64-w64-mingw32-g++-posix', 'wine'])
     write(join(dir, 'bin', tool), recorder(tool), true);
+  // An x86 machine with SIMDe, whatever machine runs the test.
+  write(join(dir, 'bin/uname'), '#!/usr/bin/env bash\necho x86_64\n', true);
+  write(join(dir, 'simde/avx512.h'), '');
   if (cmakeJs) {
     // cmake-js configure makes the tree, as the real one does.
     write(
@@ -64,7 +68,7 @@ function project({ configured = true, cmakeJs = true }: { configured?: boolean; 
 function run(fake: Fake, env: Record<string, string> = {}): string[] {
   const result = spawnSync('bash', [join(fake.dir, 'scripts/native-test.sh')], {
     encoding: 'utf8',
-    env: { PATH: `${join(fake.dir, 'bin')}:/usr/bin:/bin`, HOME: fake.dir, ...env },
+    env: { PATH: `${join(fake.dir, 'bin')}:/usr/bin:/bin`, HOME: fake.dir, SIMDE_AVX512_HEADER: join(fake.dir, 'simde/avx512.h'), ...env },
   });
   expect(result.status, result.stderr).toBe(0);
   return existsSync(fake.log) ? readFileSync(fake.log, 'utf8').trim().split('\n') : [];
@@ -76,7 +80,7 @@ describe('scripts/native-test.sh', () => {
     write(join(fake.dir, 'scripts/arm-test.sh'), `#!/usr/bin/env bash\necho "arm-test" >> "${fake.log}"\nexit 1\n`, true);
     const result = spawnSync('bash', [join(fake.dir, 'scripts/native-test.sh')], {
       encoding: 'utf8',
-      env: { PATH: `${join(fake.dir, 'bin')}:/usr/bin:/bin`, HOME: fake.dir },
+      env: { PATH: `${join(fake.dir, 'bin')}:/usr/bin:/bin`, HOME: fake.dir, SIMDE_AVX512_HEADER: join(fake.dir, 'simde/avx512.h') },
     });
     expect(result.status).toBe(1);
     expect(readFileSync(fake.log, 'utf8')).toContain('windows-test');
@@ -94,8 +98,20 @@ describe('scripts/native-test.sh', () => {
     expect(calls.some((c) => c.startsWith(`ctest --test-dir ${tree} -C Release `) && c.includes('--no-tests=error'))).toBe(true);
     // No second tree (the engine would be compiled again there); the ARM and Windows tests still run.
     expect(calls.filter((c) => c.startsWith('cmake') && !c.includes(tree))).toEqual([]);
-    expect(calls.map((c) => c.trim())).toContain('arm-test');
-    expect(calls.map((c) => c.trim())).toContain('windows-test');
+    // Then the emulated x86 paths, the ARM and the Windows tests, in that order.
+    const extra = calls.map((c) => c.trim()).filter((c) => /^(x86-emulation|arm|windows)-test$/.test(c));
+    expect(extra).toEqual(['x86-emulation-test', 'arm-test', 'windows-test']);
+  });
+
+  it('skips the emulated x86 paths, saying how to get them, where SIMDe is not installed', () => {
+    const fake = project();
+    const result = spawnSync('bash', [join(fake.dir, 'scripts/native-test.sh')], {
+      encoding: 'utf8',
+      env: { PATH: `${join(fake.dir, 'bin')}:/usr/bin:/bin`, HOME: fake.dir, SIMDE_AVX512_HEADER: join(fake.dir, 'absent.h') },
+    });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain('install libsimde-dev');
+    expect(readFileSync(fake.log, 'utf8')).not.toContain('x86-emulation-test');
   });
 
   it('configures the addon tree with cmake-js (with the tests) when npm install has not made it', () => {

@@ -71,30 +71,20 @@ inline void mask_storeu(void * p, uint64_t mask, const V & a) {
         if ((mask >> i) & 1) std::memcpy(static_cast<char *>(p) + i * sizeof(T), &v[i], sizeof(T));
 }
 
-inline __m512i cvtepi32_epi64(__m256i a) {
-    int32_t in[8];
-    int64_t out[8];
-    lanes(a, in);
-    for (int i = 0; i < 8; ++i) out[i] = in[i];
-    return from_lanes<__m512i>(out);
+// Lane by lane, N lanes of In from a into as many of Out: the sign extensions (VPMOVSXDQ,
+// VPMOVSXBD) and VCVTDQ2PS, which rounds by the current mode (to nearest even) as C++ does.
+template <typename Out, typename In, int N, typename R, typename V>
+inline R convert(const V & a) {
+    In in[N];
+    Out out[N];
+    std::memcpy(in, &a, sizeof in);
+    for (int i = 0; i < N; ++i) out[i] = static_cast<Out>(in[i]);
+    return from_lanes<R>(out);
 }
 
-inline __m512i cvtepi8_epi32(__m128i a) {
-    int8_t in[16];
-    int32_t out[16];
-    lanes(a, in);
-    for (int i = 0; i < 16; ++i) out[i] = in[i];
-    return from_lanes<__m512i>(out);
-}
-
-// VCVTDQ2PS: rounded by the current mode (round to nearest even), as a C++ conversion is.
-inline __m512 cvtepi32_ps(__m512i a) {
-    int32_t in[16];
-    float out[16];
-    lanes(a, in);
-    for (int i = 0; i < 16; ++i) out[i] = static_cast<float>(in[i]);
-    return from_lanes<__m512>(out);
-}
+inline __m512i cvtepi32_epi64(__m256i a) { return convert<int64_t, int32_t, 8, __m512i>(a); }
+inline __m512i cvtepi8_epi32(__m128i a) { return convert<int32_t, int8_t, 16, __m512i>(a); }
+inline __m512 cvtepi32_ps(__m512i a) { return convert<float, int32_t, 16, __m512>(a); }
 
 // VCVTPS2DQ: round to nearest even; NaN and out-of-range give the "integer indefinite" 0x80000000.
 inline __m512i cvtps_epi32(__m512 a) {
@@ -144,22 +134,18 @@ inline __m512 roundscale_ps(__m512 a) {
     return from_lanes<__m512>(v);
 }
 
-// Integer sums: any order gives the same (wrapping) result.
-inline int32_t reduce_add_epi32(__m512i a) {
-    int32_t v[16];
+// Integer sums, wrapping (in unsigned arithmetic): any order gives the same result.
+template <typename Int, typename UInt>
+inline Int reduce_add(__m512i a) {
+    Int v[64 / sizeof(Int)];
     lanes(a, v);
-    uint32_t s = 0;
-    for (int i = 0; i < 16; ++i) s += static_cast<uint32_t>(v[i]);
-    return static_cast<int32_t>(s);
+    UInt s = 0;
+    for (Int x : v) s += static_cast<UInt>(x);
+    return static_cast<Int>(s);
 }
 
-inline int64_t reduce_add_epi64(__m512i a) {
-    int64_t v[8];
-    lanes(a, v);
-    uint64_t s = 0;
-    for (int i = 0; i < 8; ++i) s += static_cast<uint64_t>(v[i]);
-    return static_cast<int64_t>(s);
-}
+inline int32_t reduce_add_epi32(__m512i a) { return reduce_add<int32_t, uint32_t>(a); }
+inline int64_t reduce_add_epi64(__m512i a) { return reduce_add<int64_t, uint64_t>(a); }
 
 // MAXPS: the second operand unless the first is greater (so a NaN or equal zeros give b).
 inline float max_ps(float a, float b) { return a > b ? a : b; }

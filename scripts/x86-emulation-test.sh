@@ -5,7 +5,8 @@
 # x86_emulation.h, over Debian's libsimde-dev) and the CPU is reported to have them. Then
 # test_kernels checks every path against the scalar reference; test_model runs every fixture
 # model on every path (the AMX tile GEMM in prefill); test_head and test_arch check the LM heads
-# and that the fixtures catch each architecture mistake on the default table (amx); and
+# and that the fixtures catch each architecture mistake, and test_synth the formats and TriLM's
+# per-shard scales, on the default table (amx); and
 # test_x86_emulation checks the emulation itself against the instructions' definitions. A CPU
 # that has these sets runs them natively in the ordinary tests; this build is for those without.
 # Correctness only: never time anything here. Needs: apt-get install libsimde-dev.
@@ -14,7 +15,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build="${TERN_X86_EMULATION_DIR:-$root/build/x86-emulation}"
-tests="${X86_EMULATION_TESTS:-test_x86_emulation test_kernels test_kernels_q8 test_kernel_paths test_head test_model test_arch}"
+tests="${X86_EMULATION_TESTS:-test_x86_emulation test_kernels test_kernels_q8 test_kernel_paths test_head test_model test_arch test_synth}"
 # The head agreement is a property of the head, not of the path: 2 positions per prompt suffice.
 export TERN_HEAD_POSITIONS="${TERN_HEAD_POSITIONS:-2}"
 jobs="${JOBS:-$(nproc 2>/dev/null || echo 2)}"

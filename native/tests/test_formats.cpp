@@ -130,10 +130,14 @@ TEST_CASE("tensor rows: I2_S (garbage tail), TQ2_0, TQ1_0 agree and repack exact
         std::vector<int8_t> row(cols), back(cols);
         std::vector<uint8_t> packed(ternary_row_bytes(cols));
         for (int64_t r = 0; r < rows; ++r) {
-            float scale = 0;
-            REQUIRE(decode_ternary_row(t, r, row.data(), &scale, &err));
+            std::vector<float> scales(ternary_scale_blocks(cols), -1.0f), read(scales.size(), -1.0f);
+            REQUIRE(decode_ternary_row(t, r, row.data(), scales.data(), &err));
+            REQUIRE(ternary_row_scales(t, r, read.data(), &err));
             CHECK(std::memcmp(row.data(), &w[r * cols], cols) == 0);
-            CHECK(std::fabs(scale - 0.0371f) < 1e-4f);
+            for (size_t b = 0; b < scales.size(); ++b) {
+                CHECK(std::fabs(scales[b] - 0.0371f) < 1e-4f);
+                CHECK(read[b] == scales[b]);
+            }
             ternary_pack_row(row.data(), cols, packed.data());
             ternary_unpack_row(packed.data(), cols, back.data());
             CHECK(std::memcmp(row.data(), back.data(), cols) == 0);
@@ -155,21 +159,35 @@ TEST_CASE("tensor rows: I2_S (garbage tail), TQ2_0, TQ1_0 agree and repack exact
     CHECK(!check_ternary(nant, &err));
 }
 
-TEST_CASE("TQ rows with differing block scales are refused, zero blocks ignored") {
-    const int64_t cols = 512;
+TEST_CASE("TQ rows: each block's own scale (TriLM's model-parallel shards), 0 for an all-zero block") {
+    const int64_t cols = 768;
     std::vector<int8_t> w(cols, 1), zero(256, 0);
-    std::vector<uint8_t> tq2(2 * 66);
-    encode_tq2_block(w.data(), f32_to_f16(0.5f), &tq2[0]);
-    encode_tq2_block(w.data(), f32_to_f16(0.25f), &tq2[66]);
-    TernaryTensor t{"mixed", gguf::TQ2_0, 1, cols, tq2.data(), tq2.size()};
+    std::vector<uint8_t> tq2(3 * 66), tq1(3 * 54);
+    const float d[3] = {0.5f, 0.25f, 9.0f};
+    for (int b = 0; b < 3; ++b) {
+        encode_tq2_block(b == 2 ? zero.data() : w.data(), f32_to_f16(d[b]), &tq2[b * 66]);
+        encode_tq1_block(b == 2 ? zero.data() : w.data(), f32_to_f16(d[b]), &tq1[b * 54]);
+    }
+    for (const TernaryTensor & t : {TernaryTensor{"tq2", gguf::TQ2_0, 1, cols, tq2.data(), tq2.size()},
+                                    TernaryTensor{"tq1", gguf::TQ1_0, 1, cols, tq1.data(), tq1.size()}}) {
+        std::vector<int8_t> row(cols);
+        float scales[3], read[3];
+        std::string err;
+        REQUIRE(decode_ternary_row(t, 0, row.data(), scales, &err));
+        CHECK(scales[0] == 0.5f && scales[1] == 0.25f && scales[2] == 0.0f);
+        // Without decoding, the stored scale: the loader's plan counts only its non-zero ones.
+        REQUIRE(ternary_row_scales(t, 0, read, &err));
+        CHECK(read[0] == 0.5f && read[1] == 0.25f && read[2] == 9.0f);
+    }
+    // A non-finite scale on a block that holds weights is an error.
+    encode_tq2_block(w.data(), 0x7e00, &tq2[66]);  // NaN
+    TernaryTensor bad{"nan", gguf::TQ2_0, 1, cols, tq2.data(), tq2.size()};
     std::vector<int8_t> row(cols);
-    float scale;
+    float scales[3];
     std::string err;
-    CHECK(!decode_ternary_row(t, 0, row.data(), &scale, &err));
-    CHECK(err.find("different scales") != std::string::npos);
-    encode_tq2_block(zero.data(), f32_to_f16(9.0f), &tq2[66]);
-    CHECK(decode_ternary_row(t, 0, row.data(), &scale, &err));
-    CHECK(scale == 0.5f);
+    CHECK(!decode_ternary_row(bad, 0, row.data(), scales, &err));
+    CHECK(err.find("not finite") != std::string::npos);
+    CHECK(!ternary_row_scales(bad, 0, scales, &err));
 }
 
 TEST_CASE("float rows: F32, F16, BF16") {

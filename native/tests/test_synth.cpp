@@ -1,7 +1,8 @@
 // `tern synth`'s writer: files load and run in the engine, the bytes and the logits are
 // deterministic, the three formats hold identical weights (identical logits), the metadata keys
 // follow the official file's order, the I2_S tail is the scale then zeros, and a Llama 3
-// vocabulary is copied from the tokenizer fixture.
+// vocabulary is copied from the tokenizer fixture; TriLM-style scales per column shard.
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -91,6 +92,73 @@ TEST_CASE("every arch and format loads, runs, and is deterministic") {
             tern_model_free(m);
             std::remove(path.c_str());
         }
+    }
+}
+
+// TriLM's files keep a scale per model-parallel shard: the row-parallel projections (attn_output,
+// ffn_down) change scale along each row. A file so made (here: the second half of their columns at
+// twice the scale) must equal the same model with that factor moved onto the rows that produce
+// those columns (attn_v rows of the second KV head, ffn_up's second half), which only changes the
+// activations' int8 grid; and must differ from the model without it.
+static void scale_blocks(std::vector<char> & bytes, const tern::gguf::File & f, const std::string & name, bool by_rows, int64_t from) {
+    const tern::gguf::TensorInfo * t = f.find_tensor(name);
+    REQUIRE(t != nullptr);
+    const bool tq2 = t->type == tern::gguf::TQ2_0;
+    const int64_t cols = t->ne[0], rows = t->ne[1], per_row = cols / 256, block_bytes = tq2 ? 66 : 54;
+    for (int64_t r = 0; r < rows; ++r)
+        for (int64_t b = 0; b < per_row; ++b) {
+            if ((by_rows ? r : b * 256) < from) continue;
+            char * d = bytes.data() + f.data_offset() + t->offset + (r * per_row + b) * block_bytes + (tq2 ? 64 : 52);
+            uint16_t h;
+            std::memcpy(&h, d, 2);
+            h = static_cast<uint16_t>(h + 0x0400);  // exponent + 1: twice the scale, exactly
+            std::memcpy(d, &h, 2);
+        }
+}
+
+static double cosine(const std::vector<float> & a, const std::vector<float> & b) {
+    double dot = 0, na = 0, nb = 0;
+    for (size_t i = 0; i < a.size(); ++i) {
+        dot += static_cast<double>(a[i]) * b[i];
+        na += static_cast<double>(a[i]) * a[i];
+        nb += static_cast<double>(b[i]) * b[i];
+    }
+    return dot / std::sqrt(na * nb);
+}
+
+TEST_CASE("TriLM-style scales per column shard (TQ2_0, TQ1_0) run as the model they describe") {
+    const std::vector<int32_t> ids = {295, 10, 20, 30, 40, 50, 60, 70, 80, 90};
+    for (const char * format : {"TQ2_0", "TQ1_0"}) {
+        tern_synth_params p = tiny("llama", format);
+        p.n_embd = 512;  // head_dim 128: attention output columns 256.. come from KV head 1
+        p.n_ff = 1024;
+        const std::string base = tern_test::temp_path(std::string("synth_shards_") + format + ".gguf");
+        REQUIRE(tern_synth_write(base.c_str(), &p) == TERN_OK);
+        const std::vector<char> bytes = slurp(base);
+        std::string err;
+        const auto f = tern::gguf::File::from_memory(bytes.data(), bytes.size(), &err);
+        REQUIRE(f != nullptr);
+        std::vector<char> shards = bytes, moved = bytes;
+        for (int l = 0; l < static_cast<int>(p.n_layer); ++l) {
+            const std::string blk = "blk." + std::to_string(l) + ".";
+            scale_blocks(shards, *f, blk + "attn_output.weight", false, 256);
+            scale_blocks(shards, *f, blk + "ffn_down.weight", false, 512);
+            scale_blocks(moved, *f, blk + "attn_v.weight", true, 128);
+            scale_blocks(moved, *f, blk + "ffn_up.weight", true, 512);
+        }
+        const std::string shards_path = base + ".shards.gguf", moved_path = base + ".moved.gguf";
+        std::ofstream(shards_path, std::ios::binary).write(shards.data(), static_cast<std::streamsize>(shards.size()));
+        std::ofstream(moved_path, std::ios::binary).write(moved.data(), static_cast<std::streamsize>(moved.size()));
+
+        const std::vector<float> a = logits_of(shards_path, ids, 1), a2 = logits_of(shards_path, ids, 2);
+        const std::vector<float> b = logits_of(moved_path, ids, 2), plain = logits_of(base, ids, 2);
+        REQUIRE(a.size() == 300 && b.size() == 300 && plain.size() == 300);
+        CHECK(std::memcmp(a.data(), a2.data(), a.size() * 4) == 0);
+        const double same = cosine(a, b), other = cosine(a, plain);
+        std::printf("%s: shards vs scales moved to the rows: cosine %.5f; vs no shards: %.5f\n", format, same, other);
+        CHECK(same >= 0.998);
+        CHECK(other < 0.99);
+        for (const std::string & path : {base, shards_path, moved_path}) CHECK(std::remove(path.c_str()) == 0);
     }
 }
 

@@ -1,5 +1,6 @@
 #include "formats/formats.h"
 
+#include <algorithm>
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
@@ -154,11 +155,45 @@ bool check_ternary(const TernaryTensor & t, std::string * error) {
     return true;
 }
 
-bool decode_ternary_row(const TernaryTensor & t, int64_t row, int8_t * trits, float * scale, std::string * error) {
+namespace {
+
+float i2s_scale(const TernaryTensor & t) {
+    const uint64_t n = static_cast<uint64_t>(t.rows) * static_cast<uint64_t>(t.cols);
+    float s;
+    std::memcpy(&s, t.data + n / 4, 4);  // the first float of the tail; the rest is ignored
+    return s;
+}
+
+const uint8_t * tq_block(const TernaryTensor & t, int64_t row, int64_t b) {
+    const int64_t block_bytes = t.type == gguf::TQ2_0 ? kTq2BlockBytes : kTq1BlockBytes;
     const uint64_t first = static_cast<uint64_t>(row) * static_cast<uint64_t>(t.cols);
+    return t.data + (first / kTqBlock + static_cast<uint64_t>(b)) * static_cast<uint64_t>(block_bytes);
+}
+
+}  // namespace
+
+bool ternary_row_scales(const TernaryTensor & t, int64_t row, float * scales, std::string * error) {
+    const int64_t n_scales = ternary_scale_blocks(t.cols);
     if (t.type == gguf::I2_S) {
-        const uint64_t n = static_cast<uint64_t>(t.rows) * static_cast<uint64_t>(t.cols);
-        std::memcpy(scale, t.data + n / 4, 4);  // the first float of the tail; the rest is ignored
+        std::fill(scales, scales + n_scales, i2s_scale(t));
+        return true;
+    }
+    for (int64_t b = 0; b < n_scales; ++b) {
+        uint16_t h;
+        std::memcpy(&h, tq_block(t, row, b) + (t.type == gguf::TQ2_0 ? 64 : 52), 2);
+        scales[b] = f16_to_f32(h);
+        if (!std::isfinite(scales[b])) {
+            *error = describe(t) + ": block scale is not finite in row " + std::to_string(row);
+            return false;
+        }
+    }
+    return true;
+}
+
+bool decode_ternary_row(const TernaryTensor & t, int64_t row, int8_t * trits, float * scales, std::string * error) {
+    if (t.type == gguf::I2_S) {
+        const uint64_t first = static_cast<uint64_t>(row) * static_cast<uint64_t>(t.cols);
+        std::fill(scales, scales + ternary_scale_blocks(t.cols), i2s_scale(t));
         for (int64_t b = 0; b < t.cols / kI2sBlock; ++b) {
             const uint8_t * block = t.data + (first / kI2sBlock + b) * kI2sBlockBytes;
             if (!decode_i2s_block(block, trits + b * kI2sBlock)) {
@@ -169,11 +204,8 @@ bool decode_ternary_row(const TernaryTensor & t, int64_t row, int8_t * trits, fl
         return true;
     }
     const bool tq2 = t.type == gguf::TQ2_0;
-    const int64_t block_bytes = tq2 ? kTq2BlockBytes : kTq1BlockBytes;
-    bool have_scale = false;
-    *scale = 0.0f;
     for (int64_t b = 0; b < t.cols / kTqBlock; ++b) {
-        const uint8_t * block = t.data + (first / kTqBlock + b) * block_bytes;
+        const uint8_t * block = tq_block(t, row, b);
         int8_t * out = trits + b * kTqBlock;
         float d = 0;
         if (!(tq2 ? decode_tq2_block(block, out, &d) : decode_tq1_block(block, out, &d))) {
@@ -182,21 +214,11 @@ bool decode_ternary_row(const TernaryTensor & t, int64_t row, int8_t * trits, fl
         }
         bool nonzero = false;
         for (int i = 0; i < kTqBlock; ++i) nonzero |= out[i] != 0;
-        if (!nonzero) continue;
-        if (!std::isfinite(d)) {
+        if (nonzero && !std::isfinite(d)) {
             *error = describe(t) + ": block scale is not finite in row " + std::to_string(row);
             return false;
         }
-        if (!have_scale) {
-            *scale = d;
-            have_scale = true;
-        } else if (d != *scale) {
-            char buf[200];
-            std::snprintf(buf, sizeof buf, ": row %" PRId64 " has blocks with different scales (%g and %g); "
-                          "per-block scales are not supported", row, static_cast<double>(*scale), static_cast<double>(d));
-            *error = describe(t) + buf;
-            return false;
-        }
+        scales[b] = nonzero ? d : 0.0f;
     }
     return true;
 }

@@ -1,6 +1,6 @@
 // Weight formats as they appear in GGUF files, decoded to what the engine works with:
-//  - ternary tensors (I2_S, TQ1_0, TQ2_0) -> rows of trits {-1, 0, +1} and one scale per row,
-//    which the loader repacks into the kernels' layout (kernels/ternary_layout.h, 1.6 bits);
+//  - ternary tensors (I2_S, TQ1_0, TQ2_0) -> rows of trits {-1, 0, +1} and a scale per 256
+//    columns (I2_S: one per tensor; TQ: each block's own), which the loader repacks into the kernels' layout (kernels/ternary_layout.h, 1.6 bits);
 //  - float tensors (F32, F16, BF16) -> float rows.
 // The block decoders and encoders are public: the tests and `tern synth` use them.
 //
@@ -54,9 +54,15 @@ struct TernaryTensor {
 
 // Checks type, shape and size before any row is decoded.
 bool check_ternary(const TernaryTensor & t, std::string * error);
-// Decodes row `row` into cols trits and its scale: value = trit * scale. For TQ formats every
-// non-zero block of a row must carry the same scale (the engine keeps one scale per row).
-bool decode_ternary_row(const TernaryTensor & t, int64_t row, int8_t * trits, float * scale, std::string * error);
+// Scales per 256 columns of a row: ternary_scale_blocks(cols) entries (a short last one for I2_S).
+inline int64_t ternary_scale_blocks(int64_t cols) { return (cols + kTqBlock - 1) / kTqBlock; }
+// Decodes row `row` into cols trits and scales[ternary_scale_blocks(cols)]: value = trit * scale
+// of its 256 columns. TQ1_0/TQ2_0 blocks carry their own scale (0 here for a block whose trits
+// are all zero); I2_S has one for the whole tensor, repeated in every entry.
+bool decode_ternary_row(const TernaryTensor & t, int64_t row, int8_t * trits, float * scales, std::string * error);
+// The scales alone, without decoding the trits (a block whose scale is 0 holds no weight in a
+// quantizer's output): what the loader reads to plan a matrix's column segments.
+bool ternary_row_scales(const TernaryTensor & t, int64_t row, float * scales, std::string * error);
 
 // Float rows: row `row` of a [rows][cols] F32/F16/BF16/Q8_0 tensor into out[cols] (Q8_0: cols a
 // multiple of 32; the scalar reference of the format).

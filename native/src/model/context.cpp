@@ -173,8 +173,9 @@ DecodeError Context::decode(const int32_t * ids, int64_t n, bool all_logits, std
     return DecodeError::None;
 }
 
-// y[t][r] = acc[t][r] / act_scale[t] * w.scale[r], with acc = W xq exact in int32.
-// Work is split by output rows only.
+// y[t][r] = sum over the column segments of acc[t][r] / act_scale[t] * seg.scale[r], with acc =
+// the segment's W xq exact in int32 (one segment, all columns, unless the file's rows change scale).
+// Work is split by output rows only; each row adds its segments in order.
 void Context::ternary_matmul(const TernaryMatrix & w, const int8_t * xq, const float * act_scale, int64_t n, float * y) {
     const int64_t rows = w.rows, cols = w.cols;
     const RowSplit split = n == 1 ? RowSplit::decode(rows, pool_.threads()) : RowSplit::prefill(rows, pool_.threads());
@@ -182,21 +183,28 @@ void Context::ternary_matmul(const TernaryMatrix & w, const int8_t * xq, const f
     pool_.run(split.tasks(), [&](int64_t task, int) {
         const auto [r0, nr] = split.task_rows(task);
         if (nr == 0) return;
-        const uint8_t * wr = w.packed + static_cast<size_t>(r0) * w.stride;
-        if (n == 1)
-            kt_->ternary_gemv(wr, w.stride, nr, cols, xq, acc + r0);
-        else
-            kt_->ternary_gemm(wr, w.stride, nr, cols, xq, static_cast<size_t>(cols), n, acc + r0, static_cast<size_t>(rows));
-        const float * scale = w.scale.data();
-        for (int64_t t = 0; t < n; ++t) {  // vectorized (the scale of token t hoisted)
-            const int32_t * a = acc + t * rows;
-            float * out = y + t * rows;
-            const float s = act_scale[t];
-            if (mistake_ == GraphMistake::ScaleDivided) {
-                for (int64_t r = r0; r < r0 + nr; ++r) out[r] = static_cast<float>(a[r]) / s / scale[r];
-                continue;
+        for (size_t k = 0; k < w.segments.size(); ++k) {
+            const TernarySegment & seg = w.segments[k];
+            const uint8_t * wr = seg.packed + static_cast<size_t>(r0) * seg.stride;
+            const int8_t * x = xq + seg.col0;  // activation rows stay 64-byte aligned: col0 is a multiple of 256
+            if (n == 1)
+                kt_->ternary_gemv(wr, seg.stride, nr, seg.cols, x, acc + r0);
+            else
+                kt_->ternary_gemm(wr, seg.stride, nr, seg.cols, x, static_cast<size_t>(cols), n, acc + r0, static_cast<size_t>(rows));
+            const float * scale = seg.scale.data();
+            for (int64_t t = 0; t < n; ++t) {  // vectorized (the scale of token t hoisted)
+                const int32_t * a = acc + t * rows;
+                float * out = y + t * rows;
+                const float s = act_scale[t];
+                if (mistake_ == GraphMistake::ScaleDivided) {
+                    for (int64_t r = r0; r < r0 + nr; ++r) out[r] = (k ? out[r] : 0.0f) + static_cast<float>(a[r]) / s / scale[r];
+                    continue;
+                }
+                if (k == 0)
+                    for (int64_t r = r0; r < r0 + nr; ++r) out[r] = static_cast<float>(a[r]) / s * scale[r];
+                else
+                    for (int64_t r = r0; r < r0 + nr; ++r) out[r] += static_cast<float>(a[r]) / s * scale[r];
             }
-            for (int64_t r = r0; r < r0 + nr; ++r) out[r] = static_cast<float>(a[r]) / s * scale[r];
         }
     });
 }

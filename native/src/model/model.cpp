@@ -1,6 +1,8 @@
 // Model loading: architecture and hyper-parameters from the metadata, every tensor's presence,
 // shape and type checked, then the ternary projections decoded row by row and repacked into
-// the kernels' layout (q/k/v and gate/up fused, one scale per row), their file pages released.
+// the kernels' layout (q/k/v and gate/up fused, one scale per row and column segment: one
+// segment unless a row changes scale, as TriLM's model-parallel shards do), their file pages
+// released.
 #include "model/model.h"
 
 #include <cinttypes>
@@ -285,24 +287,90 @@ struct Loader {
         return true;
     }
 
-    // Repacks the given tensors (same column count) into one matrix, stacked by rows, at *dest
-    // (which then moves past it).
-    bool repack(const std::vector<const gguf::TensorInfo *> & parts, TernaryMatrix * out, uint8_t ** dest,
-                ThreadPool & pool, uint64_t * done, uint64_t total) {
+    // The most scale changes along a row a matrix may have (TriLM: up to 6 shards, more segments
+    // only where a shard ends inside a block of 256 columns).
+    static constexpr size_t kMaxSegments = 16;
+
+    // Where the rows of `parts` (stacked, same columns) change scale, as the first column of each
+    // segment, 0 first: a row changes at a block whose scale differs from the last non-zero one
+    // before it. Reads only the blocks' scales; I2_S has one per tensor.
+    bool plan_segments(const std::vector<const gguf::TensorInfo *> & parts, ThreadPool & pool, std::vector<int64_t> * starts) {
+        const int64_t cols = parts[0]->ne[0], n_scales = formats::ternary_scale_blocks(cols);
+        std::vector<uint8_t> change(static_cast<size_t>(n_scales), 0);
+        std::mutex mutex;
+        std::string first_error;
+        for (const gguf::TensorInfo * p : parts) {
+            if (p->type == gguf::I2_S) continue;
+            formats::TernaryTensor src{std::string(p->name), p->type, p->ne[1], p->ne[0], p->data, p->n_bytes};
+            std::string why;
+            if (!formats::check_ternary(src, &why)) return fail(LoadError::Format, why);
+            const int64_t chunk = 256;
+            pool.run((src.rows + chunk - 1) / chunk, [&](int64_t c, int) {
+                std::vector<float> scales(static_cast<size_t>(n_scales));
+                std::vector<uint8_t> local(static_cast<size_t>(n_scales), 0);
+                std::string e;
+                for (int64_t r = c * chunk; r < std::min(src.rows, (c + 1) * chunk); ++r) {
+                    if (!formats::ternary_row_scales(src, r, scales.data(), &e)) {
+                        std::lock_guard<std::mutex> lock(mutex);
+                        if (first_error.empty()) first_error = e;
+                        return;
+                    }
+                    float last = 0.0f;
+                    for (int64_t b = 0; b < n_scales; ++b) {
+                        const float d = scales[static_cast<size_t>(b)];
+                        if (d == 0.0f) continue;
+                        if (last != 0.0f && d != last) local[static_cast<size_t>(b)] = 1;
+                        last = d;
+                    }
+                }
+                std::lock_guard<std::mutex> lock(mutex);
+                for (size_t b = 0; b < local.size(); ++b) change[b] |= local[b];
+            });
+            if (!first_error.empty()) return fail(LoadError::Format, first_error);
+        }
+        starts->assign(1, 0);
+        for (int64_t b = 1; b < n_scales; ++b)
+            if (change[static_cast<size_t>(b)]) starts->push_back(b * formats::kTqBlock);
+        if (starts->size() > kMaxSegments)
+            return fail(LoadError::Unsupported, format("tensor '%s': its rows change scale at %zu column positions; "
+                                                       "at most %zu scale ranges per matrix are supported",
+                                                       std::string(parts[0]->name).c_str(), starts->size() - 1, kMaxSegments));
+        return true;
+    }
+
+    // Bytes the segments starting at `starts` take for `rows` rows of `cols` columns.
+    static size_t segment_bytes(const std::vector<int64_t> & starts, int64_t rows, int64_t cols) {
+        size_t bytes = 0;
+        for (size_t i = 0; i < starts.size(); ++i) {
+            const int64_t end = i + 1 < starts.size() ? starts[i + 1] : cols;
+            bytes += static_cast<size_t>(rows) * ternary_row_bytes(end - starts[i]);
+        }
+        return bytes;
+    }
+
+    // Repacks the given tensors (same column count) into one matrix, stacked by rows, split into
+    // the column segments that start at `starts`, at *dest (which then moves past it).
+    bool repack(const std::vector<const gguf::TensorInfo *> & parts, const std::vector<int64_t> & starts, TernaryMatrix * out,
+                uint8_t ** dest, ThreadPool & pool, uint64_t * done, uint64_t total) {
         const int64_t cols = parts[0]->ne[0];
         int64_t rows = 0;
         for (const auto * p : parts) rows += p->ne[1];
         out->rows = rows;
         out->cols = cols;
-        out->stride = ternary_row_bytes(cols);
-        out->scale.assign(static_cast<size_t>(rows), 0.0f);
-        if (opts.metadata_only) {
-            m.repacked_bytes += static_cast<uint64_t>(rows) * out->stride + static_cast<uint64_t>(rows) * 4;
-            return true;
+        out->segments.resize(starts.size());
+        for (size_t i = 0; i < starts.size(); ++i) {
+            TernarySegment & seg = out->segments[i];
+            seg.col0 = starts[i];
+            seg.cols = (i + 1 < starts.size() ? starts[i + 1] : cols) - seg.col0;
+            seg.stride = ternary_row_bytes(seg.cols);
+            seg.scale.assign(static_cast<size_t>(rows), 0.0f);
+            m.repacked_bytes += static_cast<uint64_t>(rows) * seg.stride + static_cast<uint64_t>(rows) * 4;
+            if (opts.metadata_only) continue;
+            seg.packed = *dest;
+            *dest += static_cast<size_t>(rows) * seg.stride;
         }
-        out->packed = *dest;
-        *dest += static_cast<size_t>(rows) * out->stride;
-        m.repacked_bytes += static_cast<uint64_t>(rows) * out->stride + out->scale.size() * 4;
+        if (opts.metadata_only) return true;
+        const int64_t n_scales = formats::ternary_scale_blocks(cols);
         int64_t row0 = 0;
         for (const gguf::TensorInfo * p : parts) {
             formats::TernaryTensor src{std::string(p->name), p->type, p->ne[1], p->ne[0], p->data, p->n_bytes};
@@ -314,17 +382,36 @@ struct Loader {
             std::string first_error;
             pool.run(n_chunks, [&](int64_t c, int) {
                 thread_local std::vector<int8_t> trits;
+                thread_local std::vector<float> scales;
                 trits.resize(static_cast<size_t>(cols));
+                scales.resize(static_cast<size_t>(n_scales));
                 std::string e;
                 for (int64_t r = c * chunk; r < std::min(src.rows, (c + 1) * chunk); ++r) {
-                    float s = 0;
-                    if (!formats::decode_ternary_row(src, r, trits.data(), &s, &e)) {
+                    if (!formats::decode_ternary_row(src, r, trits.data(), scales.data(), &e)) {
                         std::lock_guard<std::mutex> lock(err_mutex);
                         if (first_error.empty()) first_error = e;
                         return;
                     }
-                    out->scale[static_cast<size_t>(row0 + r)] = s;
-                    ternary_pack_row(trits.data(), cols, out->packed + static_cast<size_t>(row0 + r) * out->stride);
+                    const size_t out_row = static_cast<size_t>(row0 + r);
+                    for (TernarySegment & seg : out->segments) {
+                        // The segment's scale for this row: its blocks' one non-zero scale.
+                        float s = 0.0f;
+                        for (int64_t b = seg.col0 / formats::kTqBlock; b < formats::ternary_scale_blocks(seg.col0 + seg.cols); ++b) {
+                            const float d = scales[static_cast<size_t>(b)];
+                            if (d == 0.0f) continue;
+                            if (s != 0.0f && d != s) {
+                                std::lock_guard<std::mutex> lock(err_mutex);
+                                if (first_error.empty())
+                                    first_error = format("tensor '%s': row %" PRId64 " changes scale inside columns %" PRId64 "..%" PRId64
+                                                         " (the file changed while loading?)",
+                                                         src.name.c_str(), r, seg.col0, seg.col0 + seg.cols);
+                                return;
+                            }
+                            s = d;
+                        }
+                        seg.scale[out_row] = s;
+                        ternary_pack_row(trits.data() + seg.col0, seg.cols, seg.packed + out_row * seg.stride);
+                    }
                 }
             });
             if (!first_error.empty()) return fail(LoadError::Format, first_error);
@@ -498,21 +585,34 @@ struct Loader {
         }
 
         ThreadPool pool(opts.metadata_only ? 1 : std::max(1, opts.n_threads));
-        if (!opts.metadata_only) {
-            const size_t per_layer = static_cast<size_t>(E + 2 * KV) * ternary_row_bytes(E) + static_cast<size_t>(E) * ternary_row_bytes(E) +
-                                     static_cast<size_t>(2 * F) * ternary_row_bytes(E) + static_cast<size_t>(E) * ternary_row_bytes(F);
-            m.ternary_weights = AlignedBytes(per_layer * static_cast<size_t>(hp.n_layer));
-        }
-        uint8_t * dest = m.ternary_weights.data();
-        uint64_t done = 0;
+        // Each layer's four matrices (q/k/v and gate/up stacked by rows), their column segments
+        // planned first (a metadata-only load assumes one), then the memory for all of them.
+        struct Matrix {
+            std::vector<const gguf::TensorInfo *> parts;
+            TernaryMatrix * out;
+            std::vector<int64_t> starts{0};
+        };
+        std::vector<Matrix> matrices;
         for (int64_t i = 0; i < hp.n_layer; ++i) {
             const LayerTensors & t = lt[static_cast<size_t>(i)];
             Layer & L = m.layers[static_cast<size_t>(i)];
-            if (!repack({t.q, t.k, t.v}, &L.wqkv, &dest, pool, &done, total) || !repack({t.o}, &L.wo, &dest, pool, &done, total) ||
-                !repack({t.gate, t.up}, &L.w_gate_up, &dest, pool, &done, total) ||
-                !repack({t.down}, &L.w_down, &dest, pool, &done, total))
-                return false;
+            matrices.push_back({{t.q, t.k, t.v}, &L.wqkv});
+            matrices.push_back({{t.o}, &L.wo});
+            matrices.push_back({{t.gate, t.up}, &L.w_gate_up});
+            matrices.push_back({{t.down}, &L.w_down});
         }
+        size_t ternary_bytes = 0;
+        for (Matrix & mx : matrices) {
+            if (!opts.metadata_only && !plan_segments(mx.parts, pool, &mx.starts)) return false;
+            int64_t rows = 0;
+            for (const auto * p : mx.parts) rows += p->ne[1];
+            ternary_bytes += segment_bytes(mx.starts, rows, mx.parts[0]->ne[0]);
+        }
+        if (!opts.metadata_only) m.ternary_weights = AlignedBytes(ternary_bytes);
+        uint8_t * dest = m.ternary_weights.data();
+        uint64_t done = 0;
+        for (const Matrix & mx : matrices)
+            if (!repack(mx.parts, mx.starts, mx.out, &dest, pool, &done, total)) return false;
 
         // The head's format: Q8_0 by default when rows split into blocks of 32.
         const bool q8_ok = hp.n_embd % kQ8Block == 0;

@@ -79,11 +79,21 @@ private:
 };
 
 // A ternary matrix in the kernels' layout: y[r] = scale[r] * sum_k W[r][k] x[k].
-struct TernaryMatrix {
-    int64_t rows = 0, cols = 0;  // outputs, inputs
+// Columns [col0, col0 + cols) of a ternary matrix, packed on their own with one scale per row.
+struct TernarySegment {
+    int64_t col0 = 0, cols = 0;
     size_t stride = 0;           // packed bytes per row (ternary_row_bytes(cols))
     uint8_t * packed = nullptr;  // [rows][stride], inside Model::ternary_weights
     std::vector<float> scale;    // [rows]
+};
+
+// A matrix is one segment of all its columns when each row has one scale (I2_S: one per tensor;
+// most TQ1_0/TQ2_0 files). TriLM's files keep the scales of the model-parallel shards the model
+// was trained in (up to 6 per matrix): the row-parallel projections (attn_output, ffn_down) then
+// change scale along a row, and are split there into segments, each row's scale constant in each.
+struct TernaryMatrix {
+    int64_t rows = 0, cols = 0;  // outputs, inputs
+    std::vector<TernarySegment> segments;
 };
 
 struct Layer {

@@ -3,6 +3,7 @@
 // which prints "N passed, M failed" and returns non-zero on any failure.
 #pragma once
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <functional>
@@ -14,6 +15,17 @@ namespace tern_test {
 // A path for a scratch file in the system's temporary folder (not the working directory).
 inline std::string temp_path(const std::string & name) {
     return (std::filesystem::temp_directory_path() / name).string();
+}
+
+// Cosine similarity of two equally long vectors, in double precision.
+inline double cosine(const std::vector<float> & a, const std::vector<float> & b) {
+    double dot = 0, na = 0, nb = 0;
+    for (size_t i = 0; i < a.size(); ++i) {
+        dot += static_cast<double>(a[i]) * b[i];
+        na += static_cast<double>(a[i]) * a[i];
+        nb += static_cast<double>(b[i]) * b[i];
+    }
+    return dot / std::sqrt(na * nb);
 }
 
 struct State {

@@ -52,15 +52,7 @@ std::vector<std::vector<float>> logits_for(const std::string & model, const char
     return out;
 }
 
-double cosine(const std::vector<float> & a, const std::vector<float> & b) {
-    double dot = 0, na = 0, nb = 0;
-    for (size_t i = 0; i < a.size(); ++i) {
-        dot += static_cast<double>(a[i]) * b[i];
-        na += static_cast<double>(a[i]) * a[i];
-        nb += static_cast<double>(b[i]) * b[i];
-    }
-    return dot / std::sqrt(na * nb);
-}
+using tern_test::cosine;
 
 }  // namespace
 

@@ -116,16 +116,6 @@ static void scale_blocks(std::vector<char> & bytes, const tern::gguf::File & f, 
         }
 }
 
-static double cosine(const std::vector<float> & a, const std::vector<float> & b) {
-    double dot = 0, na = 0, nb = 0;
-    for (size_t i = 0; i < a.size(); ++i) {
-        dot += static_cast<double>(a[i]) * b[i];
-        na += static_cast<double>(a[i]) * a[i];
-        nb += static_cast<double>(b[i]) * b[i];
-    }
-    return dot / std::sqrt(na * nb);
-}
-
 TEST_CASE("TriLM-style scales per column shard (TQ2_0, TQ1_0) run as the model they describe") {
     const std::vector<int32_t> ids = {295, 10, 20, 30, 40, 50, 60, 70, 80, 90};
     for (const char * format : {"TQ2_0", "TQ1_0"}) {
@@ -154,7 +144,7 @@ TEST_CASE("TriLM-style scales per column shard (TQ2_0, TQ1_0) run as the model t
         const std::vector<float> b = logits_of(moved_path, ids, 2), plain = logits_of(base, ids, 2);
         REQUIRE(a.size() == 300 && b.size() == 300 && plain.size() == 300);
         CHECK(std::memcmp(a.data(), a2.data(), a.size() * 4) == 0);
-        const double same = cosine(a, b), other = cosine(a, plain);
+        const double same = tern_test::cosine(a, b), other = tern_test::cosine(a, plain);
         std::printf("%s: shards vs scales moved to the rows: cosine %.5f; vs no shards: %.5f\n", format, same, other);
         CHECK(same >= 0.998);
         CHECK(other < 0.99);

@@ -159,6 +159,29 @@ TEST_CASE("tensor rows: I2_S (garbage tail), TQ2_0, TQ1_0 agree and repack exact
     CHECK(!check_ternary(nant, &err));
 }
 
+TEST_CASE("I2_S rows that start inside a block (blocks run over the flattened tensor)") {
+    const int64_t rows = 4, cols = 96;  // 384 weights: 3 blocks, rows 1 and 2 straddle two
+    const auto w = random_trits(rows * cols, 5);
+    std::vector<uint8_t> i2s(rows * cols / 4 + 32, 0);
+    for (int64_t b = 0; b < rows * cols / 128; ++b) encode_i2s_block(&w[b * 128], &i2s[b * 32]);
+    const float s = 0.5f;
+    std::memcpy(&i2s[rows * cols / 4], &s, 4);
+    TernaryTensor t{"odd", gguf::I2_S, rows, cols, i2s.data(), i2s.size()};
+    std::string err;
+    REQUIRE(check_ternary(t, &err));
+    std::vector<int8_t> row(cols);
+    float scales[1];
+    for (int64_t r = 0; r < rows; ++r) {
+        REQUIRE(decode_ternary_row(t, r, row.data(), scales, &err));
+        CHECK(std::memcmp(row.data(), &w[r * cols], cols) == 0);
+        CHECK(scales[0] == 0.5f);
+    }
+    // 100 x 3 = 300 weights is no whole number of blocks.
+    TernaryTensor bad{"bad", gguf::I2_S, 3, 100, i2s.data(), i2s.size()};
+    CHECK(!check_ternary(bad, &err));
+    CHECK(err.find("not a multiple of 128") != std::string::npos);
+}
+
 TEST_CASE("TQ rows: each block's own scale (TriLM's model-parallel shards), 0 for an all-zero block") {
     const int64_t cols = 768;
     std::vector<int8_t> w(cols, 1), zero(256, 0);

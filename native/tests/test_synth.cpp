@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "formats/formats.h"
 #include "gguf/gguf.h"
 #include "tern.h"
 #include "test.h"
@@ -150,6 +151,78 @@ TEST_CASE("TriLM-style scales per column shard (TQ2_0, TQ1_0) run as the model t
         CHECK(other < 0.99);
         for (const std::string & path : {base, shards_path, moved_path}) CHECK(std::remove(path.c_str()) == 0);
     }
+}
+
+// Rows whose length is not a multiple of 128 (1bitLLM's 3B: ffn_down rows of 8640): I2_S blocks run
+// over the flattened tensor, and the engine pads the packed rows with zero weights. A model with
+// ff 320 must give exactly the logits of the same model written with ff 384 whose 64 extra hidden
+// units have zero weights (llama: no sub-norm, so they change nothing).
+static std::vector<int8_t> i2s_trits(const std::vector<char> & bytes, const tern::gguf::File & f, const std::string & name, float * scale) {
+    const tern::gguf::TensorInfo * t = f.find_tensor(name);
+    const int64_t n = t->ne[0] * t->ne[1];
+    const uint8_t * data = reinterpret_cast<const uint8_t *>(bytes.data() + f.data_offset() + t->offset);
+    std::vector<int8_t> trits(static_cast<size_t>(n));
+    for (int64_t b = 0; b < n / 128; ++b) tern::formats::decode_i2s_block(data + b * 32, &trits[static_cast<size_t>(b * 128)]);
+    std::memcpy(scale, data + n / 4, 4);
+    return trits;
+}
+
+static void put_i2s(std::vector<char> & bytes, const tern::gguf::File & f, const std::string & name, const std::vector<int8_t> & trits, float scale) {
+    const tern::gguf::TensorInfo * t = f.find_tensor(name);
+    const int64_t n = t->ne[0] * t->ne[1];
+    REQUIRE(static_cast<int64_t>(trits.size()) == n);
+    uint8_t * data = reinterpret_cast<uint8_t *>(bytes.data() + f.data_offset() + t->offset);
+    for (int64_t b = 0; b < n / 128; ++b) tern::formats::encode_i2s_block(&trits[static_cast<size_t>(b * 128)], data + b * 32);
+    std::memcpy(data + n / 4, &scale, 4);
+}
+
+TEST_CASE("I2_S rows of any length (ff 320) run as the model padded with zero weights (ff 384)") {
+    const std::vector<int32_t> ids = {295, 10, 20, 30, 40, 50, 60, 70, 80, 90};
+    tern_synth_params p = tiny("llama", "I2_S");
+    const int64_t E = p.n_embd, F = 320, FP = 384;
+    p.n_ff = F;
+    const std::string odd = tern_test::temp_path("synth_ff320.gguf"), padded = tern_test::temp_path("synth_ff384.gguf");
+    REQUIRE(tern_synth_write(odd.c_str(), &p) == TERN_OK);
+    p.n_ff = FP;
+    REQUIRE(tern_synth_write(padded.c_str(), &p) == TERN_OK);
+    const std::vector<char> a = slurp(odd);
+    std::vector<char> b = slurp(padded);
+    std::string err;
+    const auto fa = tern::gguf::File::from_memory(a.data(), a.size(), &err);
+    const auto fb = tern::gguf::File::from_memory(b.data(), b.size(), &err);
+    REQUIRE(fa && fb);
+    // Everything but the feed-forward matrices is the same in both files (same seed, same shapes);
+    // those get ff 320's weights, the extra rows and columns zero.
+    for (int l = 0; l < static_cast<int>(p.n_layer); ++l) {
+        const std::string blk = "blk." + std::to_string(l) + ".";
+        for (const char * name : {"ffn_gate.weight", "ffn_up.weight"}) {  // [E cols][F rows]
+            float s;
+            std::vector<int8_t> w = i2s_trits(a, *fa, blk + name, &s);
+            w.resize(static_cast<size_t>(FP * E), 0);
+            put_i2s(b, *fb, blk + name, w, s);
+        }
+        float s;
+        const std::vector<int8_t> down = i2s_trits(a, *fa, blk + "ffn_down.weight", &s);  // [F cols][E rows]
+        std::vector<int8_t> w(static_cast<size_t>(FP * E), 0);
+        for (int64_t r = 0; r < E; ++r) std::memcpy(&w[static_cast<size_t>(r * FP)], &down[static_cast<size_t>(r * F)], static_cast<size_t>(F));
+        put_i2s(b, *fb, blk + "ffn_down.weight", w, s);
+    }
+    std::ofstream(padded, std::ios::binary).write(b.data(), static_cast<std::streamsize>(b.size()));
+
+    const std::vector<float> one = logits_of(odd, ids, 1), two = logits_of(odd, ids, 2), ref = logits_of(padded, ids, 2);
+    REQUIRE(one.size() == 300 && ref.size() == 300);
+    CHECK(std::memcmp(one.data(), two.data(), one.size() * 4) == 0);
+    CHECK(std::memcmp(one.data(), ref.data(), one.size() * 4) == 0);
+    for (const std::string & path : {odd, padded}) CHECK(std::remove(path.c_str()) == 0);
+
+    // The 1bitLLM architecture (bitnet: sub-norms over the ff 320 values) loads and runs alike.
+    tern_synth_params q = tiny("bitnet", "I2_S");
+    q.n_ff = F;
+    REQUIRE(tern_synth_write(odd.c_str(), &q) == TERN_OK);
+    const std::vector<float> b1 = logits_of(odd, ids, 1), b2 = logits_of(odd, ids, 2);
+    REQUIRE(b1.size() == 300);
+    CHECK(std::memcmp(b1.data(), b2.data(), b1.size() * 4) == 0);
+    CHECK(std::remove(odd.c_str()) == 0);
 }
 
 TEST_CASE("a synthetic vocabulary larger than the letter triples (Falcon3's 131072) loads and runs") {

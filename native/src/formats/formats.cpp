@@ -130,13 +130,14 @@ bool check_ternary(const TernaryTensor & t, std::string * error) {
         *error = describe(t) + ": empty";
         return false;
     }
-    const int64_t block = t.type == gguf::I2_S ? kI2sBlock : kTqBlock;
-    if (t.cols % block != 0 || t.cols % kTernaryColsMultiple != 0) {
-        *error = describe(t) + ": rows of " + std::to_string(t.cols) + " weights are not a multiple of " +
-                 std::to_string(block) + " and " + std::to_string(kTernaryColsMultiple);
+    const uint64_t n = static_cast<uint64_t>(t.rows) * static_cast<uint64_t>(t.cols);
+    // I2_S blocks run over the flattened tensor (a row may start inside one: 1bitLLM's 3B has rows
+    // of 8640); TQ blocks are per row.
+    if (t.type == gguf::I2_S ? n % kI2sBlock != 0 : t.cols % kTqBlock != 0) {
+        *error = describe(t) + (t.type == gguf::I2_S ? ": holds " + std::to_string(n) + " weights, not a multiple of 128"
+                                                     : ": rows of " + std::to_string(t.cols) + " weights are not a multiple of 256");
         return false;
     }
-    const uint64_t n = static_cast<uint64_t>(t.rows) * static_cast<uint64_t>(t.cols);
     uint64_t need = 0;
     if (t.type == gguf::I2_S) need = n / 4 + 4;
     else need = n / kTqBlock * (t.type == gguf::TQ2_0 ? kTq2BlockBytes : kTq1BlockBytes);
@@ -192,14 +193,20 @@ bool ternary_row_scales(const TernaryTensor & t, int64_t row, float * scales, st
 
 bool decode_ternary_row(const TernaryTensor & t, int64_t row, int8_t * trits, float * scales, std::string * error) {
     if (t.type == gguf::I2_S) {
-        const uint64_t first = static_cast<uint64_t>(row) * static_cast<uint64_t>(t.cols);
         std::fill(scales, scales + ternary_scale_blocks(t.cols), i2s_scale(t));
-        for (int64_t b = 0; b < t.cols / kI2sBlock; ++b) {
-            const uint8_t * block = t.data + (first / kI2sBlock + b) * kI2sBlockBytes;
-            if (!decode_i2s_block(block, trits + b * kI2sBlock)) {
+        // The blocks that hold elements [first, first + cols) of the flattened tensor, whole ones
+        // decoded in place, the partial ones at either end through a block of scratch.
+        const uint64_t first = static_cast<uint64_t>(row) * static_cast<uint64_t>(t.cols), end = first + static_cast<uint64_t>(t.cols);
+        int8_t partial[kI2sBlock];
+        for (uint64_t b = first / kI2sBlock; b * kI2sBlock < end; ++b) {
+            const uint64_t b0 = b * kI2sBlock, lo = std::max(first, b0), hi = std::min(end, b0 + kI2sBlock);
+            const bool whole = lo == b0 && hi == b0 + kI2sBlock;
+            int8_t * out = whole ? trits + (b0 - first) : partial;
+            if (!decode_i2s_block(t.data + b * kI2sBlockBytes, out)) {
                 *error = describe(t) + ": invalid 2-bit code 3 in row " + std::to_string(row);
                 return false;
             }
+            if (!whole) std::memcpy(trits + (lo - first), partial + (lo - b0), static_cast<size_t>(hi - lo));
         }
         return true;
     }

@@ -52,7 +52,9 @@ struct TernaryTensor {
     uint64_t n_bytes = 0;
 };
 
-// Checks type, shape and size before any row is decoded.
+// Checks type, shape and size before any row is decoded: I2_S needs a multiple of 128 weights in
+// all (its blocks run over the flattened tensor, so rows may have any length), TQ rows a multiple
+// of 256.
 bool check_ternary(const TernaryTensor & t, std::string * error);
 // Scales per 256 columns of a row: ternary_scale_blocks(cols) entries (a short last one for I2_S).
 inline int64_t ternary_scale_blocks(int64_t cols) { return (cols + kTqBlock - 1) / kTqBlock; }

@@ -21,6 +21,8 @@ namespace tern {
 // ternary_row_bytes(cols) bytes; cols must be a multiple of kTernaryColsMultiple.
 constexpr int64_t kTernaryColsMultiple = 128;
 size_t ternary_row_bytes(int64_t cols);
+// A row of `cols` weights as packed: padded with zero weights to a multiple of kTernaryColsMultiple.
+int64_t ternary_packed_cols(int64_t cols);
 // Packs one row of trits (each -1, 0 or +1) into `out` (ternary_row_bytes(cols) bytes).
 void ternary_pack_row(const int8_t * trits, int64_t cols, uint8_t * out);
 // The inverse, for tests and tools.

@@ -66,6 +66,10 @@ size_t ternary_row_bytes(int64_t cols) {
     return static_cast<size_t>((cols + kBlockCols - 1) / kBlockCols * kBlockBytes);
 }
 
+int64_t ternary_packed_cols(int64_t cols) {
+    return (cols + kTernaryColsMultiple - 1) / kTernaryColsMultiple * kTernaryColsMultiple;
+}
+
 void ternary_pack_row(const int8_t * trits, int64_t cols, uint8_t * out) {
     const int64_t blocks = (cols + kBlockCols - 1) / kBlockCols;
     for (int64_t b = 0; b < blocks; ++b) {

@@ -102,7 +102,11 @@ Context::Context(const Model & model, const ContextOptions & opts)
     const size_t max_rows = std::max({E + 2 * KV, E, 2 * F});
     x_.resize(T * E);
     xn_.resize(T * wide);
-    xq_ = AlignedBytes(T * wide);
+    // Rows as the packed weights are wide (ternary_packed_cols); zeroed, so the padding columns
+    // (whose weights are 0) never read an unset byte.
+    const size_t wide_q = static_cast<size_t>(std::max(ternary_packed_cols(hp.n_embd), ternary_packed_cols(hp.n_ff)));
+    xq_ = AlignedBytes(T * wide_q);
+    std::memset(xq_.data(), 0, T * wide_q);
     xs_.resize(T);
     acc_.resize(T * max_rows);
     qkv_.resize(T * (E + 2 * KV));
@@ -177,7 +181,8 @@ DecodeError Context::decode(const int32_t * ids, int64_t n, bool all_logits, std
 // the segment's W xq exact in int32 (one segment, all columns, unless the file's rows change scale).
 // Work is split by output rows only; each row adds its segments in order.
 void Context::ternary_matmul(const TernaryMatrix & w, const int8_t * xq, const float * act_scale, int64_t n, float * y) {
-    const int64_t rows = w.rows, cols = w.cols;
+    const int64_t rows = w.rows;
+    const size_t x_stride = static_cast<size_t>(ternary_packed_cols(w.cols));  // xq rows, as quantized by forward()
     const RowSplit split = n == 1 ? RowSplit::decode(rows, pool_.threads()) : RowSplit::prefill(rows, pool_.threads());
     int32_t * acc = acc_.data();
     pool_.run(split.tasks(), [&](int64_t task, int) {
@@ -190,7 +195,7 @@ void Context::ternary_matmul(const TernaryMatrix & w, const int8_t * xq, const f
             if (n == 1)
                 kt_->ternary_gemv(wr, seg.stride, nr, seg.cols, x, acc + r0);
             else
-                kt_->ternary_gemm(wr, seg.stride, nr, seg.cols, x, static_cast<size_t>(cols), n, acc + r0, static_cast<size_t>(rows));
+                kt_->ternary_gemm(wr, seg.stride, nr, seg.cols, x, x_stride, n, acc + r0, static_cast<size_t>(rows));
             const float * scale = seg.scale.data();
             for (int64_t t = 0; t < n; ++t) {  // vectorized (the scale of token t hoisted)
                 const int32_t * a = acc + t * rows;
@@ -273,7 +278,8 @@ void Context::forward(const int32_t * ids, int64_t T, int64_t pos, bool all_logi
 
     float * x = x_.data();       // [T][E]
     float * xn = xn_.data();     // [T][E] or [T][F]
-    int8_t * xq = reinterpret_cast<int8_t *>(xq_.data());  // [T][E] or [T][F]
+    int8_t * xq = reinterpret_cast<int8_t *>(xq_.data());  // [T][EQ] or [T][FQ]
+    const int64_t EQ = ternary_packed_cols(E), FQ = ternary_packed_cols(F);  // as ternary_matmul reads them
     float * xs = xs_.data();     // [T]
     float * qkv = qkv_.data();   // [T][W]: q [E], k [KV], v [KV]
     float * att = att_.data();   // [T][E]
@@ -304,7 +310,7 @@ void Context::forward(const int32_t * ids, int64_t T, int64_t pos, bool all_logi
         // ---- attention ----
         per_token([&](int64_t t, int) {
             rmsnorm(xn + t * E, x + t * E, L.attn_norm.data(), E, hp.rms_eps);
-            xs[t] = kt_->quantize_i8(xn + t * E, E, xq + t * E);
+            xs[t] = kt_->quantize_i8(xn + t * E, E, xq + t * EQ);
         });
         ternary_matmul(L.wqkv, xq, xs, T, qkv);  // qkv [T][W]
         per_token([&](int64_t t, int) {
@@ -321,7 +327,7 @@ void Context::forward(const int32_t * ids, int64_t T, int64_t pos, bool all_logi
         attention(l, qkv, T, pos, att);  // att [T][E]
         per_token([&](int64_t t, int) {  // attn_output reads the heads sub-normed, or (llama) as they are
             if (hp.sub_norms) rmsnorm(xn + t * E, att + t * E, L.attn_sub_norm.data(), E, hp.rms_eps);
-            xs[t] = kt_->quantize_i8(hp.sub_norms ? xn + t * E : att + t * E, E, xq + t * E);
+            xs[t] = kt_->quantize_i8(hp.sub_norms ? xn + t * E : att + t * E, E, xq + t * EQ);
         });
         ternary_matmul(L.wo, xq, xs, T, proj);  // proj [T][E]
 
@@ -329,7 +335,7 @@ void Context::forward(const int32_t * ids, int64_t T, int64_t pos, bool all_logi
         per_token([&](int64_t t, int) {
             for (int64_t i = t * E; i < (t + 1) * E; ++i) x[i] += proj[i];
             rmsnorm(xn + t * E, x + t * E, L.ffn_norm.data(), E, hp.rms_eps);
-            xs[t] = kt_->quantize_i8(xn + t * E, E, xq + t * E);
+            xs[t] = kt_->quantize_i8(xn + t * E, E, xq + t * EQ);
         });
         ternary_matmul(L.w_gate_up, xq, xs, T, gu);  // gu [T][2F]
         // ff = act(gate) * up and its sum of squares per fixed chunk (one task per token and
@@ -358,7 +364,7 @@ void Context::forward(const int32_t * ids, int64_t T, int64_t pos, bool all_logi
             double ss = 0.0;
             for (int64_t c = 0; c < act_chunks; ++c) ss += act_ss[t * act_chunks + c];
             if (hp.sub_norms) rmsnorm_scaled(xn + t * F, ff + t * F, L.ffn_sub_norm.data(), F, ss, hp.rms_eps);
-            xs[t] = kt_->quantize_i8(hp.sub_norms ? xn + t * F : ff + t * F, F, xq + t * F);
+            xs[t] = kt_->quantize_i8(hp.sub_norms ? xn + t * F : ff + t * F, F, xq + t * FQ);
         });
         ternary_matmul(L.w_down, xq, xs, T, proj);  // proj [T][E]
         per_token([&](int64_t t, int) {

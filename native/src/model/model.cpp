@@ -338,13 +338,16 @@ struct Loader {
         return true;
     }
 
+    // Columns of segment i of `starts` in a matrix of `cols` columns, as packed: the last one padded
+    // with zero weights to a multiple of 128 (ternary_packed_cols).
+    static int64_t segment_cols(const std::vector<int64_t> & starts, size_t i, int64_t cols) {
+        return i + 1 < starts.size() ? starts[i + 1] - starts[i] : ternary_packed_cols(cols) - starts[i];
+    }
+
     // Bytes the segments starting at `starts` take for `rows` rows of `cols` columns.
     static size_t segment_bytes(const std::vector<int64_t> & starts, int64_t rows, int64_t cols) {
         size_t bytes = 0;
-        for (size_t i = 0; i < starts.size(); ++i) {
-            const int64_t end = i + 1 < starts.size() ? starts[i + 1] : cols;
-            bytes += static_cast<size_t>(rows) * ternary_row_bytes(end - starts[i]);
-        }
+        for (size_t i = 0; i < starts.size(); ++i) bytes += static_cast<size_t>(rows) * ternary_row_bytes(segment_cols(starts, i, cols));
         return bytes;
     }
 
@@ -361,7 +364,7 @@ struct Loader {
         for (size_t i = 0; i < starts.size(); ++i) {
             TernarySegment & seg = out->segments[i];
             seg.col0 = starts[i];
-            seg.cols = (i + 1 < starts.size() ? starts[i + 1] : cols) - seg.col0;
+            seg.cols = segment_cols(starts, i, cols);
             seg.stride = ternary_row_bytes(seg.cols);
             seg.scale.assign(static_cast<size_t>(rows), 0.0f);
             m.repacked_bytes += static_cast<uint64_t>(rows) * seg.stride + static_cast<uint64_t>(rows) * 4;
@@ -383,7 +386,7 @@ struct Loader {
             pool.run(n_chunks, [&](int64_t c, int) {
                 thread_local std::vector<int8_t> trits;
                 thread_local std::vector<float> scales;
-                trits.resize(static_cast<size_t>(cols));
+                trits.assign(static_cast<size_t>(ternary_packed_cols(cols)), 0);  // the padding stays 0
                 scales.resize(static_cast<size_t>(n_scales));
                 std::string e;
                 for (int64_t r = c * chunk; r < std::min(src.rows, (c + 1) * chunk); ++r) {
@@ -564,10 +567,12 @@ struct Loader {
                 if (m.weight_type.empty()) m.weight_type = tn;
                 else if (m.weight_type != tn) m.weight_type = "mixed";
                 total += x->n_elements;
-                const int64_t block = x->type == gguf::I2_S ? formats::kI2sBlock : formats::kTqBlock;
-                if (x->ne[0] % block != 0 || x->ne[0] % kTernaryColsMultiple != 0)
-                    return fail(LoadError::Unsupported, "tensor '" + std::string(x->name) + "': rows of " +
-                                                            std::to_string(x->ne[0]) + " weights are not a multiple of 128");
+                // Rows of any length are packed padded to a multiple of 128 (ternary_packed_cols).
+                if (x->type == gguf::I2_S ? x->n_elements % formats::kI2sBlock != 0 : x->ne[0] % formats::kTqBlock != 0)
+                    return fail(LoadError::Unsupported,
+                                "tensor '" + std::string(x->name) + "': " +
+                                    (x->type == gguf::I2_S ? std::to_string(x->n_elements) + " weights are not a multiple of 128"
+                                                           : "rows of " + std::to_string(x->ne[0]) + " weights are not a multiple of 256"));
             }
         }
 

@@ -80,6 +80,9 @@ private:
 
 // A ternary matrix in the kernels' layout: y[r] = scale[r] * sum_k W[r][k] x[k].
 // Columns [col0, col0 + cols) of a ternary matrix, packed on their own with one scale per row.
+// The last segment ends at ternary_packed_cols(matrix cols): rows of a length that is not a
+// multiple of 128 (1bitLLM's 3B: 8640) are padded with zero weights, which add exactly 0 to
+// every path's sums whatever the activations there hold.
 struct TernarySegment {
     int64_t col0 = 0, cols = 0;
     size_t stride = 0;           // packed bytes per row (ternary_row_bytes(cols))

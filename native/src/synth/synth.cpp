@@ -210,8 +210,11 @@ SynthError synth_write(const std::string & path, const SynthParams & p, std::str
     };
     if (p.n_embd < block || p.n_embd % block || p.n_embd > 16384)
         return bad("embd must be a positive multiple of " + std::to_string(block) + " (at most 16384) for " + p.format);
-    if (p.n_ff < block || p.n_ff % block || p.n_ff > 65536)
-        return bad("ff must be a positive multiple of " + std::to_string(block) + " (at most 65536) for " + p.format);
+    // I2_S blocks run over the flattened tensor, so with embd a multiple of 128 any ff works
+    // (1bitLLM's 3B has 8640); TQ blocks are per row.
+    if (ttype == gguf::I2_S ? p.n_ff < 1 || p.n_ff > 65536 : p.n_ff < block || p.n_ff % block || p.n_ff > 65536)
+        return bad(ttype == gguf::I2_S ? "ff must be 1..65536"
+                                       : "ff must be a positive multiple of " + std::to_string(block) + " (at most 65536) for " + p.format);
     if (p.n_layer < 1 || p.n_layer > 256) return bad("layers must be 1..256");
     if (p.n_head < 1 || p.n_embd % p.n_head || (p.n_embd / p.n_head) % 2) return bad("heads must divide embd into an even head size");
     if (p.n_head_kv < 1 || p.n_head % p.n_head_kv) return bad("kv heads must divide heads");

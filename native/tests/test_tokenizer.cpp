@@ -324,6 +324,8 @@ TEST_CASE("pre-tokenizer names: supported ones, unknown ones refused with a clea
     CHECK(tern::pre_tokenizer_from_name("llama-bpe", &p) && p == tern::PreTokenizer::llama3);
     CHECK(tern::pre_tokenizer_from_name("llama3", &p) && p == tern::PreTokenizer::llama3);
     CHECK(tern::pre_tokenizer_from_name("gpt2", &p) && p == tern::PreTokenizer::gpt2);
+    CHECK(tern::pre_tokenizer_from_name("olmo", &p) && p == tern::PreTokenizer::gpt2);  // GPT-NeoX-style vocabularies
+    CHECK(tern::pre_tokenizer_from_name("mpt", &p) && p == tern::PreTokenizer::gpt2);
     CHECK(!tern::pre_tokenizer_from_name("qwen2", &p));
 
     TokenizerSpec spec;

@@ -155,7 +155,9 @@ bool pre_tokenizer_from_name(std::string_view name, PreTokenizer * out) {
         *out = PreTokenizer::llama3;
         return true;
     }
-    if (name == "gpt2" || name == "gpt-2") {
+    // GPT-NeoX-style vocabularies (OLMo's, MPT's) are written "olmo" and "mpt" by the converter;
+    // llama.cpp's vocabulary code gives both the GPT-2 expression.
+    if (name == "gpt2" || name == "gpt-2" || name == "olmo" || name == "mpt") {
         *out = PreTokenizer::gpt2;
         return true;
     }
@@ -163,7 +165,7 @@ bool pre_tokenizer_from_name(std::string_view name, PreTokenizer * out) {
 }
 
 const char * supported_pre_tokenizer_names() {
-    return "(none), llama-bpe, llama3, llama-v3, falcon3, falcon_e, falcon-h1 (Llama 3 rules); gpt2, gpt-2 (GPT-2 rules)";
+    return "(none), llama-bpe, llama3, llama-v3, falcon3, falcon_e, falcon-h1 (Llama 3 rules); gpt2, gpt-2, olmo, mpt (GPT-2 rules)";
 }
 
 void pretokenize(PreTokenizer kind, std::string_view text, std::vector<std::string_view> & out) {

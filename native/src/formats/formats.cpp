@@ -121,6 +121,24 @@ static std::string describe(const TernaryTensor & t) {
     return "tensor '" + t.name + "' (" + (gguf::tensor_type_name(t.type) ? gguf::tensor_type_name(t.type) : "?") + buf + ")";
 }
 
+namespace {
+
+float i2s_scale(const TernaryTensor & t) {
+    const uint64_t n = static_cast<uint64_t>(t.rows) * static_cast<uint64_t>(t.cols);
+    float s;
+    std::memcpy(&s, t.data + n / 4, 4);  // the first float of the tail; the rest is ignored
+    return s;
+}
+
+int64_t tq_block_bytes(uint32_t type) { return type == gguf::TQ2_0 ? kTq2BlockBytes : kTq1BlockBytes; }
+
+const uint8_t * tq_block(const TernaryTensor & t, int64_t row, int64_t b) {
+    const uint64_t first = static_cast<uint64_t>(row) * static_cast<uint64_t>(t.cols);
+    return t.data + (first / kTqBlock + static_cast<uint64_t>(b)) * static_cast<uint64_t>(tq_block_bytes(t.type));
+}
+
+}  // namespace
+
 bool check_ternary(const TernaryTensor & t, std::string * error) {
     if (!is_ternary_type(t.type)) {
         *error = describe(t) + ": not a ternary type";
@@ -140,38 +158,19 @@ bool check_ternary(const TernaryTensor & t, std::string * error) {
     }
     uint64_t need = 0;
     if (t.type == gguf::I2_S) need = n / 4 + 4;
-    else need = n / kTqBlock * (t.type == gguf::TQ2_0 ? kTq2BlockBytes : kTq1BlockBytes);
+    else need = n / kTqBlock * static_cast<uint64_t>(tq_block_bytes(t.type));
     if (t.n_bytes < need) {
         *error = describe(t) + ": data is " + std::to_string(t.n_bytes) + " bytes, needs " + std::to_string(need);
         return false;
     }
     if (t.type == gguf::I2_S) {
-        float s;
-        std::memcpy(&s, t.data + n / 4, 4);
-        if (!std::isfinite(s)) {
+        if (!std::isfinite(i2s_scale(t))) {
             *error = describe(t) + ": the I2_S scale is not a finite number";
             return false;
         }
     }
     return true;
 }
-
-namespace {
-
-float i2s_scale(const TernaryTensor & t) {
-    const uint64_t n = static_cast<uint64_t>(t.rows) * static_cast<uint64_t>(t.cols);
-    float s;
-    std::memcpy(&s, t.data + n / 4, 4);  // the first float of the tail; the rest is ignored
-    return s;
-}
-
-const uint8_t * tq_block(const TernaryTensor & t, int64_t row, int64_t b) {
-    const int64_t block_bytes = t.type == gguf::TQ2_0 ? kTq2BlockBytes : kTq1BlockBytes;
-    const uint64_t first = static_cast<uint64_t>(row) * static_cast<uint64_t>(t.cols);
-    return t.data + (first / kTqBlock + static_cast<uint64_t>(b)) * static_cast<uint64_t>(block_bytes);
-}
-
-}  // namespace
 
 bool ternary_row_scales(const TernaryTensor & t, int64_t row, float * scales, std::string * error) {
     const int64_t n_scales = ternary_scale_blocks(t.cols);
@@ -181,7 +180,7 @@ bool ternary_row_scales(const TernaryTensor & t, int64_t row, float * scales, st
     }
     for (int64_t b = 0; b < n_scales; ++b) {
         uint16_t h;
-        std::memcpy(&h, tq_block(t, row, b) + (t.type == gguf::TQ2_0 ? 64 : 52), 2);
+        std::memcpy(&h, tq_block(t, row, b) + tq_block_bytes(t.type) - 2, 2);  // a TQ block ends with its fp16 scale
         scales[b] = f16_to_f32(h);
         if (!std::isfinite(scales[b])) {
             *error = describe(t) + ": block scale is not finite in row " + std::to_string(row);

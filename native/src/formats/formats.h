@@ -1,6 +1,7 @@
 // Weight formats as they appear in GGUF files, decoded to what the engine works with:
 //  - ternary tensors (I2_S, TQ1_0, TQ2_0) -> rows of trits {-1, 0, +1} and a scale per 256
-//    columns (I2_S: one per tensor; TQ: each block's own), which the loader repacks into the kernels' layout (kernels/ternary_layout.h, 1.6 bits);
+//    columns (I2_S: one per tensor; TQ: each block's own), which the loader repacks into the
+//    kernels' layout (kernels/ternary_layout.h, 1.6 bits);
 //  - float tensors (F32, F16, BF16) -> float rows.
 // The block decoders and encoders are public: the tests and `tern synth` use them.
 //

@@ -81,8 +81,8 @@ private:
     // Scratch for one micro-batch of up to n_batch tokens (T below).
     std::vector<float> x_;        // [T][n_embd]  residual stream
     std::vector<float> xn_;       // [T][max(n_embd, n_ff)]  normed input of a projection
-    AlignedBytes xq_;             // [T][max(n_embd, n_ff), packed width]  its int8 quantization (64-byte rows: the
-                                  // kernels' activation loads must not split cache lines)
+    AlignedBytes xq_;             // [T][max(n_embd, n_ff) as packed]  its int8 quantization (64-byte
+                                  // rows: the kernels' activation loads must not split cache lines)
     std::vector<float> xs_;       // [T]  the quantization scales
     std::vector<int32_t> acc_;    // [T][max rows]  exact ternary sums
     std::vector<float> qkv_;      // [T][n_embd + 2*kv_dim]

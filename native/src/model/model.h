@@ -78,7 +78,6 @@ private:
     size_t n_ = 0;
 };
 
-// A ternary matrix in the kernels' layout: y[r] = scale[r] * sum_k W[r][k] x[k].
 // Columns [col0, col0 + cols) of a ternary matrix, packed on their own with one scale per row.
 // The last segment ends at ternary_packed_cols(matrix cols): rows of a length that is not a
 // multiple of 128 (1bitLLM's 3B: 8640) are padded with zero weights, which add exactly 0 to
@@ -90,6 +89,8 @@ struct TernarySegment {
     std::vector<float> scale;    // [rows]
 };
 
+// A ternary matrix in the kernels' layout: y[r] = sum over its segments of
+// seg.scale[r] * sum_k W[r][seg.col0 + k] x[seg.col0 + k].
 // A matrix is one segment of all its columns when each row has one scale (I2_S: one per tensor;
 // most TQ1_0/TQ2_0 files). TriLM's files keep the scales of the model-parallel shards the model
 // was trained in (up to 6 per matrix): the row-parallel projections (attn_output, ffn_down) then
